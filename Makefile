@@ -1,0 +1,156 @@
+# Basalt - top-level build.
+#
+#   make            the disk image build/basalt.img
+#   make run        boot it in QEMU, console on this terminal (CMDLINE='...')
+#   make test       every test; ends with "N passed, N failed"
+#   make gdb        QEMU halted with a gdb stub on :1234 (then: gdb -x .gdbinit)
+#   make bench      benchmarks under -icount (guest instructions per operation)
+#   make clean
+#
+# Everything the build needs comes from Debian packages; tools/deps.sh
+# installs what is missing (or says how).
+
+SHELL := /bin/bash
+BUILD := build
+DEBUG ?= 1
+CMDLINE ?=
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# V=1 shows the commands; by default one short line per step.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+CC := clang
+LD := ld.lld
+NM := nm
+OBJCOPY := objcopy
+
+# ---- kernel ----------------------------------------------------------------
+
+KERNEL_CFLAGS := --target=x86_64-unknown-none-elf -std=c11 -O2 -g \
+	-ffreestanding -fno-builtin -nostdlib -nostdlibinc \
+	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-common \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla \
+	-DDEBUG=$(DEBUG) \
+	-I kernel/include -I kernel/arch/x86_64/include -I include \
+	-MMD -MP
+KERNEL_ASFLAGS := --target=x86_64-unknown-none-elf -g \
+	-I kernel/include -I kernel/arch/x86_64/include -I include -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z norelro --no-dynamic-linker \
+	-T kernel/arch/x86_64/linker.ld
+
+KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+
+$(BUILD)/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(@D)
+	$(call say,AS,$<)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+# The version string goes into one object only, so a new commit rebuilds one file.
+$(BUILD)/kernel/main.c.o: KERNEL_CFLAGS += -DBASALT_VERSION='"$(VERSION)"'
+
+# Two-pass link: the first image's text symbols become the embedded table
+# (.ksyms, at the end of .rodata, so no code moves); the check below proves
+# that every function kept its address.
+$(BUILD)/ksyms-empty.S: tools/gensyms.sh
+	@mkdir -p $(@D)
+	$(Q)tools/gensyms.sh --empty > $@
+
+$(BUILD)/%.S.o: $(BUILD)/%.S
+	$(call say,AS,$<)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o kernel/arch/x86_64/linker.ld
+	$(call say,LD,$@)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o
+
+$(BUILD)/ksyms.S: $(BUILD)/kernel.pass1.elf tools/gensyms.sh
+	$(call say,GEN,$@)NM=$(NM) tools/gensyms.sh $< > $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.S.o kernel/arch/x86_64/linker.ld
+	$(call say,LD,$@)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.S.o
+	@cmp -s <($(NM) -n $(BUILD)/kernel.pass1.elf | grep -i ' t ') \
+	        <($(NM) -n $@ | grep -i ' t ') || \
+	    { echo "error: code moved between the two link passes; symbols would be wrong" >&2; \
+	      rm -f $@; exit 1; }
+
+# ---- UEFI loader -----------------------------------------------------------
+# Built with clang's PE/COFF target and lld-link, using only gnu-efi's headers
+# (see docs/boot.md for why this and not gnu-efi's crt0 + objcopy).
+
+EFI_INC := /usr/include/efi
+LOADER_CFLAGS := --target=x86_64-unknown-windows -std=c11 -O2 \
+	-ffreestanding -fno-builtin -fshort-wchar -mno-red-zone -mno-stack-arg-probe \
+	-fno-stack-protector -mgeneral-regs-only \
+	-Wall -Wextra -Werror -Wshadow -Wvla \
+	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I kernel/include -I boot/efi -MMD -MP
+LOADER_SRCS := $(wildcard boot/efi/*.c)
+LOADER_OBJS := $(patsubst %,$(BUILD)/%.o,$(LOADER_SRCS))
+
+$(BUILD)/boot/efi/%.c.o: boot/efi/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
+$(BUILD)/BOOTX64.EFI: $(LOADER_OBJS)
+	$(call say,LINK,$@)lld-link -subsystem:efi_application -entry:efi_main -nodefaultlib -out:$@ $^
+
+# ---- initrd and image ------------------------------------------------------
+
+INITRD_FILES := $(shell find initrd -type f 2>/dev/null | sort)
+
+$(BUILD)/initrd.cpio: $(INITRD_FILES)
+	@rm -rf $(BUILD)/initrd && mkdir -p $(BUILD)/initrd
+	@if [ -d initrd ]; then cp -r initrd/. $(BUILD)/initrd/; fi
+	$(call say,CPIO,$@)(cd $(BUILD)/initrd && find . -mindepth 1 | LC_ALL=C sort | \
+	    cpio -o -H newc --quiet --reproducible) > $@
+
+$(BUILD)/basalt.img: $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf $(BUILD)/initrd.cpio tools/mkimage.sh
+	@rm -rf $(BUILD)/esp && mkdir -p $(BUILD)/esp/EFI/BOOT $(BUILD)/esp/basalt
+	$(Q)cp $(BUILD)/BOOTX64.EFI $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI
+	$(Q)$(OBJCOPY) --strip-debug $(BUILD)/kernel.elf $(BUILD)/esp/basalt/kernel.elf
+	$(Q)cp $(BUILD)/initrd.cpio $(BUILD)/esp/basalt/initrd.cpio
+	$(Q)printf '%s\n' "$(CMDLINE)" > $(BUILD)/esp/basalt/cmdline.txt
+	$(call say,IMAGE,$@)tools/mkimage.sh $@ $(BUILD)/esp
+
+# ---- top-level targets -----------------------------------------------------
+
+.PHONY: all deps image run gdb test bench clean
+.DEFAULT_GOAL := all
+
+all: deps image
+
+deps:
+	@tools/deps.sh
+
+image: deps
+	@$(MAKE) --no-print-directory $(BUILD)/basalt.img
+
+run: image
+	tools/qemu-run --cmdline "$(CMDLINE)" --timeout 86400 --extra "$(QEMU_EXTRA)"
+
+gdb: image
+	@echo "QEMU is halted with a gdb stub on :1234; in another terminal: gdb -x .gdbinit"
+	tools/qemu-run --cmdline "$(CMDLINE)" --timeout 86400 --extra "-s -S $(QEMU_EXTRA)"
+
+test: image
+	@$(MAKE) --no-print-directory host-tests-build
+	tools/run-tests.sh
+
+bench: image
+	tools/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+include tests/host/Makefile.inc
+
+-include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d)

@@ -1,0 +1,39 @@
+/*
+ * arch/trap.h - the register frame every interrupt and exception builds
+ * (isr.S), and the hooks that consume it.
+ */
+#pragma once
+
+#include <compiler.h>
+#include <stdint.h>
+
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+STATIC_ASSERT(sizeof(struct trap_frame) == 22 * 8);
+
+/* A handler returns true when it dealt with the trap. */
+typedef bool (*trap_handler_fn)(struct trap_frame *tf);
+
+/* Installs the handler for one vector (exceptions 0-31 or interrupts). */
+void trap_set_handler(unsigned vector, trap_handler_fn fn);
+
+void trap_dispatch(struct trap_frame *tf);
+
+/*
+ * Exception table: a faulting instruction at `insn` continues at `fixup`.
+ * Used by probe reads now and by copy_from_user/copy_to_user later.
+ */
+struct extable_entry {
+    uintptr_t insn;
+    uintptr_t fixup;
+};
+
+#define EXTABLE_ENTRY(from, to)                                                                    \
+    ".pushsection extable, \"a\"\n\t.balign 8\n\t.quad " #from ", " #to "\n\t.popsection\n\t"
+
+/* Counts of exceptions fixed up through the table (tests read it). */
+extern uint64_t trap_fixup_count;

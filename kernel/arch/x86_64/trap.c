@@ -1,0 +1,141 @@
+/*
+ * trap.c - what happens after isr.S has saved the registers.
+ *
+ * Order of business for every trap: a registered handler for the vector gets
+ * the first look (page faults of user memory, device interrupts); then a
+ * kernel-mode fault at an instruction listed in the exception table resumes
+ * at its fixup; anything else that is a CPU exception is a broken kernel
+ * invariant: the full report (name, vector, decoded error code, CR2, every
+ * register, a symbolized backtrace) goes to the log and the kernel panics.
+ * Interrupt vectors without a handler are counted, never fatal.
+ */
+#include <arch.h>
+#include <arch/gdt.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <panic.h>
+#include <printf.h>
+
+static trap_handler_fn handlers[256];
+uint64_t trap_fixup_count;
+uint64_t trap_unhandled_count[256];
+
+static const char *const exception_names[32] = {
+    "Divide error (#DE)",
+    "Debug (#DB)",
+    "Non-maskable interrupt (NMI)",
+    "Breakpoint (#BP)",
+    "Overflow (#OF)",
+    "BOUND range exceeded (#BR)",
+    "Invalid opcode (#UD)",
+    "Device not available (#NM)",
+    "Double fault (#DF)",
+    "Coprocessor segment overrun",
+    "Invalid TSS (#TS)",
+    "Segment not present (#NP)",
+    "Stack-segment fault (#SS)",
+    "General protection fault (#GP)",
+    "Page fault (#PF)",
+    "Reserved exception 15",
+    "x87 floating-point error (#MF)",
+    "Alignment check (#AC)",
+    "Machine check (#MC)",
+    "SIMD floating-point exception (#XM)",
+    "Virtualization exception (#VE)",
+    "Control protection exception (#CP)",
+    "Reserved exception 22",
+    "Reserved exception 23",
+    "Reserved exception 24",
+    "Reserved exception 25",
+    "Reserved exception 26",
+    "Reserved exception 27",
+    "Hypervisor injection exception (#HV)",
+    "VMM communication exception (#VC)",
+    "Security exception (#SX)",
+    "Reserved exception 31",
+};
+
+void trap_set_handler(unsigned vector, trap_handler_fn fn)
+{
+    handlers[vector & 255] = fn;
+}
+
+static bool extable_fixup(struct trap_frame *tf)
+{
+    extern const struct extable_entry __extable_start[], __extable_end[];
+    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
+        if (e->insn == tf->rip) {
+            tf->rip = e->fixup;
+            trap_fixup_count++;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void print_error_code(const struct trap_frame *tf)
+{
+    uint64_t e = tf->error;
+    kprintf("  error code %#lx", e);
+    if (tf->vector == 14) {
+        kprintf(" [%s %s %s%s%s%s]", (e & 1) ? "protection-violation" : "not-present",
+                (e & 2) ? "write" : "read", (e & 4) ? "user" : "kernel",
+                (e & 8) ? " reserved-bit" : "", (e & 16) ? " instruction-fetch" : "",
+                (e & 32) ? " protection-key" : "");
+    } else if (e && (tf->vector == 10 || tf->vector == 11 || tf->vector == 12 ||
+                     tf->vector == 13)) {
+        /* Selector error code: external, table (GDT/IDT/LDT), index. */
+        static const char *const tables[] = {"GDT", "IDT", "LDT", "IDT"};
+        kprintf(" [%s%s index %lu]", (e & 1) ? "external " : "", tables[(e >> 1) & 3],
+                (e >> 3) & 0x1fff);
+    }
+    kprintf("\n");
+}
+
+static void dump_registers(const struct trap_frame *tf)
+{
+    kprintf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", tf->rax, tf->rbx, tf->rcx,
+            tf->rdx);
+    kprintf("  RSI %016lx  RDI %016lx  RBP %016lx  RSP %016lx\n", tf->rsi, tf->rdi, tf->rbp,
+            tf->rsp);
+    kprintf("  R8  %016lx  R9  %016lx  R10 %016lx  R11 %016lx\n", tf->r8, tf->r9, tf->r10,
+            tf->r11);
+    kprintf("  R12 %016lx  R13 %016lx  R14 %016lx  R15 %016lx\n", tf->r12, tf->r13, tf->r14,
+            tf->r15);
+    kprintf("  RIP %016lx  RFLAGS %08lx  CS %04lx  SS %04lx\n", tf->rip, tf->rflags, tf->cs,
+            tf->ss);
+    kprintf("  CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n", read_cr0(), read_cr2(),
+            read_cr3(), read_cr4());
+}
+
+static __noreturn void report_exception(struct trap_frame *tf)
+{
+    panic_begin();
+    kprintf("\n*** CPU EXCEPTION: %s, vector %lu\n", exception_names[tf->vector], tf->vector);
+    print_error_code(tf);
+    if (tf->vector == 14)
+        kprintf("  fault address (CR2) %#lx\n", read_cr2());
+    if (tf->vector == 8 && gdt_on_ist_stack((uintptr_t)tf))
+        kprintf("  (on the double-fault stack; a kernel stack overflow ends here)\n");
+    kprintf("  at ");
+    panic_print_symbol(tf->rip);
+    kprintf(" in %s mode\n", (tf->cs & 3) ? "user" : "kernel");
+    dump_registers(tf);
+    kprintf("  backtrace:\n");
+    arch_backtrace(tf->rip, tf->rbp, 32);
+    panic_end("unhandled CPU exception");
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+    unsigned v = tf->vector & 255;
+
+    if (handlers[v] && handlers[v](tf))
+        return;
+    if (v < 32) {
+        if (!(tf->cs & 3) && extable_fixup(tf))
+            return;
+        report_exception(tf);
+    }
+    trap_unhandled_count[v]++;
+}

@@ -1,0 +1,55 @@
+/*
+ * arch.h - the contract between the generic kernel and an architecture.
+ *
+ * Generic code never names a register or an instruction; it calls these.
+ * kernel/arch/x86_64/ implements them. Small hot helpers are inline in
+ * <arch/ops.h>, which each architecture provides.
+ */
+#pragma once
+
+#include <compiler.h>
+#include <arch/ops.h> /* arch_irq_save/restore, arch_pause, arch_halt, ... */
+
+struct boot_info;
+
+/* Early CPU setup: GDT/TSS (with the IST stacks), IDT. Logs one line each. */
+void arch_early_init(void);
+
+/* Unmaps the guard page below the boot stack (called once paging is known). */
+void arch_protect_boot_stack(void);
+
+/* Stops the machine for good (interrupts off, halt loop). */
+__noreturn void arch_halt_forever(void);
+
+/*
+ * Ends the emulator with `status` through QEMU's isa-debug-exit device
+ * (the process exit code is status * 2 + 1). Returns only when there is no
+ * such device, so callers halt after it.
+ */
+void arch_debug_exit(uint8_t status);
+
+/* Exit statuses written to the debug-exit device. */
+#define DEBUG_EXIT_SUCCESS 0x10 /* QEMU exits with 33 */
+#define DEBUG_EXIT_FAILURE 0x11 /* QEMU exits with 35 */
+#define DEBUG_EXIT_PANIC   0x12 /* QEMU exits with 37 */
+
+/* One byte to the debug console port (0xE9 under QEMU's isa-debugcon). */
+void arch_debug_putc(char c);
+
+/*
+ * Prints a backtrace starting at frame pointer `fp` (and, first, `pc` when
+ * non-zero), one symbolized line per frame, at most `max` frames. Never
+ * faults: each frame is read through the exception table.
+ */
+void arch_backtrace(uintptr_t pc, uintptr_t fp, int max);
+/* The same from the caller's own frame. */
+void arch_backtrace_here(void);
+
+/*
+ * Reads a 64-bit word from a kernel address that may not be mapped.
+ * Returns false instead of faulting.
+ */
+bool arch_probe_read64(uintptr_t addr, uint64_t *out);
+
+/* Commits one of the faults named on the command line (crash=...). */
+void arch_crash(const char *mode);

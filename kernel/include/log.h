@@ -1,0 +1,31 @@
+/*
+ * log.h - the kernel log.
+ *
+ * Every character printed with kprintf() goes to the console drivers that
+ * registered (the 16550 UART now, the framebuffer console later), to the
+ * debug port, and into a ring buffer that keeps the last LOG_RING_SIZE bytes
+ * (for dmesg and for post-mortem reading from a debugger).
+ */
+#pragma once
+
+#include <stddef.h>
+
+#define LOG_RING_SIZE (64 * 1024)
+
+/* A console output: called for every log character, with the log lock held. */
+struct console {
+    const char *name;
+    void (*putc)(struct console *con, char c);
+    struct console *next;
+};
+
+void log_register_console(struct console *con);
+
+/*
+ * Copies the newest `size` bytes (or fewer, if the log holds fewer) into
+ * `buf`, oldest first, and returns how many were copied. No NUL is added.
+ */
+size_t log_read_tail(char *buf, size_t size);
+
+/* Total bytes ever written to the log (the ring keeps the last 64 KiB). */
+size_t log_total_written(void);

@@ -1,0 +1,84 @@
+/*
+ * main.c - kmain(), where the loader hands over.
+ *
+ * Brings the kernel up in the order of DESIGN.md section 4, logging one line
+ * per step. Later steps (memory, ACPI, interrupts, timers, scheduler, drivers,
+ * file systems, init) slot in after the CPU tables; until they exist the boot
+ * thread runs the requested tests or crash, then halts.
+ */
+#include <arch.h>
+#include <boot.h>
+#include <cmdline.h>
+#include <drivers/uart.h>
+#include <ktest.h>
+#include <lib/string.h>
+#include <panic.h>
+#include <printf.h>
+
+#ifndef BASALT_VERSION
+#define BASALT_VERSION "unknown"
+#endif
+
+static const char *const mem_type_names[] = {
+    [BOOT_MEM_USABLE] = "usable",         [BOOT_MEM_RESERVED] = "reserved",
+    [BOOT_MEM_ACPI_RECLAIM] = "ACPI",     [BOOT_MEM_ACPI_NVS] = "ACPI NVS",
+    [BOOT_MEM_MMIO] = "MMIO",             [BOOT_MEM_FW_RUNTIME] = "firmware runtime",
+    [BOOT_MEM_KERNEL] = "kernel",         [BOOT_MEM_INITRD] = "initrd",
+    [BOOT_MEM_BOOT_DATA] = "boot data",   [BOOT_MEM_BAD] = "bad",
+};
+
+static void log_memory_map(const struct boot_info *bi, const struct boot_mem_range *mem)
+{
+    uint64_t usable = 0;
+    for (uint32_t i = 0; i < bi->mem_map_count; i++) {
+        if (mem[i].type == BOOT_MEM_USABLE)
+            usable += mem[i].length;
+    }
+    kprintf("boot: memory map: %u ranges, %lu MiB usable, physical map %lu GiB\n",
+            bi->mem_map_count, usable >> 20, bi->physmap_size >> 30);
+    if (!cmdline_has("quiet")) {
+        for (uint32_t i = 0; i < bi->mem_map_count; i++)
+            kprintf("  0x%012lx-0x%012lx %s\n", mem[i].base, mem[i].base + mem[i].length - 1,
+                    mem_type_names[mem[i].type]);
+    }
+}
+
+void kmain(struct boot_info *bi);
+
+void kmain(struct boot_info *bi)
+{
+    uart_init();
+    kprintf("\nBasalt %s (x86_64), built " __DATE__ " " __TIME__ "\n", BASALT_VERSION);
+
+    const struct boot_mem_range *mem =
+        bi->mem_map ? (const struct boot_mem_range *)(PHYSMAP_BASE + bi->mem_map) : NULL;
+    const char *why = boot_info_check(bi, mem);
+    if (why)
+        panic("the loader's boot information is invalid: %s", why);
+
+    kprintf("cmdline: %s\n", bi->cmdline[0] ? bi->cmdline : "(empty)");
+    cmdline_init(bi->cmdline);
+    char val[32];
+    if (cmdline_value("panic", val, sizeof(val)) && strcmp(val, "exit") == 0)
+        panic_exits_emulator = true;
+
+    kprintf("boot: console on COM1 and the debug port\n");
+    arch_early_init();
+    log_memory_map(bi, mem);
+    arch_protect_boot_stack();
+    if (bi->fb.format != BOOT_FB_NONE)
+        kprintf("boot: framebuffer %ux%u at %#lx\n", bi->fb.width, bi->fb.height, bi->fb.base);
+    kprintf("boot: initrd %lu bytes at %#lx\n", bi->initrd_size, bi->initrd_phys);
+    kprintf("boot: done\n");
+
+    if (cmdline_value("crash", val, sizeof(val)))
+        arch_crash(val);
+
+    if (cmdline_has("ktest")) {
+        int failed = ktest_run_all();
+        arch_debug_exit(failed ? DEBUG_EXIT_FAILURE : DEBUG_EXIT_SUCCESS);
+    }
+
+    kprintf("boot: nothing more to do yet; halting\n");
+    arch_halt_forever();
+}
