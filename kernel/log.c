@@ -15,7 +15,7 @@
 STATIC_ASSERT((LOG_RING_SIZE & (LOG_RING_SIZE - 1)) == 0);
 
 static char ring[LOG_RING_SIZE];
-static size_t head; /* guarded by log_lock: total bytes written */
+static size_t head;              /* guarded by log_lock: total bytes written */
 static struct console *consoles; /* guarded by log_lock */
 static spinlock_t log_lock = SPINLOCK_INIT("log");
 
@@ -27,10 +27,15 @@ void log_register_console(struct console *con)
     spin_unlock_irqrestore(&log_lock, s);
 }
 
+void log_ring_put_locked(char c)
+{
+    ring[head++ & (LOG_RING_SIZE - 1)] = c;
+}
+
 static void log_putc_locked(char c, void *arg)
 {
     (void)arg;
-    ring[head++ & (LOG_RING_SIZE - 1)] = c;
+    log_ring_put_locked(c);
     arch_debug_putc(c);
     for (struct console *con = consoles; con; con = con->next) {
         if (c == '\n')
@@ -72,6 +77,14 @@ size_t log_read_tail(char *buf, size_t size)
         buf[i] = ring[(head - n + i) & (LOG_RING_SIZE - 1)];
     spin_unlock_irqrestore(&log_lock, s);
     return n;
+}
+
+void log_ring_write(const char *s, size_t n)
+{
+    irqstate_t st = spin_lock_irqsave(&log_lock);
+    while (n--)
+        log_ring_put_locked(*s++);
+    spin_unlock_irqrestore(&log_lock, st);
 }
 
 size_t log_total_written(void)

@@ -20,11 +20,11 @@
 #endif
 
 static const char *const mem_type_names[] = {
-    [BOOT_MEM_USABLE] = "usable",         [BOOT_MEM_RESERVED] = "reserved",
-    [BOOT_MEM_ACPI_RECLAIM] = "ACPI",     [BOOT_MEM_ACPI_NVS] = "ACPI NVS",
-    [BOOT_MEM_MMIO] = "MMIO",             [BOOT_MEM_FW_RUNTIME] = "firmware runtime",
-    [BOOT_MEM_KERNEL] = "kernel",         [BOOT_MEM_INITRD] = "initrd",
-    [BOOT_MEM_BOOT_DATA] = "boot data",   [BOOT_MEM_BAD] = "bad",
+    [BOOT_MEM_USABLE] = "usable",       [BOOT_MEM_RESERVED] = "reserved",
+    [BOOT_MEM_ACPI_RECLAIM] = "ACPI",   [BOOT_MEM_ACPI_NVS] = "ACPI NVS",
+    [BOOT_MEM_MMIO] = "MMIO",           [BOOT_MEM_FW_RUNTIME] = "firmware runtime",
+    [BOOT_MEM_KERNEL] = "kernel",       [BOOT_MEM_INITRD] = "initrd",
+    [BOOT_MEM_BOOT_DATA] = "boot data", [BOOT_MEM_BAD] = "bad",
 };
 
 static void log_memory_map(const struct boot_info *bi, const struct boot_mem_range *mem)

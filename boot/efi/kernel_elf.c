@@ -12,7 +12,7 @@
 #include <elf.h>
 #include <stdbool.h>
 
-#define PAGE_SIZE 4096ull
+#define PAGE_SIZE   4096ull
 #define KERNEL_VEND 0xffffffffffff0000ull /* leave the last pages unused */
 
 static void *copy_bytes(void *dst, const void *src, uint64_t n)

@@ -280,8 +280,8 @@ static void load_cmdline(EFI_FILE_HANDLE root, struct boot_info *bi)
     const char *src = (const char *)f.addr;
     uint64_t n = f.size;
     /* Trailing whitespace (the file's final newline) is not part of the line. */
-    while (n > 0 && (src[n - 1] == '\n' || src[n - 1] == '\r' || src[n - 1] == ' ' ||
-                     src[n - 1] == '\t'))
+    while (n > 0 &&
+           (src[n - 1] == '\n' || src[n - 1] == '\r' || src[n - 1] == ' ' || src[n - 1] == '\t'))
         n--;
     if (n >= BOOT_CMDLINE_MAX) {
         put_str("basalt loader: error: basalt/cmdline.txt is ");

@@ -7,8 +7,8 @@
  */
 #pragma once
 
-#include <compiler.h>
 #include <arch/ops.h> /* arch_irq_save/restore, arch_pause, arch_halt, ... */
+#include <compiler.h>
 
 struct boot_info;
 

@@ -25,10 +25,10 @@
 #define BOOT_INFO_MAGIC   0x4f464e49544c5342ull /* "BSLTINFO" little-endian */
 #define BOOT_INFO_VERSION 1
 
-#define PHYSMAP_BASE    0xffff800000000000ull
-#define KERNEL_VBASE    0xffffffff80000000ull
+#define PHYSMAP_BASE     0xffff800000000000ull
+#define KERNEL_VBASE     0xffffffff80000000ull
 #define BOOT_CMDLINE_MAX 1024 /* bytes, including the terminating NUL */
-#define BOOT_MEM_MAX    512   /* entries in the memory map */
+#define BOOT_MEM_MAX     512  /* entries in the memory map */
 
 /* Kinds of physical memory the kernel is told about. */
 enum boot_mem_type {
@@ -37,10 +37,10 @@ enum boot_mem_type {
     BOOT_MEM_ACPI_RECLAIM = 3, /* ACPI tables: keep until parsed, never hand out */
     BOOT_MEM_ACPI_NVS = 4,
     BOOT_MEM_MMIO = 5,
-    BOOT_MEM_FW_RUNTIME = 6,   /* UEFI runtime services code/data */
-    BOOT_MEM_KERNEL = 7,       /* the loaded kernel image */
-    BOOT_MEM_INITRD = 8,       /* the initrd as read from the ESP */
-    BOOT_MEM_BOOT_DATA = 9,    /* boot page tables, this structure, the memory map */
+    BOOT_MEM_FW_RUNTIME = 6, /* UEFI runtime services code/data */
+    BOOT_MEM_KERNEL = 7,     /* the loaded kernel image */
+    BOOT_MEM_INITRD = 8,     /* the initrd as read from the ESP */
+    BOOT_MEM_BOOT_DATA = 9,  /* boot page tables, this structure, the memory map */
     BOOT_MEM_BAD = 10,
     BOOT_MEM_TYPE_MAX = 10,
 };

@@ -8,19 +8,19 @@
 
 #include <stdint.h>
 
-#define ELF_MAGIC      0x464c457fu /* "\x7fELF" read as a little-endian u32 */
-#define ELFCLASS64     2
-#define ELFDATA2LSB    1
-#define EV_CURRENT     1
-#define ET_EXEC        2
-#define ET_DYN         3
-#define EM_X86_64      62
+#define ELF_MAGIC   0x464c457fu /* "\x7fELF" read as a little-endian u32 */
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define EV_CURRENT  1
+#define ET_EXEC     2
+#define ET_DYN      3
+#define EM_X86_64   62
 
-#define PT_NULL    0
-#define PT_LOAD    1
-#define PT_INTERP  3
-#define PT_PHDR    6
-#define PT_TLS     7
+#define PT_NULL      0
+#define PT_LOAD      1
+#define PT_INTERP    3
+#define PT_PHDR      6
+#define PT_TLS       7
 #define PT_GNU_STACK 0x6474e551
 
 #define PF_X 1

@@ -49,13 +49,13 @@ void ktest_fail_at(struct ktest_ctx *ctx, const char *file, int line, const char
 #define KTEST_CMP_(ret, a, op, b)                                                                  \
     do {                                                                                           \
         __auto_type ka_ = (a);                                                                     \
-        __auto_type kb_ = (b);                                                                     \
+        __typeof__(ka_) kb_ = (__typeof__(ka_))(b); /* compare in the type of a */                 \
         KTEST_CHECK_(ret, ka_ op kb_, "%s %s %s (%lld %s %lld, %#llx %s %#llx)", #a, #op, #b,      \
                      (long long)ka_, #op, (long long)kb_, (unsigned long long)ka_, #op,            \
                      (unsigned long long)kb_);                                                     \
     } while (0)
 
-#define EXPECT_TRUE(c) KTEST_CHECK_((void)0, (c), "expected true: %s", #c)
+#define EXPECT_TRUE(c)  KTEST_CHECK_((void)0, (c), "expected true: %s", #c)
 #define EXPECT_FALSE(c) KTEST_CHECK_((void)0, !(c), "expected false: %s", #c)
 #define EXPECT_EQ(a, b) KTEST_CMP_((void)0, a, ==, b)
 #define EXPECT_NE(a, b) KTEST_CMP_((void)0, a, !=, b)
@@ -66,7 +66,7 @@ void ktest_fail_at(struct ktest_ctx *ctx, const char *file, int line, const char
 #define EXPECT_STREQ(a, b)                                                                         \
     KTEST_CHECK_((void)0, strcmp((a), (b)) == 0, "%s == %s (\"%s\" vs \"%s\")", #a, #b, (a), (b))
 
-#define ASSERT_TRUE(c) KTEST_CHECK_(return, (c), "expected true: %s", #c)
+#define ASSERT_TRUE(c)  KTEST_CHECK_(return, (c), "expected true: %s", #c)
 #define ASSERT_FALSE(c) KTEST_CHECK_(return, !(c), "expected false: %s", #c)
 #define ASSERT_EQ(a, b) KTEST_CMP_(return, a, ==, b)
 #define ASSERT_NE(a, b) KTEST_CMP_(return, a, !=, b)

@@ -21,11 +21,11 @@
 #include <lib/string.h>
 #include <stdint.h>
 
-#define FMT_LEFT (1u << 0)  /* '-': pad on the right */
-#define FMT_ZERO (1u << 1)  /* '0': pad numbers with zeros */
-#define FMT_PLUS (1u << 2)  /* '+': always print a sign */
+#define FMT_LEFT  (1u << 0) /* '-': pad on the right */
+#define FMT_ZERO  (1u << 1) /* '0': pad numbers with zeros */
+#define FMT_PLUS  (1u << 2) /* '+': always print a sign */
 #define FMT_SPACE (1u << 3) /* ' ': space where a '+' would go */
-#define FMT_ALT (1u << 4)   /* '#': 0x prefix, leading octal 0 */
+#define FMT_ALT   (1u << 4) /* '#': 0x prefix, leading octal 0 */
 
 #define FMT_MAX_FIELD ((size_t)__INT_MAX__)
 
@@ -47,23 +47,27 @@ struct fmt_spec {
     bool has_prec;
 };
 
-static void fmt_putc(struct fmt_out *out, char c) {
+static void fmt_putc(struct fmt_out *out, char c)
+{
     out->sink(c, out->arg);
     out->count++;
 }
 
-static void fmt_write(struct fmt_out *out, const char *s, size_t n) {
+static void fmt_write(struct fmt_out *out, const char *s, size_t n)
+{
     while (n--)
         fmt_putc(out, *s++);
 }
 
-static void fmt_repeat(struct fmt_out *out, char c, size_t n) {
+static void fmt_repeat(struct fmt_out *out, char c, size_t n)
+{
     while (n--)
         fmt_putc(out, c);
 }
 
 /* Prints s[0..len) right- or left-justified in a field of spaces. */
-static void fmt_field(struct fmt_out *out, const struct fmt_spec *spec, const char *s, size_t len) {
+static void fmt_field(struct fmt_out *out, const struct fmt_spec *spec, const char *s, size_t len)
+{
     size_t pad = spec->width > len ? spec->width - len : 0;
 
     if (!(spec->flags & FMT_LEFT))
@@ -78,7 +82,8 @@ static void fmt_field(struct fmt_out *out, const struct fmt_spec *spec, const ch
  * Taking the magnitude as uintmax_t lets INT64_MIN through without overflow.
  */
 static void fmt_integer(struct fmt_out *out, const struct fmt_spec *spec, uintmax_t mag, bool neg,
-                        bool is_signed, unsigned base, bool upper) {
+                        bool is_signed, unsigned base, bool upper)
+{
     const char *xdigits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char digits[24]; /* 22 octal digits for 64 bits, with room to spare */
     char *p = digits + sizeof(digits);
@@ -130,7 +135,8 @@ static void fmt_integer(struct fmt_out *out, const struct fmt_spec *spec, uintma
         fmt_repeat(out, ' ', pad);
 }
 
-static intmax_t fmt_arg_signed(va_list *ap, enum fmt_length len) {
+static intmax_t fmt_arg_signed(va_list *ap, enum fmt_length len)
+{
     switch (len) {
     case LEN_HH:
         return (signed char)va_arg(*ap, int);
@@ -151,7 +157,8 @@ static intmax_t fmt_arg_signed(va_list *ap, enum fmt_length len) {
     return va_arg(*ap, int);
 }
 
-static uintmax_t fmt_arg_unsigned(va_list *ap, enum fmt_length len) {
+static uintmax_t fmt_arg_unsigned(va_list *ap, enum fmt_length len)
+{
     switch (len) {
     case LEN_HH:
         return (unsigned char)va_arg(*ap, unsigned int);
@@ -173,7 +180,8 @@ static uintmax_t fmt_arg_unsigned(va_list *ap, enum fmt_length len) {
 }
 
 /* Reads a decimal field, saturating at FMT_MAX_FIELD instead of overflowing. */
-static size_t fmt_parse_number(const char **fmt) {
+static size_t fmt_parse_number(const char **fmt)
+{
     size_t n = 0;
 
     while (**fmt >= '0' && **fmt <= '9') {
@@ -184,7 +192,8 @@ static size_t fmt_parse_number(const char **fmt) {
     return n;
 }
 
-static unsigned fmt_parse_flags(const char **fmt) {
+static unsigned fmt_parse_flags(const char **fmt)
+{
     unsigned flags = 0;
 
     for (;; (*fmt)++) {
@@ -210,7 +219,8 @@ static unsigned fmt_parse_flags(const char **fmt) {
     }
 }
 
-static enum fmt_length fmt_parse_length(const char **fmt) {
+static enum fmt_length fmt_parse_length(const char **fmt)
+{
     const char *f = *fmt;
     enum fmt_length len = LEN_NONE;
 
@@ -238,7 +248,8 @@ static enum fmt_length fmt_parse_length(const char **fmt) {
 }
 
 /* Parses one conversion after its '%' and prints it; returns the format position after it. */
-static const char *fmt_conversion(struct fmt_out *out, const char *fmt, va_list *ap) {
+static const char *fmt_conversion(struct fmt_out *out, const char *fmt, va_list *ap)
+{
     const char *start = fmt - 1; /* the '%' */
     struct fmt_spec spec = {0};
     enum fmt_length len;
@@ -337,7 +348,8 @@ static const char *fmt_conversion(struct fmt_out *out, const char *fmt, va_list 
     return fmt;
 }
 
-int kvprintf_sink(printf_sink_fn sink, void *arg, const char *fmt, va_list ap) {
+int kvprintf_sink(printf_sink_fn sink, void *arg, const char *fmt, va_list ap)
+{
     struct fmt_out out = {.sink = sink, .arg = arg, .count = 0};
     va_list args;
 
@@ -362,7 +374,8 @@ struct fmt_buffer {
     size_t pos; /* characters produced; only the first size - 1 are stored */
 };
 
-static void fmt_buffer_sink(char c, void *arg) {
+static void fmt_buffer_sink(char c, void *arg)
+{
     struct fmt_buffer *b = arg;
 
     if (b->pos + 1 < b->size)
@@ -370,7 +383,8 @@ static void fmt_buffer_sink(char c, void *arg) {
     b->pos++;
 }
 
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
     struct fmt_buffer b = {.buf = buf, .size = size, .pos = 0};
     int ret = kvprintf_sink(fmt_buffer_sink, &b, fmt, ap);
 
@@ -379,7 +393,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
     return ret;
 }
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) {
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
     va_list ap;
     int ret;
 

@@ -11,8 +11,9 @@
  * carry an empty asm barrier that keeps the optimiser from rewriting them.
  *
  * Backward copies in memmove do not use `std; rep movsb`: an interrupt taken
- * with the direction flag set would run C code against the ABI. They copy
- * eight bytes at a time from the top instead.
+ * with the direction flag set would run its C code against the ABI unless
+ * every entry path cleared it first. They copy eight bytes at a time from the
+ * top instead.
  *
  * Comparisons treat bytes as unsigned char, as ISO C requires.
  */
@@ -30,7 +31,8 @@
 /* An opaque statement that stops loop-idiom recognition from turning a loop into a libcall. */
 #define STRING_LOOP_BARRIER() __asm__ volatile("" ::: "memory")
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
 #if STRING_USE_REP
     void *d = dst;
     __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
@@ -45,7 +47,8 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
     return dst;
 }
 
-void *memset(void *dst, int c, size_t n) {
+void *memset(void *dst, int c, size_t n)
+{
 #if STRING_USE_REP
     void *d = dst;
     __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
@@ -60,7 +63,8 @@ void *memset(void *dst, int c, size_t n) {
 }
 
 /* Copies n bytes from the top down; safe when dst overlaps the end of src (dst > src). */
-static void string_copy_backward(unsigned char *d, const unsigned char *s, size_t n) {
+static void string_copy_backward(unsigned char *d, const unsigned char *s, size_t n)
+{
     d += n;
     s += n;
     /*
@@ -82,7 +86,8 @@ static void string_copy_backward(unsigned char *d, const unsigned char *s, size_
     }
 }
 
-void *memmove(void *dst, const void *src, size_t n) {
+void *memmove(void *dst, const void *src, size_t n)
+{
     unsigned char *d = dst;
     const unsigned char *s = src;
 
@@ -108,7 +113,8 @@ void *memmove(void *dst, const void *src, size_t n) {
     return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n) {
+int memcmp(const void *a, const void *b, size_t n)
+{
     const unsigned char *x = a;
     const unsigned char *y = b;
 
@@ -119,7 +125,8 @@ int memcmp(const void *a, const void *b, size_t n) {
     return 0;
 }
 
-size_t strlen(const char *s) {
+size_t strlen(const char *s)
+{
     const char *p = s;
 
     while (*p != '\0')
@@ -127,7 +134,8 @@ size_t strlen(const char *s) {
     return (size_t)(p - s);
 }
 
-size_t strnlen(const char *s, size_t max) {
+size_t strnlen(const char *s, size_t max)
+{
     size_t n = 0;
 
     while (n < max && s[n] != '\0')
@@ -135,7 +143,8 @@ size_t strnlen(const char *s, size_t max) {
     return n;
 }
 
-int strcmp(const char *a, const char *b) {
+int strcmp(const char *a, const char *b)
+{
     const unsigned char *x = (const unsigned char *)a;
     const unsigned char *y = (const unsigned char *)b;
 
@@ -148,7 +157,8 @@ int strcmp(const char *a, const char *b) {
     return *x < *y ? -1 : 1;
 }
 
-int strncmp(const char *a, const char *b, size_t n) {
+int strncmp(const char *a, const char *b, size_t n)
+{
     const unsigned char *x = (const unsigned char *)a;
     const unsigned char *y = (const unsigned char *)b;
 
@@ -161,7 +171,8 @@ int strncmp(const char *a, const char *b, size_t n) {
     return 0;
 }
 
-char *strchr(const char *s, int c) {
+char *strchr(const char *s, int c)
+{
     const char ch = (char)c;
 
     for (;; s++) {
@@ -172,7 +183,8 @@ char *strchr(const char *s, int c) {
     }
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size) {
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
     size_t len = strlen(src);
 
     if (size != 0) {

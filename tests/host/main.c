@@ -6,8 +6,9 @@
  * then runs each one, printing "PASS name" or "FAIL name" after any failure
  * messages of its checks. The last line is always `host: N passed, N failed`,
  * which the test harness looks for; the exit status is 1 if any test failed.
- * A crash (or a sanitizer report) ends the run without that line, which the
- * harness also counts as a failure.
+ * After the tests, a LeakSanitizer check counts any leak as one more failed
+ * test. A crash (or an ASan/UBSan report) ends the run without the summary
+ * line, which the harness also counts as a failure.
  */
 #include "test.h"
 
@@ -22,23 +23,38 @@
 const char *__asan_default_options(void);
 const char *__ubsan_default_options(void);
 
-const char *__asan_default_options(void) { return "detect_leaks=1:abort_on_error=0"; }
+const char *__asan_default_options(void)
+{
+    /* Leaks are checked by main before the summary line, not after it at exit. */
+    return "detect_leaks=1:leak_check_at_exit=0";
+}
 
-const char *__ubsan_default_options(void) { return "print_stacktrace=1"; }
+const char *__ubsan_default_options(void)
+{
+    return "print_stacktrace=1";
+}
+
+/* From the LeakSanitizer runtime when there is one (weak: the binary also links without). */
+int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
 
 static struct host_test *host_tests;
 static unsigned host_ntests;
 static unsigned host_cur_failures;
 
-void host_test_register(struct host_test *t) {
+void host_test_register(struct host_test *t)
+{
     t->next = host_tests;
     host_tests = t;
     host_ntests++;
 }
 
-unsigned host_test_failures(void) { return host_cur_failures; }
+unsigned host_test_failures(void)
+{
+    return host_cur_failures;
+}
 
-void host_fail(const char *file, int line, const char *fmt, ...) {
+void host_fail(const char *file, int line, const char *fmt, ...)
+{
     va_list ap;
 
     fprintf(stderr, "%s:%d: ", file, line);
@@ -49,7 +65,8 @@ void host_fail(const char *file, int line, const char *fmt, ...) {
     host_cur_failures++;
 }
 
-bool host_check_true(const char *file, int line, const char *expr, bool value, bool expected) {
+bool host_check_true(const char *file, int line, const char *expr, bool value, bool expected)
+{
     if (value == expected)
         return true;
     host_fail(file, line, "expected %s to be %s", expr, expected ? "true" : "false");
@@ -57,7 +74,8 @@ bool host_check_true(const char *file, int line, const char *expr, bool value, b
 }
 
 /* Three-way comparison by mathematical value. */
-static int host_int_cmp(struct host_int a, struct host_int b) {
+static int host_int_cmp(struct host_int a, struct host_int b)
+{
     bool aneg = a.is_signed && a.s < 0;
     bool bneg = b.is_signed && b.s < 0;
 
@@ -68,7 +86,8 @@ static int host_int_cmp(struct host_int a, struct host_int b) {
     return a.u < b.u ? -1 : a.u > b.u;
 }
 
-static void host_int_format(char *buf, size_t size, struct host_int v) {
+static void host_int_format(char *buf, size_t size, struct host_int v)
+{
     if (v.is_signed && v.s < 0)
         snprintf(buf, size, "%" PRIdMAX " (0x%" PRIxMAX ")", v.s, v.u);
     else
@@ -76,7 +95,8 @@ static void host_int_format(char *buf, size_t size, struct host_int v) {
 }
 
 bool host_check_int(const char *file, int line, const char *ea, const char *eb, enum host_op op,
-                    struct host_int a, struct host_int b) {
+                    struct host_int a, struct host_int b)
+{
     static const char *const names[] = {"==", "!=", "<", "<=", ">", ">="};
     int c = host_int_cmp(a, b);
     bool ok = false;
@@ -112,7 +132,8 @@ bool host_check_int(const char *file, int line, const char *ea, const char *eb, 
 }
 
 bool host_check_ptr(const char *file, int line, const char *ea, const char *eb, bool eq,
-                    const void *a, const void *b) {
+                    const void *a, const void *b)
+{
     if ((a == b) == eq)
         return true;
     host_fail(file, line, "expected %s %s %s\n    %s = %p\n    %s = %p", ea, eq ? "==" : "!=", eb,
@@ -121,7 +142,8 @@ bool host_check_ptr(const char *file, int line, const char *ea, const char *eb, 
 }
 
 /* Prints a string quoted, with control and non-ASCII bytes escaped. */
-static void host_print_quoted(const char *s) {
+static void host_print_quoted(const char *s)
+{
     if (s == NULL) {
         fputs("NULL", stderr);
         return;
@@ -142,7 +164,8 @@ static void host_print_quoted(const char *s) {
 }
 
 bool host_check_str(const char *file, int line, const char *ea, const char *eb, bool eq,
-                    const char *a, const char *b) {
+                    const char *a, const char *b)
+{
     bool same = (a == NULL || b == NULL) ? a == b : libc_strcmp(a, b) == 0;
 
     if (same == eq)
@@ -156,7 +179,8 @@ bool host_check_str(const char *file, int line, const char *ea, const char *eb, 
     return false;
 }
 
-static void host_print_bytes(const char *name, const unsigned char *p, size_t n, size_t from) {
+static void host_print_bytes(const char *name, const unsigned char *p, size_t n, size_t from)
+{
     size_t end = from + 16 < n ? from + 16 : n;
 
     fprintf(stderr, "    %s[%zu..%zu) =", name, from, end);
@@ -166,7 +190,8 @@ static void host_print_bytes(const char *name, const unsigned char *p, size_t n,
 }
 
 bool host_check_mem(const char *file, int line, const char *ea, const char *eb, const void *a,
-                    const void *b, size_t n) {
+                    const void *b, size_t n)
+{
     const unsigned char *x = a;
     const unsigned char *y = b;
     size_t i = 0;
@@ -184,7 +209,8 @@ bool host_check_mem(const char *file, int line, const char *ea, const char *eb, 
     return false;
 }
 
-static int host_test_order(const void *pa, const void *pb) {
+static int host_test_order(const void *pa, const void *pb)
+{
     const struct host_test *a = *(const struct host_test *const *)pa;
     const struct host_test *b = *(const struct host_test *const *)pb;
     int c = libc_strcmp(a->file, b->file);
@@ -194,7 +220,8 @@ static int host_test_order(const void *pa, const void *pb) {
     return (a->line > b->line) - (a->line < b->line);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     const char *filter = argc > 1 ? argv[1] : NULL;
     struct host_test **list = calloc(host_ntests ? host_ntests : 1, sizeof(*list));
     unsigned passed = 0, failed = 0, n = 0;
@@ -225,6 +252,14 @@ int main(int argc, char **argv) {
         }
     }
     free(list);
+    /* Memory the tests allocated and never freed counts as one more failed test. */
+    if (__lsan_do_recoverable_leak_check != NULL) {
+        fflush(stdout);
+        if (__lsan_do_recoverable_leak_check() != 0) {
+            printf("FAIL leak_check (LeakSanitizer report above)\n");
+            failed++;
+        }
+    }
     printf("host: %u passed, %u failed\n", passed, failed);
     return failed != 0;
 }

@@ -7,8 +7,9 @@
  *         EXPECT_STREQ(buf, "007");
  *     }
  *
- * TEST(name) defines a test and registers it from a constructor; names must
- * be unique across the binary (they become C identifiers). main (main.c) runs
+ * TEST(name) defines a test and registers it from a constructor; the name is
+ * a C identifier and should be unique across the binary, since reports and
+ * the filter go by name (prefix it with the file's subject). main (main.c) runs
  * the tests in file and line order, prints one line per test and finishes
  * with the line `host: N passed, N failed`; it exits non-zero if any failed.
  * `host-tests <substring>` runs only the tests whose name contains it.
@@ -19,6 +20,11 @@
  * values. EXPECT_EQ and friends compare integers by value whatever their
  * types (-1 is not equal to UINT64_MAX); pointers use EXPECT_PTR_EQ, strings
  * EXPECT_STREQ and byte buffers EXPECT_MEMEQ. Each operand is evaluated once.
+ *
+ * Test files are built with the host libc: <stdio.h>, <stdlib.h> and
+ * <string.h> are already included by host_rename.h, where plain memcpy,
+ * strlen, ... name the kernel functions and libc_memcpy, libc_strlen, ...
+ * the host's.
  */
 #pragma once
 
@@ -38,7 +44,8 @@ void host_test_register(struct host_test *t);
 
 #define TEST(name)                                                                                 \
     static void host_test_fn_##name(void);                                                         \
-    __attribute__((constructor)) static void host_test_reg_##name(void) {                          \
+    __attribute__((constructor)) static void host_test_reg_##name(void)                            \
+    {                                                                                              \
         static struct host_test t = {#name, __FILE__, __LINE__, host_test_fn_##name, NULL};        \
         host_test_register(&t);                                                                    \
     }                                                                                              \
@@ -98,11 +105,11 @@ void host_fail(const char *file, int line, const char *fmt, ...)
 #define HOST_TRUE(wrap, x, want) wrap(host_check_true(__FILE__, __LINE__, #x, (x), want))
 #define HOST_PTR(wrap, eq, a, b) wrap(host_check_ptr(__FILE__, __LINE__, #a, #b, eq, (a), (b)))
 #define HOST_STR(wrap, eq, a, b) wrap(host_check_str(__FILE__, __LINE__, #a, #b, eq, (a), (b)))
-#define HOST_MEM(wrap, a, b, n) wrap(host_check_mem(__FILE__, __LINE__, #a, #b, (a), (b), (n)))
+#define HOST_MEM(wrap, a, b, n)  wrap(host_check_mem(__FILE__, __LINE__, #a, #b, (a), (b), (n)))
 
-#define EXPECT_TRUE(x) HOST_TRUE(HOST_EXPECT, x, true)
+#define EXPECT_TRUE(x)  HOST_TRUE(HOST_EXPECT, x, true)
 #define EXPECT_FALSE(x) HOST_TRUE(HOST_EXPECT, x, false)
-#define ASSERT_TRUE(x) HOST_TRUE(HOST_ASSERT, x, true)
+#define ASSERT_TRUE(x)  HOST_TRUE(HOST_ASSERT, x, true)
 #define ASSERT_FALSE(x) HOST_TRUE(HOST_ASSERT, x, false)
 
 #define EXPECT_EQ(a, b) HOST_CMP(HOST_EXPECT, HOST_EQ, a, b)

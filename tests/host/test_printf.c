@@ -25,7 +25,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#define CANARY_LEN 16
+#define CANARY_LEN  16
 #define CANARY_BYTE 0xa5
 
 /* Room for any output in these tests; longer expectations are a bug in the test. */
@@ -34,7 +34,8 @@
 /* Maximum failures one table-driven test reports before giving up. */
 #define MAX_REPORTS 20
 
-static int call_kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
+static int call_kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
     va_list aq;
     int ret;
 
@@ -46,7 +47,8 @@ static int call_kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) 
 
 /* Formats into a heap block of exactly `size` bytes plus a canary and checks everything. */
 static bool check_one_size(const char *file, int line, const char *want, size_t want_len,
-                           size_t size, const char *fmt, va_list ap) {
+                           size_t size, const char *fmt, va_list ap)
+{
     unsigned char *block = malloc(size + CANARY_LEN);
     size_t stored = want_len < size ? want_len : (size != 0 ? size - 1 : 0);
     bool ok = true;
@@ -84,7 +86,8 @@ static bool check_one_size(const char *file, int line, const char *want, size_t 
 
 /* Checks fmt's output against want[0..want_len) with every buffer size from 0 to want_len + 1. */
 static bool check_output_v(const char *file, int line, const char *want, size_t want_len,
-                           const char *fmt, va_list ap) {
+                           const char *fmt, va_list ap)
+{
     for (size_t size = 0; size <= want_len + 1; size++) {
         if (!check_one_size(file, line, want, want_len, size, fmt, ap))
             return false;
@@ -96,7 +99,8 @@ static bool check_want(const char *file, int line, const char *want, size_t want
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static bool check_want(const char *file, int line, const char *want, size_t want_len,
-                       const char *fmt, ...) {
+                       const char *fmt, ...)
+{
     va_list ap;
     bool ok;
 
@@ -108,7 +112,8 @@ static bool check_want(const char *file, int line, const char *want, size_t want
 
 /* For formats that -Wformat rightly rejects but the kernel must still handle. */
 static bool check_want_raw(const char *file, int line, const char *want, size_t want_len,
-                           const char *fmt, ...) {
+                           const char *fmt, ...)
+{
     va_list ap;
     bool ok;
 
@@ -118,7 +123,8 @@ static bool check_want_raw(const char *file, int line, const char *want, size_t 
     return ok;
 }
 
-static bool check_libc_v(const char *file, int line, const char *fmt, va_list ap) {
+static bool check_libc_v(const char *file, int line, const char *fmt, va_list ap)
+{
     char want[OUT_MAX];
     va_list aq;
     int want_ret;
@@ -136,7 +142,8 @@ static bool check_libc_v(const char *file, int line, const char *fmt, va_list ap
 static bool check_libc(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static bool check_libc(const char *file, int line, const char *fmt, ...) {
+static bool check_libc(const char *file, int line, const char *fmt, ...)
+{
     va_list ap;
     bool ok;
 
@@ -147,7 +154,8 @@ static bool check_libc(const char *file, int line, const char *fmt, ...) {
 }
 
 /* For formats with flags that gcc's -Wformat calls redundant but ISO C defines. */
-static bool check_libc_raw(const char *file, int line, const char *fmt, ...) {
+static bool check_libc_raw(const char *file, int line, const char *fmt, ...)
+{
     va_list ap;
     bool ok;
 
@@ -158,14 +166,15 @@ static bool check_libc_raw(const char *file, int line, const char *fmt, ...) {
 }
 
 /* The output must equal the host's snprintf for the same format and arguments. */
-#define CHECK_LIBC(...) check_libc(__FILE__, __LINE__, __VA_ARGS__)
+#define CHECK_LIBC(...)     check_libc(__FILE__, __LINE__, __VA_ARGS__)
 #define CHECK_LIBC_RAW(...) check_libc_raw(__FILE__, __LINE__, __VA_ARGS__)
 /* The output must equal the string literal `want` (which may contain NULs). */
 #define CHECK_FMT(want, ...) check_want(__FILE__, __LINE__, want, sizeof(want) - 1, __VA_ARGS__)
 #define CHECK_FMT_RAW(want, ...)                                                                   \
     check_want_raw(__FILE__, __LINE__, want, sizeof(want) - 1, __VA_ARGS__)
 
-TEST(printf_plain_text) {
+TEST(printf_plain_text)
+{
     CHECK_LIBC("%s", "");
     CHECK_FMT_RAW("", "");
     CHECK_FMT_RAW("hello, world", "hello, world");
@@ -174,7 +183,8 @@ TEST(printf_plain_text) {
     CHECK_FMT_RAW("tab\there\n", "tab\there\n");
 }
 
-TEST(printf_integers_vs_libc) {
+TEST(printf_integers_vs_libc)
+{
     CHECK_LIBC("%d", 0);
     CHECK_LIBC("%d", 42);
     CHECK_LIBC("%d", -42);
@@ -205,7 +215,8 @@ TEST(printf_integers_vs_libc) {
     CHECK_LIBC("%#40llx|%#-40llo|%#040llX", ULLONG_MAX, ULLONG_MAX, ULLONG_MAX);
 }
 
-TEST(printf_extremes_literal) {
+TEST(printf_extremes_literal)
+{
     /* Literal expectations, independent of the host libc. */
     CHECK_FMT("-9223372036854775808", "%lld", (long long)INT64_MIN);
     CHECK_FMT("-9223372036854775808", "%ld", (long)INT64_MIN);
@@ -234,9 +245,10 @@ TEST(printf_extremes_literal) {
     CHECK_FMT("00042", "%.5u", 42u);
 }
 
-TEST(printf_pointer) {
+TEST(printf_pointer)
+{
     /* %p is always 0x and 16 digits, unlike glibc's "(nil)" and unpadded form. */
-    CHECK_FMT("0x0000000000000000", "%p", NULL);
+    CHECK_FMT("0x0000000000000000", "%p", (void *)NULL);
     CHECK_FMT("0x0000000000001234", "%p", (void *)0x1234);
     CHECK_FMT("0xffffffff80001000", "%p", (void *)0xffffffff80001000ull);
     CHECK_FMT("0xffffffffffffffff", "%p", (void *)UINTPTR_MAX);
@@ -247,7 +259,8 @@ TEST(printf_pointer) {
     CHECK_FMT_RAW("  0x00000000deadbeef", "%020p", (void *)0xdeadbeef);
 }
 
-TEST(printf_strings_and_chars) {
+TEST(printf_strings_and_chars)
+{
     static const char *const strs[] = {"", "a", "hello", "a somewhat longer string of text"};
     static const char *const fmts[] = {"%s",    "%10s",  "%-10s|",  "%.0s", "%.3s",
                                        "%.40s", "%5.2s", "%-5.2s|", "%2s",  "%40.35s"};
@@ -268,7 +281,8 @@ TEST(printf_strings_and_chars) {
     CHECK_FMT_RAW("    x", "%05c", 'x');
 }
 
-TEST(printf_null_string) {
+TEST(printf_null_string)
+{
     /* Raw: gcc's -Wformat-overflow objects to a literal NULL for %s, which is the point here. */
     CHECK_FMT_RAW("(null)", "%s", (char *)NULL);
     CHECK_FMT_RAW("  (null)", "%8s", (char *)NULL);
@@ -279,7 +293,8 @@ TEST(printf_null_string) {
     CHECK_FMT_RAW("(null)", "%.10s", (char *)NULL);
 }
 
-TEST(printf_precision_bounds_string_reads) {
+TEST(printf_precision_bounds_string_reads)
+{
     /* Not terminated: with a precision, nothing past it may be read (ASan watches). */
     char *s = malloc(3);
     char buf[8];
@@ -295,7 +310,8 @@ TEST(printf_precision_bounds_string_reads) {
     free(s);
 }
 
-TEST(printf_star_width_and_precision) {
+TEST(printf_star_width_and_precision)
+{
     CHECK_FMT("   42", "%*d", 5, 42);
     CHECK_FMT("42   |", "%*d|", -5, 42);  /* negative width: left-justify */
     CHECK_FMT("42   |", "%-*d|", -5, 42); /* '-' given twice */
@@ -328,7 +344,8 @@ TEST(printf_star_width_and_precision) {
     }
 }
 
-TEST(printf_unknown_and_malformed) {
+TEST(printf_unknown_and_malformed)
+{
     /* Unknown conversions come out verbatim and consume no argument. */
     CHECK_FMT_RAW("%y", "%y");
     CHECK_FMT_RAW("a%yb", "a%yb");
@@ -350,7 +367,8 @@ TEST(printf_unknown_and_malformed) {
     CHECK_FMT_RAW("ab", "%.4294967298s", "ab");
 }
 
-TEST(printf_return_value_and_truncation) {
+TEST(printf_return_value_and_truncation)
+{
     char buf[16];
 
     EXPECT_EQ(ksnprintf(NULL, 0, "%d", 12345), 5);
@@ -385,7 +403,8 @@ struct sink_buf {
     size_t len;
 };
 
-static void collect(char c, void *arg) {
+static void collect(char c, void *arg)
+{
     struct sink_buf *s = arg;
 
     if (s->len < sizeof(s->data))
@@ -396,7 +415,8 @@ static void collect(char c, void *arg) {
 static int sink_printf(struct sink_buf *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static int sink_printf(struct sink_buf *s, const char *fmt, ...) {
+static int sink_printf(struct sink_buf *s, const char *fmt, ...)
+{
     va_list ap;
     int ret;
 
@@ -406,7 +426,8 @@ static int sink_printf(struct sink_buf *s, const char *fmt, ...) {
     return ret;
 }
 
-TEST(printf_sink) {
+TEST(printf_sink)
+{
     struct sink_buf s = {.len = 0};
 
     /* The sink sees every character, NULs included, and no terminator. */
@@ -447,7 +468,8 @@ static const uint64_t sweep_values[] = {
 /* clang-format on */
 
 /* Formats into a stack buffer of want_len + 1 and of want_len bytes; one canary suffices here. */
-static bool sweep_check(const char *fmt, ...) {
+static bool sweep_check(const char *fmt, ...)
+{
     char want[OUT_MAX], got[OUT_MAX + CANARY_LEN];
     va_list ap;
     int want_ret, ret;
@@ -479,7 +501,8 @@ static bool sweep_check(const char *fmt, ...) {
     return ok;
 }
 
-static bool sweep_one(const char *fmt, char conv, enum sweep_len len, uint64_t v) {
+static bool sweep_one(const char *fmt, char conv, enum sweep_len len, uint64_t v)
+{
     bool sgn = conv == 'd' || conv == 'i';
 
     switch (len) {
@@ -502,7 +525,8 @@ static bool sweep_one(const char *fmt, char conv, enum sweep_len len, uint64_t v
     return false;
 }
 
-TEST(printf_integer_sweep_vs_libc) {
+TEST(printf_integer_sweep_vs_libc)
+{
     char fmt[32];
     unsigned long checked = 0;
 

@@ -18,12 +18,16 @@
 #define BUF_LEN 2048
 
 /* Fills p[0..n) with a pattern that differs at every offset and from one seed to another. */
-static void fill_pattern(unsigned char *p, size_t n, unsigned seed) {
+static void fill_pattern(unsigned char *p, size_t n, unsigned seed)
+{
     for (size_t i = 0; i < n; i++)
         p[i] = (unsigned char)(i * 7 + seed * 13 + (i >> 8));
 }
 
-static int sign(int x) { return (x > 0) - (x < 0); }
+static int sign(int x)
+{
+    return (x > 0) - (x < 0);
+}
 
 /* Offsets and lengths around word and cache-line boundaries. */
 static const size_t offsets[] = {0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 63, 64, 100};
@@ -31,7 +35,8 @@ static const size_t lengths[] = {0,  1,   2,   3,   4,   5,   6,   7,   8,    9,
                                  13, 14,  15,  16,  17,  23,  24,  25,  31,   32,   33,  63, 64,
                                  65, 127, 128, 129, 255, 256, 257, 511, 1000, 1024, 1500};
 
-TEST(string_memcpy) {
+TEST(string_memcpy)
+{
     static unsigned char src[BUF_LEN], dst[BUF_LEN], want[BUF_LEN];
 
     fill_pattern(src, sizeof(src), 1);
@@ -51,7 +56,8 @@ TEST(string_memcpy) {
     }
 }
 
-TEST(string_memcpy_exact_heap_blocks) {
+TEST(string_memcpy_exact_heap_blocks)
+{
     /* Blocks of exactly n bytes: ASan flags any access one byte out. */
     for (size_t n = 1; n <= 70; n++) {
         unsigned char *s = malloc(n), *d = malloc(n);
@@ -70,14 +76,16 @@ TEST(string_memcpy_exact_heap_blocks) {
 }
 
 /* Reference memmove: through a separate buffer, so overlap cannot matter. */
-static void ref_memmove(unsigned char *buf, size_t d_off, size_t s_off, size_t n) {
+static void ref_memmove(unsigned char *buf, size_t d_off, size_t s_off, size_t n)
+{
     static unsigned char tmp[BUF_LEN];
 
     libc_memcpy(tmp, buf + s_off, n);
     libc_memcpy(buf + d_off, tmp, n);
 }
 
-TEST(string_memmove_overlap_small) {
+TEST(string_memmove_overlap_small)
+{
     /* Every source/destination pair within a 64-byte window: all overlaps, both directions. */
     unsigned char buf[96], want[96];
 
@@ -100,7 +108,8 @@ TEST(string_memmove_overlap_small) {
     }
 }
 
-TEST(string_memmove_overlap_large) {
+TEST(string_memmove_overlap_large)
+{
     static unsigned char buf[BUF_LEN + 128], want[BUF_LEN + 128];
 
     for (size_t so = 0; so < ARRAY_SIZE(offsets); so++) {
@@ -124,7 +133,8 @@ TEST(string_memmove_overlap_large) {
     }
 }
 
-TEST(string_memmove_far_apart) {
+TEST(string_memmove_far_apart)
+{
     /* Non-overlapping in both orders, including the source above the destination. */
     static unsigned char buf[BUF_LEN], want[BUF_LEN];
 
@@ -141,7 +151,8 @@ TEST(string_memmove_far_apart) {
     EXPECT_MEMEQ(buf, want, sizeof(buf));
 }
 
-TEST(string_memset) {
+TEST(string_memset)
+{
     static unsigned char buf[BUF_LEN], want[BUF_LEN];
     static const int values[] = {0, 1, 0x5a, 0x7f, 0x80, 0xff, 0x1ab, -1, -128};
 
@@ -162,7 +173,8 @@ TEST(string_memset) {
     }
 }
 
-TEST(string_memcmp) {
+TEST(string_memcmp)
+{
     EXPECT_EQ(memcmp("abc", "abc", 3), 0);
     EXPECT_EQ(memcmp("abc", "abd", 0), 0);
     EXPECT_EQ(memcmp("abc", "xyz", 0), 0);
@@ -189,7 +201,8 @@ TEST(string_memcmp) {
     }
 }
 
-TEST(string_strlen_strnlen) {
+TEST(string_strlen_strnlen)
+{
     static char long_str[1001];
 
     EXPECT_EQ(strlen(""), 0);
@@ -218,7 +231,8 @@ TEST(string_strlen_strnlen) {
     free(p);
 }
 
-TEST(string_strcmp) {
+TEST(string_strcmp)
+{
     static const char *const strs[] = {"",      "a",  "b",     "ab",     "abc",  "abd",
                                        "abcd",  "A",  "\x7f",  "\x80",   "\xff", "a\xff",
                                        "a\x01", "zz", "hello", "hello!", "hellp"};
@@ -238,7 +252,8 @@ TEST(string_strcmp) {
     }
 }
 
-TEST(string_strncmp) {
+TEST(string_strncmp)
+{
     EXPECT_EQ(strncmp("abc", "xyz", 0), 0);
     EXPECT_EQ(strncmp("abc", "abd", 2), 0);
     EXPECT_LT(strncmp("abc", "abd", 3), 0);
@@ -270,7 +285,8 @@ TEST(string_strncmp) {
     }
 }
 
-TEST(string_strchr) {
+TEST(string_strchr)
+{
     static const char s[] = "hello, world";
 
     EXPECT_PTR_EQ(strchr(s, 'h'), s);
@@ -292,7 +308,8 @@ TEST(string_strchr) {
         EXPECT_PTR_EQ(strchr(s, c), libc_strchr(s, c));
 }
 
-TEST(string_strlcpy) {
+TEST(string_strlcpy)
+{
     char buf[16];
 
     /* size 0: nothing written, the source length still returned. */

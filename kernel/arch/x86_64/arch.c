@@ -8,7 +8,7 @@
 #include <boot.h>
 #include <printf.h>
 
-#define DEBUGCON_PORT  0xe9
+#define DEBUGCON_PORT   0xe9
 #define DEBUG_EXIT_PORT 0xf4
 
 void arch_early_init(void)

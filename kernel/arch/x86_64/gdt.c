@@ -12,8 +12,8 @@
  * overflow (whose #PF cannot push a frame) still ends in a clean report.
  */
 #include <arch.h>
-#include <arch/x86.h>
 #include <arch/gdt.h>
+#include <arch/x86.h>
 #include <compiler.h>
 #include <printf.h>
 
@@ -39,7 +39,8 @@ static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 static struct tss tss;
 
 /* Access byte: present, DPL, code/data, type; flags: long mode (L), granularity. */
-#define SEG(access, flags) (((uint64_t)(access) << 40) | ((uint64_t)(flags) << 52) | 0xffff | (0xfull << 48))
+#define SEG(access, flags)                                                                         \
+    (((uint64_t)(access) << 40) | ((uint64_t)(flags) << 52) | 0xffff | (0xfull << 48))
 #define CODE_KERNEL SEG(0x9a, 0xa) /* P, DPL0, code, readable; L, G */
 #define DATA_KERNEL SEG(0x92, 0xc) /* P, DPL0, data, writable */
 #define CODE_USER32 SEG(0xfa, 0xc) /* placeholder for SYSRET's layout; never loaded */
@@ -47,8 +48,8 @@ static struct tss tss;
 #define CODE_USER   SEG(0xfa, 0xa)
 
 static uint64_t gdt[] __aligned(16) = {
-    0, CODE_KERNEL, DATA_KERNEL, CODE_USER32, DATA_USER, CODE_USER,
-    0, 0, /* TSS: a 16-byte system descriptor, filled in at init */
+    0,         CODE_KERNEL, DATA_KERNEL, CODE_USER32, DATA_USER,
+    CODE_USER, 0,           0, /* TSS: a 16-byte system descriptor, filled in at init */
 };
 STATIC_ASSERT(sizeof(gdt) == SEL_TSS + 16);
 

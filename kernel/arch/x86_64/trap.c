@@ -82,8 +82,8 @@ static void print_error_code(const struct trap_frame *tf)
                 (e & 2) ? "write" : "read", (e & 4) ? "user" : "kernel",
                 (e & 8) ? " reserved-bit" : "", (e & 16) ? " instruction-fetch" : "",
                 (e & 32) ? " protection-key" : "");
-    } else if (e && (tf->vector == 10 || tf->vector == 11 || tf->vector == 12 ||
-                     tf->vector == 13)) {
+    } else if (e &&
+               (tf->vector == 10 || tf->vector == 11 || tf->vector == 12 || tf->vector == 13)) {
         /* Selector error code: external, table (GDT/IDT/LDT), index. */
         static const char *const tables[] = {"GDT", "IDT", "LDT", "IDT"};
         kprintf(" [%s%s index %lu]", (e & 1) ? "external " : "", tables[(e >> 1) & 3],
@@ -98,8 +98,7 @@ static void dump_registers(const struct trap_frame *tf)
             tf->rdx);
     kprintf("  RSI %016lx  RDI %016lx  RBP %016lx  RSP %016lx\n", tf->rsi, tf->rdi, tf->rbp,
             tf->rsp);
-    kprintf("  R8  %016lx  R9  %016lx  R10 %016lx  R11 %016lx\n", tf->r8, tf->r9, tf->r10,
-            tf->r11);
+    kprintf("  R8  %016lx  R9  %016lx  R10 %016lx  R11 %016lx\n", tf->r8, tf->r9, tf->r10, tf->r11);
     kprintf("  R12 %016lx  R13 %016lx  R14 %016lx  R15 %016lx\n", tf->r12, tf->r13, tf->r14,
             tf->r15);
     kprintf("  RIP %016lx  RFLAGS %08lx  CS %04lx  SS %04lx\n", tf->rip, tf->rflags, tf->cs,

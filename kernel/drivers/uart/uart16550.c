@@ -23,11 +23,11 @@ enum {
     REG_LSR = 5,
 };
 
-#define LCR_8N1  0x03
-#define LCR_DLAB 0x80
-#define LSR_THRE 0x20
+#define LCR_8N1          0x03
+#define LCR_DLAB         0x80
+#define LSR_THRE         0x20
 #define MCR_DTR_RTS_OUT2 0x0b
-#define MCR_LOOPBACK 0x10
+#define MCR_LOOPBACK     0x10
 
 static uint16_t base = COM1;
 static bool present;
@@ -45,12 +45,12 @@ static struct console uart_console = {.name = "ttyS0", .putc = uart_putc};
 
 bool uart_init(void)
 {
-    outb(base + REG_IER, 0x00);           /* no interrupts yet */
+    outb(base + REG_IER, 0x00); /* no interrupts yet */
     outb(base + REG_LCR, LCR_DLAB);
-    outb(base + REG_DATA, 1);             /* divisor 1: 115200 baud */
+    outb(base + REG_DATA, 1); /* divisor 1: 115200 baud */
     outb(base + REG_IER, 0);
     outb(base + REG_LCR, LCR_8N1);
-    outb(base + REG_FCR, 0xc7);           /* enable and clear FIFOs, 14-byte threshold */
+    outb(base + REG_FCR, 0xc7); /* enable and clear FIFOs, 14-byte threshold */
 
     /* Loopback self-test: what we send must come back. */
     outb(base + REG_MCR, MCR_LOOPBACK | 0x0e);

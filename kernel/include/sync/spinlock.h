@@ -20,7 +20,10 @@ typedef struct spinlock {
     const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) {0, 0, 0, (n)}
+#define SPINLOCK_INIT(n)                                                                           \
+    {                                                                                              \
+        0, 0, 0, (n)                                                                               \
+    }
 
 void spin_lock_init(spinlock_t *l, const char *name);
 

@@ -30,9 +30,18 @@ static inline bool arch_irqs_enabled(void)
     return flags & (1u << 9);
 }
 
-static inline void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void arch_pause(void) { __asm__ volatile("pause"); }
+static inline void arch_irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+static inline void arch_irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+static inline void arch_pause(void)
+{
+    __asm__ volatile("pause");
+}
 
 /* Reads the cycle counter (under QEMU -icount: the guest instruction count). */
 static inline uint64_t arch_cycles(void)
@@ -43,4 +52,7 @@ static inline uint64_t arch_cycles(void)
 }
 
 /* The number of the executing CPU. Only the boot CPU runs for now. */
-static inline unsigned arch_cpu_id(void) { return 0; }
+static inline unsigned arch_cpu_id(void)
+{
+    return 0;
+}

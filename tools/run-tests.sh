@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# run-tests.sh - every test of Basalt, run by `make test`.
+#
+# Suites: the host unit tests (ASan/UBSan), the in-kernel KTESTs, the
+# deliberate crashes (crash=MODE: each must end in a panic whose report names
+# the exception and symbolizes the backtrace), and the loader's handling of
+# broken boot partitions. QEMU boots run two at a time (one per core).
+#
+# Every check prints one PASS/FAIL line; the last line of output is
+# "N passed, N failed", and the exit status is non-zero if anything failed.
+# Logs are kept in build/test-logs/ for reading afterwards.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+out=build/test-logs
+rm -rf "$out" && mkdir -p "$out"
+passed=0
+failed=0
+jobs_max=${TEST_JOBS:-2}
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+
+# check NAME COND-DESCRIPTION: result of the last test command.
+check() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "${3:-}"; fi; }
+
+# has FILE STRING: the log contains STRING (fixed string).
+has() { grep -qF -- "$2" "$1"; }
+
+# ---- host unit tests --------------------------------------------------------
+
+echo "== host unit tests"
+if make --no-print-directory host-tests > "$out/host.log" 2>&1; then :; fi
+summary=$(grep -E '^host: [0-9]+ passed, [0-9]+ failed$' "$out/host.log" | tail -1)
+if [ -n "$summary" ]; then
+    hp=$(echo "$summary" | awk '{print $2}')
+    hf=$(echo "$summary" | awk '{print $4}')
+    passed=$((passed + hp))
+    failed=$((failed + hf))
+    grep -E '^(FAIL|  )' "$out/host.log" | head -50
+    echo "host: $hp passed, $hf failed"
+else
+    tail -30 "$out/host.log"
+    fail "host unit tests" "no summary line (build or run failed, see $out/host.log)"
+fi
+
+# ---- QEMU boots, in parallel --------------------------------------------------
+
+# boot NAME QEMU-RUN-ARGS...: starts a boot in the background; its exit status
+# lands in $out/NAME.status and its serial log in $out/NAME.log.
+boot() {
+    local name=$1
+    shift
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+        wait -n 2>/dev/null || true
+    done
+    (
+        tools/qemu-run --log "$out/$name.log" "$@" > /dev/null 2> "$out/$name.verdict"
+        echo $? > "$out/$name.status"
+    ) &
+}
+
+status_of() { cat "$out/$1.status" 2>/dev/null || echo 99; }
+
+# Broken boot partitions for the loader: ESP trees derived from the real one.
+make_bad_image() {
+    local name=$1 dir="$out/esp-$1"
+    rm -rf "$dir" && cp -r build/esp "$dir"
+    case $name in
+    no-kernel) rm "$dir/basalt/kernel.elf" ;;
+    no-initrd) rm "$dir/basalt/initrd.cpio" ;;
+    bad-magic) printf 'MZ\x90\x00' | dd of="$dir/basalt/kernel.elf" conv=notrunc status=none ;;
+    truncated) head -c 3000 build/esp/basalt/kernel.elf > "$dir/basalt/kernel.elf" ;;
+    wrong-machine) printf '\x03\x00' | dd of="$dir/basalt/kernel.elf" bs=1 seek=18 conv=notrunc status=none ;;
+    esac
+    ESP_MIB=8 tools/mkimage.sh "$out/$name.img" "$dir"
+}
+
+loader_cases="no-kernel no-initrd bad-magic truncated wrong-machine"
+declare -A loader_msg=(
+    [no-kernel]="basalt/kernel.elf not found"
+    [no-initrd]="basalt/initrd.cpio not found"
+    [bad-magic]="kernel.elf is not an ELF file (bad magic)"
+    [truncated]="kernel.elf is truncated"
+    [wrong-machine]="kernel.elf is for another machine"
+)
+
+crash_modes="panic pagefault gpf ud div0 stackoverflow"
+declare -A crash_expect=(
+    [panic]="*** PANIC at kernel/arch/x86_64/crash.c"
+    [pagefault]="CPU EXCEPTION: Page fault (#PF), vector 14"
+    [gpf]="CPU EXCEPTION: General protection fault (#GP), vector 13"
+    [ud]="CPU EXCEPTION: Invalid opcode (#UD), vector 6"
+    [div0]="CPU EXCEPTION: Divide error (#DE), vector 0"
+    [stackoverflow]="CPU EXCEPTION: Double fault (#DF), vector 8"
+)
+
+echo "== kernel boots (QEMU, TCG)"
+boot ktest --cmdline "ktest panic=exit no_such_option=1" --timeout 300
+for m in $crash_modes; do
+    boot "crash-$m" --cmdline "crash=$m panic=exit quiet" --timeout 120
+done
+boot panic-halts --cmdline "crash=panic quiet" --timeout 20
+for c in $loader_cases; do
+    make_bad_image "$c" && boot "loader-$c" --image "$out/$c.img" --timeout 60
+done
+wait
+
+# ---- verdicts -----------------------------------------------------------------
+
+# KTESTs: each test is one result; the boot itself must end in success.
+st=$(status_of ktest)
+summary=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$out/ktest.log" | tail -1 | tr -d '\r')
+grep -aE '^ktest: (PASS|FAIL) ' "$out/ktest.log" | tr -d '\r'
+if [ -n "$summary" ]; then
+    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+fi
+check "ktest boot ends with success through isa-debug-exit" \
+    "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/ktest.verdict")"
+check "kernel banner and command line logged" \
+    "$(has "$out/ktest.log" "Basalt " && has "$out/ktest.log" "cmdline: ktest panic=exit" &&
+        echo 0 || echo 1)"
+check "every log line also reaches the 0xE9 debug port" \
+    "$(has "$out/ktest.log.debugcon" "boot: IDT loaded" &&
+        has "$out/ktest.log.debugcon" "ktest: running" && echo 0 || echo 1)"
+check "unknown command-line word is logged and ignored" \
+    "$(has "$out/ktest.log" "unknown option 'no_such_option=1' ignored" && echo 0 || echo 1)"
+
+for m in $crash_modes; do
+    log="$out/crash-$m.log"
+    st=$(status_of "crash-$m")
+    why=""
+    [ "$st" = 2 ] || why="expected a kernel panic, got: $(cat "$out/crash-$m.verdict")"
+    has "$log" "${crash_expect[$m]}" || why="${why:+$why; }report lacks '${crash_expect[$m]}'"
+    grep -aqE "^ +#[0-9]+ +0xffffffff8[0-9a-f]+ <crash_$m\+0x[0-9a-f]+>" "$log" ||
+        why="${why:+$why; }no symbolized backtrace frame in crash_$m"
+    grep -aqE "<kmain\+0x[0-9a-f]+>" "$log" || why="${why:+$why; }backtrace does not reach kmain"
+    has "$log" "*** KERNEL PANIC" || why="${why:+$why; }no closing panic line"
+    check "crash=$m gives a clean report" "$([ -z "$why" ] && echo 0 || echo 1)" "$why"
+done
+has "$out/crash-pagefault.log" "error code 0x2 [not-present write kernel]" &&
+    has "$out/crash-pagefault.log" "fault address (CR2) 0xffffc00000001000"
+check "page-fault report decodes the error code and CR2" $?
+has "$out/crash-stackoverflow.log" "on the double-fault stack"
+check "kernel stack overflow ends on the double-fault IST stack" $?
+grep -aqE "caller: 0xffffffff8[0-9a-f]+ <crash_panic\+0x" "$out/crash-panic.log"
+check "panic() names its caller" $?
+
+st=$(status_of panic-halts)
+[ "$st" = 4 ] && has "$out/panic-halts.log" "system halted"
+check "without panic=exit a panic halts the machine (no reboot loop)" $? \
+    "status $st: $(cat "$out/panic-halts.verdict" 2>/dev/null)"
+
+for c in $loader_cases; do
+    st=$(status_of "loader-$c")
+    [ "$st" = 3 ] && has "$out/loader-$c.log" "basalt loader: error: " &&
+        has "$out/loader-$c.log" "${loader_msg[$c]}" && ! has "$out/loader-$c.log" "Basalt "
+    check "loader stops cleanly on $c" $? \
+        "status $st ($(cat "$out/loader-$c.verdict" 2>/dev/null)); expected '${loader_msg[$c]}'"
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
