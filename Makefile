@@ -135,11 +135,11 @@ image: deps
 	@$(MAKE) --no-print-directory $(BUILD)/basalt.img
 
 run: image
-	tools/qemu-run --cmdline "$(CMDLINE)" --timeout 86400 --extra "$(QEMU_EXTRA)"
+	tools/qemu-run --interactive --cmdline "$(CMDLINE)" --extra "$(QEMU_EXTRA)"
 
 gdb: image
 	@echo "QEMU is halted with a gdb stub on :1234; in another terminal: gdb -x .gdbinit"
-	tools/qemu-run --cmdline "$(CMDLINE)" --timeout 86400 --extra "-s -S $(QEMU_EXTRA)"
+	tools/qemu-run --interactive --cmdline "$(CMDLINE)" --extra "-s -S $(QEMU_EXTRA)"
 
 test: image
 	@tools/run-tests.sh
