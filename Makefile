@@ -39,10 +39,10 @@ KERNEL_CFLAGS := --target=x86_64-unknown-none-elf -std=c11 -O2 -g \
 	-fno-asynchronous-unwind-tables -fno-common \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla \
 	-DDEBUG=$(DEBUG) \
-	-I kernel/include -I kernel/arch/x86_64/include -I include \
+	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi \
 	-MMD -MP
 KERNEL_ASFLAGS := --target=x86_64-unknown-none-elf -g \
-	-I kernel/include -I kernel/arch/x86_64/include -I include -MMD -MP
+	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z norelro --no-dynamic-linker \
 	-T kernel/arch/x86_64/linker.ld
 
@@ -144,8 +144,11 @@ gdb: image
 test: image
 	@tools/run-tests.sh
 
-bench: image
-	tools/bench.sh
+# Benchmarks measure the release configuration (DEBUG=0: no poisoning, no
+# debug assertions), built beside the debug one in $(BUILD)/release.
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/release DEBUG=0 $(BUILD)/release/basalt.img
+	tools/bench.sh $(BUILD)/release/basalt.img
 
 clean:
 	rm -rf $(BUILD)

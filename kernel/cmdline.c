@@ -13,6 +13,7 @@ struct option {
 
 /* Every option the kernel reads. Keep it sorted and in step with docs/boot.md. */
 static const struct option options[] = {
+    {"bench", "run the benchmarks (under tools/bench.sh), then end QEMU"},
     {"crash", "commit a fault after boot: panic|pagefault|gpf|ud|div0|stackoverflow"},
     {"ktest", "run the in-kernel tests, then end QEMU with their status"},
     {"panic", "panic=exit: end QEMU with a failure status instead of halting"},

@@ -7,11 +7,16 @@
  * thread runs the requested tests or crash, then halts.
  */
 #include <arch.h>
+#include <arch/mmu.h>
+#include <bench.h>
 #include <boot.h>
 #include <cmdline.h>
 #include <drivers/uart.h>
 #include <ktest.h>
 #include <lib/string.h>
+#include <mm/heap.h>
+#include <mm/kvm.h>
+#include <mm/pmm.h>
 #include <panic.h>
 #include <printf.h>
 
@@ -65,7 +70,12 @@ void kmain(struct boot_info *bi)
     kprintf("boot: console on COM1 and the debug port\n");
     arch_early_init();
     log_memory_map(bi, mem);
-    arch_protect_boot_stack();
+    pmm_init(mem, bi->mem_map_count);
+    pmm_print_stats();
+    heap_init();
+    arch_mmu_init(bi, mem);
+    kvm_init();
+    kprintf("boot: kernel heap and kernel virtual area ready\n");
     if (bi->fb.format != BOOT_FB_NONE)
         kprintf("boot: framebuffer %ux%u at %#lx\n", bi->fb.width, bi->fb.height, bi->fb.base);
     kprintf("boot: initrd %lu bytes at %#lx\n", bi->initrd_size, bi->initrd_phys);
@@ -73,6 +83,11 @@ void kmain(struct boot_info *bi)
 
     if (cmdline_value("crash", val, sizeof(val)))
         arch_crash(val);
+
+    if (cmdline_has("bench")) {
+        bench_run_all();
+        arch_debug_exit(DEBUG_EXIT_SUCCESS);
+    }
 
     if (cmdline_has("ktest")) {
         int failed = ktest_run_all();

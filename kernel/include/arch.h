@@ -15,9 +15,6 @@ struct boot_info;
 /* Early CPU setup: GDT/TSS (with the IST stacks), IDT. Logs one line each. */
 void arch_early_init(void);
 
-/* Unmaps the guard page below the boot stack (called once paging is known). */
-void arch_protect_boot_stack(void);
-
 /* Stops the machine for good (interrupts off, halt loop). */
 __noreturn void arch_halt_forever(void);
 
@@ -50,6 +47,16 @@ void arch_backtrace_here(void);
  * Returns false instead of faulting.
  */
 bool arch_probe_read64(uintptr_t addr, uint64_t *out);
+
+/*
+ * Runs fn(arg); if it takes a CPU exception (other than #DF, NMI, #MC) the
+ * exception is recorded in *fault and arch_try returns false instead of the
+ * kernel panicking. For tests that must show a fault happens. Does not nest.
+ */
+struct arch_fault {
+    uint64_t vector, error, addr, pc; /* addr: the faulting address for page faults */
+};
+bool arch_try(void (*fn)(void *), void *arg, struct arch_fault *fault);
 
 /* Commits one of the faults named on the command line (crash=...). */
 void arch_crash(const char *mode);

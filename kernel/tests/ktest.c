@@ -2,6 +2,8 @@
  * ktest.c - the runner for KTEST()s (see ktest.h).
  */
 #include <ktest.h>
+#include <mm/heap.h>
+#include <mm/pmm.h>
 #include <printf.h>
 
 extern const struct ktest __ktest_start[], __ktest_end[];
@@ -23,6 +25,17 @@ int ktest_run_all(void)
     long count = __ktest_end - __ktest_start;
 
     kprintf("ktest: running %ld tests\n", count);
+    /*
+     * Leak check over the whole run: every page and every heap byte a test
+     * takes must be back when all have run. Spare empty slabs the heap keeps
+     * are given back first so they do not count as leaks.
+     */
+    struct pmm_stats pmm_before, pmm_after;
+    struct heap_stats heap_before, heap_after;
+    heap_shrink();
+    pmm_stats(&pmm_before);
+    heap_stats(&heap_before);
+
     for (const struct ktest *t = __ktest_start; t < __ktest_end; t++) {
         struct ktest_ctx ctx = {0};
         t->fn(&ctx);
@@ -33,6 +46,20 @@ int ktest_run_all(void)
             passed++;
             kprintf("ktest: PASS %s\n", t->name);
         }
+    }
+    heap_shrink();
+    pmm_stats(&pmm_after);
+    heap_stats(&heap_after);
+    if (pmm_after.free == pmm_before.free && heap_after.bytes_in_use == heap_before.bytes_in_use) {
+        passed++;
+        kprintf(
+            "ktest: PASS leak_check (%lu free pages, %zu heap bytes in use, before and after)\n",
+            pmm_after.free, heap_after.bytes_in_use);
+    } else {
+        failed++;
+        kprintf("ktest: FAIL leak_check: free pages %lu before, %lu after; heap bytes in use "
+                "%zu before, %zu after\n",
+                pmm_before.free, pmm_after.free, heap_before.bytes_in_use, heap_after.bytes_in_use);
     }
     kprintf("ktest: %d passed, %d failed\n", passed, failed);
     return failed;

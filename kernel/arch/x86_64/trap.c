@@ -125,6 +125,45 @@ static __noreturn void report_exception(struct trap_frame *tf)
     panic_end("unhandled CPU exception");
 }
 
+/* ---- arch_try: recoverable calls for tests ------------------------------- */
+
+struct try_ctx {
+    uint64_t rbx, rbp, r12, r13, r14, r15, rsp, armed;
+};
+STATIC_ASSERT(sizeof(struct try_ctx) == 64);
+
+bool arch_try_call(void (*fn)(void *), void *arg, struct try_ctx *ctx);
+void arch_try_recover(void);
+
+static struct try_ctx try_ctx; /* per CPU once SMP exists */
+static struct arch_fault try_fault;
+
+bool arch_try(void (*fn)(void *), void *arg, struct arch_fault *fault)
+{
+    ASSERT_MSG(!try_ctx.armed, "arch_try does not nest");
+    try_fault = (struct arch_fault){0};
+    bool ok = arch_try_call(fn, arg, &try_ctx);
+    try_ctx.armed = 0;
+    if (fault)
+        *fault = try_fault;
+    return ok;
+}
+
+static bool try_recover(struct trap_frame *tf)
+{
+    if (!try_ctx.armed)
+        return false;
+    try_ctx.armed = 0;
+    try_fault.vector = tf->vector;
+    try_fault.error = tf->error;
+    try_fault.addr = tf->vector == 14 ? read_cr2() : 0;
+    try_fault.pc = tf->rip;
+    /* Resume in arch_try_recover on the saved stack, as if arch_try_call returned false. */
+    tf->rip = (uint64_t)arch_try_recover;
+    tf->rdi = (uint64_t)&try_ctx;
+    return true;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
     unsigned v = tf->vector & 255;
@@ -133,6 +172,8 @@ void trap_dispatch(struct trap_frame *tf)
         return;
     if (v < 32) {
         if (!(tf->cs & 3) && extable_fixup(tf))
+            return;
+        if (!(tf->cs & 3) && v != 8 && v != 2 && v != 18 && try_recover(tf))
             return;
         report_exception(tf);
     }

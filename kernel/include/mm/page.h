@@ -25,12 +25,21 @@ typedef uint64_t paddr_t;
 /* Base of the physical map; set once, before anything touches RAM through it. */
 extern uintptr_t pmm_physmap_base;
 
-static inline void *phys_to_virt(paddr_t pa) { return (void *)(pmm_physmap_base + pa); }
+static inline void *phys_to_virt(paddr_t pa)
+{
+    return (void *)(pmm_physmap_base + pa);
+}
 
 static inline paddr_t virt_to_phys(const void *va)
 {
     return (paddr_t)((uintptr_t)va - pmm_physmap_base);
 }
 
-static inline uint64_t paddr_to_pfn(paddr_t pa) { return pa >> PAGE_SHIFT; }
-static inline paddr_t pfn_to_paddr(uint64_t pfn) { return pfn << PAGE_SHIFT; }
+static inline uint64_t paddr_to_pfn(paddr_t pa)
+{
+    return pa >> PAGE_SHIFT;
+}
+static inline paddr_t pfn_to_paddr(uint64_t pfn)
+{
+    return pfn << PAGE_SHIFT;
+}
