@@ -404,27 +404,12 @@ status_t arch_mmu_map(struct arch_aspace *as, vaddr_t va, paddr_t pa, size_t siz
     return s;
 }
 
-status_t arch_mmu_unmap(struct arch_aspace *as, vaddr_t va, size_t size)
+/* Unmap and protect: split at both ends (may fail, changes nothing), then apply. */
+static status_t range_op(struct arch_aspace *as, vaddr_t va, size_t size, enum range_op op,
+                         unsigned flags)
 {
     status_t s = check_range(as, va, size, MMU_PAGE_4K);
-    if (s != OK)
-        return s;
-    irqstate_t st = spin_lock_irqsave(&as->lock);
-    s = split_at(as, va);
-    if (s == OK)
-        s = split_at(as, va + size);
-    if (s == OK) {
-        range_apply(as, as->pml4, 3, va, va + size, OP_UNMAP, 0);
-        tlb_flush(as, va, size);
-    }
-    spin_unlock_irqrestore(&as->lock, st);
-    return s;
-}
-
-status_t arch_mmu_protect(struct arch_aspace *as, vaddr_t va, size_t size, unsigned flags)
-{
-    status_t s = check_range(as, va, size, MMU_PAGE_4K);
-    if (s == OK)
+    if (s == OK && op == OP_PROTECT)
         s = check_flags(flags);
     if (s != OK)
         return s;
@@ -435,11 +420,21 @@ status_t arch_mmu_protect(struct arch_aspace *as, vaddr_t va, size_t size, unsig
     if (s == OK)
         s = split_at(as, va + size);
     if (s == OK) {
-        range_apply(as, as->pml4, 3, va, va + size, OP_PROTECT, flags);
+        range_apply(as, as->pml4, 3, va, va + size, op, flags);
         tlb_flush(as, va, size);
     }
     spin_unlock_irqrestore(&as->lock, st);
     return s;
+}
+
+status_t arch_mmu_unmap(struct arch_aspace *as, vaddr_t va, size_t size)
+{
+    return range_op(as, va, size, OP_UNMAP, 0);
+}
+
+status_t arch_mmu_protect(struct arch_aspace *as, vaddr_t va, size_t size, unsigned flags)
+{
+    return range_op(as, va, size, OP_PROTECT, flags);
 }
 
 status_t arch_mmu_query(struct arch_aspace *as, vaddr_t va, paddr_t *pa, unsigned *flags,
