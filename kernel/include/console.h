@@ -1,0 +1,21 @@
+/*
+ * console.h - console input.
+ *
+ * The keyboard driver and the serial port's receive interrupt push
+ * characters (escape sequences for arrows and function keys) into one
+ * queue; readers take them out. Pushing is safe from interrupt handlers;
+ * when the queue is full, new characters are dropped and counted.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONSOLE_INPUT_SIZE 1024
+
+void console_input_push(char c);
+/* Non-blocking: false when the queue is empty. */
+bool console_try_getc(char *c);
+/* Waits (halting the CPU between interrupts) for a character. */
+char console_getc(void);
+size_t console_input_dropped(void);
