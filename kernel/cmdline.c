@@ -15,7 +15,9 @@ struct option {
 static const struct option options[] = {
     {"bench", "run the benchmarks (under tools/bench.sh), then end QEMU"},
     {"crash", "commit a fault after boot: panic|pagefault|gpf|ud|div0|stackoverflow"},
+    {"kshell", "start the kernel debug shell on the console"},
     {"ktest", "run the in-kernel tests, then end QEMU with their status"},
+    {"nolapic", "use the 8259 PICs and the PIT, not the local/I/O APIC"},
     {"panic", "panic=exit: end QEMU with a failure status instead of halting"},
     {"quiet", "log less during boot"},
 };

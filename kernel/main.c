@@ -11,6 +11,7 @@
 #include <bench.h>
 #include <boot.h>
 #include <cmdline.h>
+#include <drivers/acpi.h>
 #include <drivers/uart.h>
 #include <ktest.h>
 #include <lib/string.h>
@@ -19,6 +20,7 @@
 #include <mm/pmm.h>
 #include <panic.h>
 #include <printf.h>
+#include <time.h>
 
 #ifndef BASALT_VERSION
 #define BASALT_VERSION "unknown"
@@ -76,6 +78,11 @@ void kmain(struct boot_info *bi)
     arch_mmu_init(bi, mem);
     kvm_init();
     kprintf("boot: kernel heap and kernel virtual area ready\n");
+    acpi_init(bi->rsdp);
+    arch_irq_init();
+    time_init();
+    arch_irq_enable();
+    kprintf("boot: interrupts on\n");
     if (bi->fb.format != BOOT_FB_NONE)
         kprintf("boot: framebuffer %ux%u at %#lx\n", bi->fb.width, bi->fb.height, bi->fb.base);
     kprintf("boot: initrd %lu bytes at %#lx\n", bi->initrd_size, bi->initrd_phys);
@@ -94,6 +101,7 @@ void kmain(struct boot_info *bi)
         arch_debug_exit(failed ? DEBUG_EXIT_FAILURE : DEBUG_EXIT_SUCCESS);
     }
 
-    kprintf("boot: nothing more to do yet; halting\n");
-    arch_halt_forever();
+    kprintf("boot: nothing more to do yet; idling\n");
+    for (;;)
+        arch_wait_for_interrupt();
 }

@@ -100,6 +100,8 @@ boot ktest --cmdline "ktest panic=exit no_such_option=1" --timeout 300
 # The same tests at the small and the large end of memory sizes.
 boot ktest-64M --mem 64M --cmdline "ktest panic=exit quiet" --timeout 300
 boot ktest-8G --mem 8G --cmdline "ktest panic=exit quiet" --timeout 300
+# And through the 8259 PICs and the PIT instead of the APICs.
+boot ktest-nolapic --cmdline "ktest panic=exit quiet nolapic" --timeout 300
 for m in $crash_modes; do
     boot "crash-$m" --cmdline "crash=$m panic=exit quiet" --timeout 120
 done
@@ -121,12 +123,16 @@ if [ -n "$summary" ]; then
 fi
 check "ktest boot ends with success through isa-debug-exit" \
     "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/ktest.verdict")"
-for size in 64M 8G; do
-    st=$(status_of "ktest-$size")
-    sum=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$out/ktest-$size.log" | tail -1 | tr -d '\r')
-    check "all KTESTs pass with -m $size ($sum)" "$([ "$st" = 0 ] && echo 0 || echo 1)" \
-        "$(cat "$out/ktest-$size.verdict"); failures: $(grep -a 'ktest: FAIL' "$out/ktest-$size.log" | tr -d '\r' | head -5)"
+for variant in 64M 8G nolapic; do
+    st=$(status_of "ktest-$variant")
+    sum=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$out/ktest-$variant.log" | tail -1 | tr -d '\r')
+    check "all KTESTs pass with ${variant/[0-9]*[MG]/-m $variant} ($sum)" \
+        "$([ "$st" = 0 ] && echo 0 || echo 1)" \
+        "$(cat "$out/ktest-$variant.verdict"); failures: $(grep -a 'ktest: FAIL' "$out/ktest-$variant.log" | tr -d '\r' | head -5)"
 done
+grep -aq "irq: 8259 PICs, vectors 32-47 (nolapic on the command line)" "$out/ktest-nolapic.log" &&
+    grep -aq "tick 1000 Hz from PIT channel 0" "$out/ktest-nolapic.log"
+check "nolapic runs on the 8259 PICs and the PIT" $?
 grep -aqE '^pmm: .* pages total \(8[0-9]{3} MiB\)' "$out/ktest-8G.log"
 check "with -m 8G the memory above 4 GiB is managed" $? "$(grep -a '^pmm:' "$out/ktest-8G.log")"
 check "kernel banner and command line logged" \

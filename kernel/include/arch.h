@@ -58,5 +58,25 @@ struct arch_fault {
 };
 bool arch_try(void (*fn)(void *), void *arg, struct arch_fault *fault);
 
+/*
+ * Interrupt controllers: arch_irq_init() brings up the PICs, or the local
+ * and I/O APICs (unless `nolapic` or no MADT), with every line masked.
+ */
+void arch_irq_init(void);
+void arch_irq_mask(unsigned irq);
+void arch_irq_unmask(unsigned irq);
+const char *arch_irq_controller(void); /* "apic" or "pic" */
+uint64_t arch_vector_count(unsigned vector);
+const char *arch_vector_name(unsigned vector);
+/* Enables interrupts and halts until one arrives, atomically (no lost wake-up). */
+void arch_wait_for_interrupt(void);
+
+/*
+ * Time: calibrates the cycle counter against the best reference the platform
+ * has and starts the 1000 Hz tick on IRQ 0's handler slot (see time.h).
+ */
+void arch_time_init(void);
+uint64_t arch_tsc_frequency(void);
+
 /* Commits one of the faults named on the command line (crash=...). */
 void arch_crash(const char *mode);

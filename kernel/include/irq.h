@@ -23,8 +23,13 @@ typedef void (*irq_handler_fn)(void *arg);
 status_t irq_register(unsigned irq, irq_handler_fn fn, void *arg);
 void irq_unregister(unsigned irq);
 
-/* Interrupts taken on `vector` since boot (all 256 vectors are counted). */
-uint64_t irq_vector_count(unsigned vector);
+/* Interrupts taken on IRQ `irq` since boot, and those that found no handler. */
+uint64_t irq_count(unsigned irq);
+uint64_t irq_unhandled_count(void);
+/* Spurious interrupts (the controller's spurious vector, or PIC IRQ 7/15 with no cause). */
 uint64_t irq_spurious_count(void);
-/* One line per vector that has fired: "vector 33 (IRQ 1, ps2-keyboard): 12". */
+/* One line per vector that has fired: "vector  33 (IRQ  1): 12". */
 void irq_print_stats(void);
+
+/* For the architecture: run IRQ `irq`'s handler (counted); the EOI is the caller's. */
+void irq_handle(unsigned irq);

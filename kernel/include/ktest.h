@@ -70,6 +70,10 @@ void ktest_fail_at(struct ktest_ctx *ctx, const char *file, int line, const char
 #define ASSERT_FALSE(c) KTEST_CHECK_(return, !(c), "expected false: %s", #c)
 #define ASSERT_EQ(a, b) KTEST_CMP_(return, a, ==, b)
 #define ASSERT_NE(a, b) KTEST_CMP_(return, a, !=, b)
+#define ASSERT_LT(a, b) KTEST_CMP_(return, a, <, b)
+#define ASSERT_LE(a, b) KTEST_CMP_(return, a, <=, b)
+#define ASSERT_GT(a, b) KTEST_CMP_(return, a, >, b)
+#define ASSERT_GE(a, b) KTEST_CMP_(return, a, >=, b)
 
 /* Runs every registered test; returns the number that failed. */
 int ktest_run_all(void);

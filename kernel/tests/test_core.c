@@ -154,8 +154,8 @@ KTEST(spinlocks_nest_and_restore_interrupts)
     spin_unlock_irqrestore(&a, sa);
     EXPECT_TRUE(arch_irqs_enabled());
     EXPECT_FALSE(spin_held_by_me(&a));
-    arch_irq_restore(outer);
     arch_irq_disable();
+    arch_irq_restore(outer); /* back to the state the test started in */
 }
 
 KTEST(printf_in_kernel)

@@ -1,0 +1,47 @@
+/*
+ * test_time.c - KTESTs of the clocks and the tick: over a measured interval
+ * the tick count matches the TSC-based monotonic clock within 2 %; the
+ * monotonic clock never goes backwards; IRQ 0's counter moves with the tick.
+ */
+#include <arch.h>
+#include <irq.h>
+#include <ktest.h>
+#include <time.h>
+
+KTEST(time_tick_matches_tsc_within_2_percent)
+{
+    ASSERT_TRUE(arch_irqs_enabled());
+    /* Start on a tick boundary so the count is not off by one at the start. */
+    uint64_t t = timer_ticks();
+    while (timer_ticks() == t)
+        arch_wait_for_interrupt();
+    uint64_t ticks0 = timer_ticks(), ns0 = clock_monotonic_ns();
+    while (clock_monotonic_ns() - ns0 < 200000000ull) /* 200 ms */
+        arch_wait_for_interrupt();
+    uint64_t ticks = timer_ticks() - ticks0, ms = (clock_monotonic_ns() - ns0) / 1000000;
+    kprintf("    %lu ticks in %lu ms of TSC time (tick source %s, TSC calibrated by %s)\n",
+            ticks, ms, timer_source(), tsc_calibration_source());
+    EXPECT_GE(ticks * 100, ms * 98);
+    EXPECT_LE(ticks * 100, ms * 102);
+}
+
+KTEST(time_monotonic_clock_never_goes_back)
+{
+    uint64_t prev = clock_monotonic_ns();
+    for (int i = 0; i < 100000; i++) {
+        uint64_t now = clock_monotonic_ns();
+        ASSERT_GE(now, prev);
+        prev = now;
+    }
+    EXPECT_GT(tsc_frequency_hz(), 10000000ull); /* at least 10 MHz */
+}
+
+KTEST(time_irq0_counts_ticks)
+{
+    uint64_t c0 = irq_count(0);
+    uint64_t t0 = timer_ticks();
+    for (int i = 0; i < 5; i++)
+        arch_wait_for_interrupt();
+    EXPECT_GT(timer_ticks(), t0);
+    EXPECT_EQ(irq_count(0) - c0, timer_ticks() - t0);
+}
