@@ -3,8 +3,9 @@
  *
  * Brings the kernel up in the order of DESIGN.md section 4, logging one line
  * per step. Later steps (memory, ACPI, interrupts, timers, scheduler, drivers,
- * file systems, init) slot in after the CPU tables; until they exist the boot
- * thread runs the requested tests or crash, then halts.
+ * file systems, init) slot in after the CPU tables. Once the scheduler runs,
+ * the boot thread commits the requested crash, if any, starts the "kmain"
+ * thread for the rest (benchmarks, tests) and becomes the idle thread.
  */
 #include <arch.h>
 #include <arch/mmu.h>
@@ -12,7 +13,9 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <drivers/acpi.h>
+#include <drivers/ps2.h>
 #include <drivers/uart.h>
+#include <kshell.h>
 #include <ktest.h>
 #include <lib/string.h>
 #include <mm/heap.h>
@@ -20,6 +23,8 @@
 #include <mm/pmm.h>
 #include <panic.h>
 #include <printf.h>
+#include <sched/sched.h>
+#include <sched/thread.h>
 #include <time.h>
 
 #ifndef BASALT_VERSION
@@ -48,6 +53,27 @@ static void log_memory_map(const struct boot_info *bi, const struct boot_mem_ran
             kprintf("  0x%012lx-0x%012lx %s\n", mem[i].base, mem[i].base + mem[i].length - 1,
                     mem_type_names[mem[i].type]);
     }
+}
+
+/* The end of start-up, in a thread of its own (it may block): benchmarks, tests. */
+static int kmain_thread(void *arg)
+{
+    (void)arg;
+    if (cmdline_has("bench")) {
+        bench_run_all();
+        arch_debug_exit(DEBUG_EXIT_SUCCESS);
+    }
+
+    if (cmdline_has("ktest")) {
+        int failed = ktest_run_all();
+        arch_debug_exit(failed ? DEBUG_EXIT_FAILURE : DEBUG_EXIT_SUCCESS);
+    }
+
+    if (cmdline_has("kshell"))
+        kshell_run();
+
+    kprintf("boot: nothing more to do yet; idling\n");
+    return 0;
 }
 
 void kmain(struct boot_info *bi);
@@ -81,6 +107,9 @@ void kmain(struct boot_info *bi)
     acpi_init(bi->rsdp);
     arch_irq_init();
     time_init();
+    ps2_init();
+    uart_enable_rx();
+    sched_init();
     arch_irq_enable();
     kprintf("boot: interrupts on\n");
     if (bi->fb.format != BOOT_FB_NONE)
@@ -91,17 +120,10 @@ void kmain(struct boot_info *bi)
     if (cmdline_value("crash", val, sizeof(val)))
         arch_crash(val);
 
-    if (cmdline_has("bench")) {
-        bench_run_all();
-        arch_debug_exit(DEBUG_EXIT_SUCCESS);
-    }
-
-    if (cmdline_has("ktest")) {
-        int failed = ktest_run_all();
-        arch_debug_exit(failed ? DEBUG_EXIT_FAILURE : DEBUG_EXIT_SUCCESS);
-    }
-
-    kprintf("boot: nothing more to do yet; idling\n");
-    for (;;)
-        arch_wait_for_interrupt();
+    /* What is left may block, so it runs in a thread; the boot thread becomes the idle thread. */
+    struct thread *t;
+    status_t s = thread_create(&t, "kmain", kmain_thread, NULL, THREAD_FLAG_DETACHED);
+    ASSERT_MSG(s == OK, "cannot create the kmain thread: %s", status_name(s));
+    thread_start(t);
+    sched_idle_loop();
 }

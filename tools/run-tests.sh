@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # run-tests.sh - every test of Basalt, run by `make test`.
 #
-# Suites: the host unit tests (ASan/UBSan), the in-kernel KTESTs, the
-# deliberate crashes (crash=MODE: each must end in a panic whose report names
-# the exception and symbolizes the backtrace), and the loader's handling of
-# broken boot partitions. QEMU boots run two at a time (one per core).
+# Suites: the host unit tests (ASan/UBSan), the in-kernel KTESTs (at 512 MiB,
+# 64 MiB, 8 GiB and with `nolapic`), the deliberate crashes (crash=MODE: each
+# must end in a panic whose report names the exception and symbolizes the
+# backtrace), the loader's handling of broken boot partitions, and the kernel
+# shell driven through the keyboard and the serial port (tools/test-kshell.sh). QEMU boots run two at a time (one per core).
 #
 # Every check prints one PASS/FAIL line; the last line of output is
 # "N passed, N failed", and the exit status is non-zero if anything failed.
@@ -157,7 +158,7 @@ for m in $crash_modes; do
     check "crash=$m gives a clean report" "$([ -z "$why" ] && echo 0 || echo 1)" "$why"
 done
 has "$out/crash-pagefault.log" "error code 0x2 [not-present write kernel]" &&
-    has "$out/crash-pagefault.log" "fault address (CR2) 0xffffc00000001000"
+    has "$out/crash-pagefault.log" "fault address (CR2) 0xffffc07ffffff000"
 check "page-fault report decodes the error code and CR2" $?
 has "$out/crash-stackoverflow.log" "on the double-fault stack"
 check "kernel stack overflow ends on the double-fault IST stack" $?
@@ -176,6 +177,19 @@ for c in $loader_cases; do
     check "loader stops cleanly on $c" $? \
         "status $st ($(cat "$out/loader-$c.verdict" 2>/dev/null)); expected '${loader_msg[$c]}'"
 done
+
+# ---- console input end to end: keyboard (QEMU sendkey) and serial ------------
+
+echo "== kernel shell: keyboard and serial input, power-off"
+tools/test-kshell.sh > "$out/kshell.txt" 2>&1
+grep -E '^(PASS|FAIL) ' "$out/kshell.txt" | sed 's/^\(PASS\|FAIL\) /\1 kshell: /'
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/kshell.txt" | tail -1)
+if [ -n "$summary" ]; then
+    passed=$((passed + $(echo "$summary" | awk '{print $1}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $3}')))
+else
+    fail "kernel shell tests" "no summary (see $out/kshell.txt)"
+fi
 
 echo
 echo "$passed passed, $failed failed"

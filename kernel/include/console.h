@@ -16,6 +16,11 @@
 void console_input_push(char c);
 /* Non-blocking: false when the queue is empty. */
 bool console_try_getc(char *c);
-/* Waits (halting the CPU between interrupts) for a character. */
+/*
+ * Waits (halting the CPU between interrupts) for a character. Interrupts are
+ * enabled while it waits, whatever the caller's state, and the caller's state
+ * is restored before it returns.
+ */
 char console_getc(void);
+/* Characters dropped because the queue was full, since boot. */
 size_t console_input_dropped(void);

@@ -29,7 +29,8 @@ void kvm_init(void)
 {
     free_list = kmalloc(sizeof(*free_list));
     ASSERT(free_list);
-    *free_list = (struct free_range){KERNEL_VM_BASE, KERNEL_VM_SIZE, NULL};
+    /* Everything but KVM_NEVER_MAPPED, the area's last page. */
+    *free_list = (struct free_range){KERNEL_VM_BASE, KERNEL_VM_SIZE - PAGE_SIZE, NULL};
 }
 
 vaddr_t kvm_reserve(size_t size)

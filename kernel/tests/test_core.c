@@ -10,6 +10,7 @@
 #include <ktest.h>
 #include <lib/string.h>
 #include <log.h>
+#include <mm/kvm.h>
 #include <printf.h>
 #include <sync/spinlock.h>
 
@@ -72,7 +73,7 @@ KTEST(probe_read_recovers_from_faults)
     EXPECT_TRUE(arch_probe_read64((uintptr_t)&known, &v));
     EXPECT_EQ(v, known);
     /* Unmapped kernel-half address: #PF through the exception table. */
-    EXPECT_FALSE(arch_probe_read64(0xffffc00000002000ull, &v));
+    EXPECT_FALSE(arch_probe_read64(KVM_NEVER_MAPPED + 8, &v));
     EXPECT_EQ(trap_fixup_count, before + 1);
     /* The guard page under the boot stack is unmapped too. */
     extern char boot_stack_guard[];

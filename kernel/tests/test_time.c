@@ -8,19 +8,36 @@
 #include <ktest.h>
 #include <time.h>
 
-KTEST(time_tick_matches_tsc_within_2_percent)
+/* Ticks counted over ~200 ms of monotonic (TSC) time, starting on a tick edge. */
+static void measure_ticks(uint64_t *ticks, uint64_t *ms)
 {
-    ASSERT_TRUE(arch_irqs_enabled());
-    /* Start on a tick boundary so the count is not off by one at the start. */
     uint64_t t = timer_ticks();
     while (timer_ticks() == t)
         arch_wait_for_interrupt();
     uint64_t ticks0 = timer_ticks(), ns0 = clock_monotonic_ns();
-    while (clock_monotonic_ns() - ns0 < 200000000ull) /* 200 ms */
+    while (clock_monotonic_ns() - ns0 < 200000000ull)
         arch_wait_for_interrupt();
-    uint64_t ticks = timer_ticks() - ticks0, ms = (clock_monotonic_ns() - ns0) / 1000000;
-    kprintf("    %lu ticks in %lu ms of TSC time (tick source %s, TSC calibrated by %s)\n",
-            ticks, ms, timer_source(), tsc_calibration_source());
+    *ticks = timer_ticks() - ticks0;
+    *ms = (clock_monotonic_ns() - ns0) / 1000000;
+}
+
+/*
+ * Under QEMU's TCG the emulated timer follows host time, and a busy host
+ * can delay the virtual CPU past a tick or two (they are not re-injected).
+ * So up to three measurements are taken and one must be within 2 %; a tick
+ * that is really off (wrong calibration, wrong divisor) fails all three.
+ */
+KTEST(time_tick_matches_tsc_within_2_percent)
+{
+    ASSERT_TRUE(arch_irqs_enabled());
+    uint64_t ticks = 0, ms = 1;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+        measure_ticks(&ticks, &ms);
+        kprintf("    %lu ticks in %lu ms of TSC time (tick source %s, TSC calibrated by %s)\n",
+                ticks, ms, timer_source(), tsc_calibration_source());
+        if (ticks * 100 >= ms * 98 && ticks * 100 <= ms * 102)
+            break;
+    }
     EXPECT_GE(ticks * 100, ms * 98);
     EXPECT_LE(ticks * 100, ms * 102);
 }

@@ -5,11 +5,10 @@
  */
 #include <arch.h>
 #include <lib/string.h>
+#include <mm/kvm.h>
 #include <panic.h>
 #include <printf.h>
 
-/* Inside the kernel virtual area, where nothing is mapped yet. */
-#define UNMAPPED_KERNEL_ADDR 0xffffc00000001000ull
 
 static __noinline void crash_panic(void)
 {
@@ -18,7 +17,7 @@ static __noinline void crash_panic(void)
 
 static __noinline void crash_pagefault(void)
 {
-    *(volatile uint64_t *)UNMAPPED_KERNEL_ADDR = 0x42;
+    *(volatile uint64_t *)KVM_NEVER_MAPPED = 0x42;
 }
 
 static __noinline void crash_gpf(void)

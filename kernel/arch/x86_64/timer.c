@@ -19,6 +19,8 @@
 #include <mm/kvm.h>
 #include <panic.h>
 #include <printf.h>
+#include <sched/sched.h>
+#include <sched/timer.h>
 #include <time.h>
 
 #define PIT_HZ      1193182u
@@ -51,6 +53,8 @@ static void tick(void *arg)
 {
     (void)arg;
     ticks++;
+    timer_queue_tick(); /* kernel timers whose deadline has passed */
+    sched_tick();       /* charge the running thread; preemption at the end of its slice */
 }
 
 /* ---- references: each waits ~CALIBRATE_MS and returns the exact elapsed ns ---- */
@@ -82,8 +86,7 @@ static uint64_t wait_hpet(void)
 
 static uint32_t pm_read(void)
 {
-    uint32_t v;
-    __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"((uint16_t)acpi.pm_timer_port));
+    uint32_t v = inl((uint16_t)acpi.pm_timer_port);
     return acpi.pm_timer_32bit ? v : v & 0xffffff;
 }
 

@@ -15,6 +15,7 @@
 #include <arch/x86.h>
 #include <panic.h>
 #include <printf.h>
+#include <sched/sched.h>
 
 static trap_handler_fn handlers[256];
 uint64_t trap_fixup_count;
@@ -168,8 +169,11 @@ void trap_dispatch(struct trap_frame *tf)
 {
     unsigned v = tf->vector & 255;
 
-    if (handlers[v] && handlers[v](tf))
+    if (handlers[v] && handlers[v](tf)) {
+        if (v >= 32)
+            sched_irq_exit(); /* interrupts (not exceptions) may end in a preemption */
         return;
+    }
     if (v < 32) {
         if (!(tf->cs & 3) && extable_fixup(tf))
             return;

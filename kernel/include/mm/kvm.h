@@ -18,6 +18,12 @@ struct kstack {
 
 #define KSTACK_SIZE (16 * 1024)
 
+/*
+ * The last page of the area is never handed out nor mapped: a kernel address
+ * that is guaranteed to fault (the crash tests and probe tests use it).
+ */
+#define KVM_NEVER_MAPPED (KERNEL_VM_BASE + KERNEL_VM_SIZE - 4096)
+
 void kvm_init(void);
 
 /* Allocates and maps `size` bytes (a page multiple) of stack plus a guard page. */

@@ -12,6 +12,7 @@
 
 #include <arch.h>
 #include <compiler.h>
+#include <panic.h>
 
 typedef struct spinlock {
     volatile uint32_t locked;
@@ -37,3 +38,46 @@ void spin_unlock_irqrestore(spinlock_t *l, irqstate_t state);
 bool spin_held_by_me(const spinlock_t *l);
 
 #define ASSERT_HELD(l) ASSERT(spin_held_by_me(l))
+/* The same, in debug builds only: for the hottest paths (the scheduler's switch). */
+#define DEBUG_ASSERT_HELD(l) DEBUG_ASSERT(spin_held_by_me(l))
+
+/*
+ * Inline forms of the four calls above for the hottest paths (run queues,
+ * wait queues): the same lock, the same checks. The uncontended case is an
+ * exchange and two stores; anything else (contention, or this CPU already
+ * holding the lock, which panics naming both places) goes to the out-of-line
+ * spin_lock. The recorded holder is the function the lock was inlined into.
+ */
+static __always_inline void spin_lock_fast(spinlock_t *l)
+{
+    DEBUG_ASSERT(!arch_irqs_enabled());
+    if (unlikely(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))) {
+        spin_lock(l);
+        return;
+    }
+    l->cpu = arch_cpu_id();
+    l->holder_pc = (uintptr_t)__builtin_return_address(0);
+}
+
+static __always_inline void spin_unlock_fast(spinlock_t *l)
+{
+    if (unlikely(!l->locked || l->cpu != arch_cpu_id())) {
+        spin_unlock(l); /* panics with the lock's name */
+        return;
+    }
+    l->holder_pc = 0;
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static __always_inline irqstate_t spin_lock_irqsave_fast(spinlock_t *l)
+{
+    irqstate_t st = arch_irq_save();
+    spin_lock_fast(l);
+    return st;
+}
+
+static __always_inline void spin_unlock_irqrestore_fast(spinlock_t *l, irqstate_t st)
+{
+    spin_unlock_fast(l);
+    arch_irq_restore(st);
+}

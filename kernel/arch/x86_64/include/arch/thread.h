@@ -1,0 +1,86 @@
+/*
+ * arch/thread.h (x86_64) - the architecture's half of threads: the saved
+ * context, the switch, the FPU/SSE state and the per-CPU pointer.
+ *
+ * Contract with kernel/sched:
+ *  - A thread's context while it is switched out is its stack pointer; the
+ *    callee-saved registers (rbx, rbp, r12-r15) and the return address sit
+ *    on its own kernel stack (context.S). Everything else is saved by the C
+ *    calling convention or by the interrupt frame.
+ *  - arch_thread_switch() runs with interrupts off; the incoming thread
+ *    resumes with interrupts still off, either returning from its own
+ *    earlier arch_thread_switch() or, the first time, entering the `entry`
+ *    function given to arch_thread_init() (which must never return).
+ *  - Each switch loads the incoming thread's stack top into TSS.rsp0 (the
+ *    stack an interrupt from user mode lands on). Address spaces (CR3) will
+ *    be switched here too once user threads exist.
+ *  - FPU/SSE/AVX state: kernel code is built with -mgeneral-regs-only and
+ *    never touches those registers, so only threads given a save area by
+ *    arch_fpu_alloc() (user threads, later; the FPU tests now) have state
+ *    to keep. Policy: eager for exactly those threads - XSAVE (or FXSAVE on
+ *    CPUs without it) when such a thread is switched out, XRSTOR when it is
+ *    switched in; threads without an area cost one test per switch.
+ *  - Per-CPU data: arch_cpu_local_init(slot) makes `slot` this CPU's local
+ *    block (through the GS base); `*slot` must hold a pointer, which
+ *    arch_cpu_local() then returns with one load. Kernel GS base convention:
+ *    while in the kernel GS points at the per-CPU block; the entry code's
+ *    swapgs (isr.S) exchanges it with the user value on ring transitions.
+ */
+#pragma once
+
+#include <arch/gdt.h>
+#include <compiler.h>
+#include <err.h>
+#include <stdint.h>
+
+struct arch_thread {
+    uintptr_t sp;         /* saved stack pointer while switched out */
+    uintptr_t kstack_top; /* TSS.rsp0 while this thread runs */
+    void *fpu;            /* XSAVE/FXSAVE area (64-byte aligned), or NULL */
+};
+
+/*
+ * Prepares a thread that has never run: its first switch-in calls entry()
+ * on the stack that ends at `stack_top` (16-byte aligned), interrupts off.
+ */
+void arch_thread_init(struct arch_thread *at, uintptr_t stack_top, void (*entry)(void));
+
+/* Describes the running boot thread and returns the bounds of its stack. */
+void arch_thread_init_boot(struct arch_thread *at, uintptr_t *stack_base, uintptr_t *stack_top);
+
+/* CPU setup for the FPU: SSE on, XSAVE and the state components it manages (AVX, ...). */
+void arch_fpu_init(void);
+/* Gives the thread a save area holding the initial FPU state. ERR_NO_MEMORY. */
+status_t arch_fpu_alloc(struct arch_thread *at);
+void arch_fpu_free(struct arch_thread *at);
+/* Bytes per save area and the instruction pair in use ("xsave" or "fxsave"). */
+size_t arch_fpu_state_size(void);
+const char *arch_fpu_method(void);
+/* Whether the AVX (YMM) state is enabled and saved. */
+bool arch_fpu_has_avx(void);
+/* Used by arch_thread_switch only. */
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
+/* context.S: saves the callee-saved registers and rsp, loads the other thread's. */
+void arch_context_switch(uintptr_t *save_sp, uintptr_t load_sp);
+
+/* Saves the running context into `prev`, resumes `next`. Interrupts must be off. */
+static inline void arch_thread_switch(struct arch_thread *prev, struct arch_thread *next)
+{
+    gdt_set_kernel_stack(next->kstack_top);
+    if (prev->fpu)
+        arch_fpu_save(prev->fpu);
+    if (next->fpu)
+        arch_fpu_restore(next->fpu);
+    arch_context_switch(&prev->sp, next->sp);
+}
+
+void arch_cpu_local_init(void *slot);
+
+static inline void *arch_cpu_local(void)
+{
+    void *p;
+    __asm__("movq %%gs:0, %0" : "=r"(p));
+    return p;
+}
