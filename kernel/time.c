@@ -9,7 +9,6 @@
 #include <printf.h>
 #include <time.h>
 
-
 static uint64_t tsc_boot;
 static uint64_t mult;
 static uint64_t wall_boot;

@@ -9,7 +9,6 @@
 #include <panic.h>
 #include <printf.h>
 
-
 static __noinline void crash_panic(void)
 {
     panic("crash=panic requested on the command line");

@@ -12,8 +12,8 @@
 #include <mm/kvm.h>
 #include <printf.h>
 
-#define IOREGSEL 0x00
-#define IOWIN    0x10
+#define IOREGSEL    0x00
+#define IOWIN       0x10
 #define REG_VERSION 0x01
 #define REG_REDIR   0x10
 
@@ -77,8 +77,8 @@ bool ioapic_init(void)
         /* Mask every pin until someone asks for it. */
         for (uint32_t p = 0; p < io->count; p++)
             wr(io, REG_REDIR + 2 * p, REDIR_MASKED);
-        kprintf("ioapic: id %u at %#x, GSI %u-%u\n", acpi.ioapics[i].id,
-                acpi.ioapics[i].address, io->gsi_base, io->gsi_base + io->count - 1);
+        kprintf("ioapic: id %u at %#x, GSI %u-%u\n", acpi.ioapics[i].id, acpi.ioapics[i].address,
+                io->gsi_base, io->gsi_base + io->count - 1);
         nioapics++;
     }
     if (!nioapics)

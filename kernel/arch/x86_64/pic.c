@@ -14,14 +14,14 @@
 #include <arch/intc.h>
 #include <arch/x86.h>
 
-#define PIC1_CMD  0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD  0xa0
-#define PIC2_DATA 0xa1
+#define PIC1_CMD       0x20
+#define PIC1_DATA      0x21
+#define PIC2_CMD       0xa0
+#define PIC2_DATA      0xa1
 #define ICW1_INIT_ICW4 0x11
-#define ICW4_8086 0x01
-#define OCW3_READ_ISR 0x0b
-#define PIC_EOI   0x20
+#define ICW4_8086      0x01
+#define OCW3_READ_ISR  0x0b
+#define PIC_EOI        0x20
 
 static uint16_t mask = 0xffff; /* bit n set: IRQ n masked */
 
@@ -42,7 +42,7 @@ void pic_init(void)
     io_wait();
     outb(PIC2_CMD, ICW1_INIT_ICW4);
     io_wait();
-    outb(PIC1_DATA, VECTOR_TICK);     /* master: vectors 32-39 */
+    outb(PIC1_DATA, VECTOR_TICK); /* master: vectors 32-39 */
     io_wait();
     outb(PIC2_DATA, VECTOR_TICK + 8); /* slave: vectors 40-47 */
     io_wait();

@@ -23,12 +23,12 @@
 #include <sched/timer.h>
 #include <time.h>
 
-#define PIT_HZ      1193182u
-#define PIT_CH0     0x40
-#define PIT_CH2     0x42
-#define PIT_CMD     0x43
-#define PIT_GATE    0x61
-#define PM_TIMER_HZ 3579545u
+#define PIT_HZ       1193182u
+#define PIT_CH0      0x40
+#define PIT_CH2      0x42
+#define PIT_CMD      0x43
+#define PIT_GATE     0x61
+#define PM_TIMER_HZ  3579545u
 #define CALIBRATE_MS 50
 
 #define HPET_CAP     0x000
@@ -44,10 +44,22 @@ static volatile uint64_t ticks;
 static volatile uint64_t *hpet;
 static uint64_t hpet_hz;
 
-uint64_t timer_ticks(void) { return ticks; }
-const char *timer_source(void) { return tick_source; }
-const char *tsc_calibration_source(void) { return calib_source; }
-uint64_t arch_tsc_frequency(void) { return tsc_hz; }
+uint64_t timer_ticks(void)
+{
+    return ticks;
+}
+const char *timer_source(void)
+{
+    return tick_source;
+}
+const char *tsc_calibration_source(void)
+{
+    return calib_source;
+}
+uint64_t arch_tsc_frequency(void)
+{
+    return tsc_hz;
+}
 
 static void tick(void *arg)
 {
@@ -101,9 +113,9 @@ static uint64_t wait_pm_timer(void)
 
 static uint64_t wait_pit(void)
 {
-    uint32_t count = PIT_HZ / 1000 * CALIBRATE_MS; /* 59650: fits in 16 bits */
+    uint32_t count = PIT_HZ / 1000 * CALIBRATE_MS;  /* 59650: fits in 16 bits */
     outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-    outb(PIT_CMD, 0xb0);                             /* channel 2, lo/hi, mode 0 */
+    outb(PIT_CMD, 0xb0);                            /* channel 2, lo/hi, mode 0 */
     outb(PIT_CH2, count & 0xff);
     outb(PIT_CH2, count >> 8);
     /* Mode 0 raises OUT2 when the count reaches zero. Bounded: ~2x the interval. */
@@ -141,14 +153,14 @@ static void calibrate(bool with_lapic)
     tsc_hz = (t1 - t0) * 1000000000ull / ns;
     if (with_lapic)
         lapic_hz = (uint64_t)(0xffffffffu - left) * 1000000000ull / ns;
-    kprintf("time: TSC %lu.%03lu MHz (calibrated against the %s over %lu us)\n",
-            tsc_hz / 1000000, tsc_hz / 1000 % 1000, calib_source, ns / 1000);
+    kprintf("time: TSC %lu.%03lu MHz (calibrated against the %s over %lu us)\n", tsc_hz / 1000000,
+            tsc_hz / 1000 % 1000, calib_source, ns / 1000);
 }
 
 static void pit_periodic(void)
 {
     uint16_t div = (PIT_HZ + TICK_HZ / 2) / TICK_HZ; /* 1193 */
-    outb(PIT_CMD, 0x34);                          /* channel 0, lo/hi, mode 2 */
+    outb(PIT_CMD, 0x34);                             /* channel 0, lo/hi, mode 2 */
     outb(PIT_CH0, div & 0xff);
     outb(PIT_CH0, div >> 8);
 }

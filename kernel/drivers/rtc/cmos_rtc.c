@@ -37,7 +37,10 @@ static void read_regs(struct rtc_regs *r)
     r->century = acpi.century ? cmos(acpi.century) : 0;
 }
 
-static unsigned bcd(uint8_t v) { return (v & 0x0f) + (v >> 4) * 10; }
+static unsigned bcd(uint8_t v)
+{
+    return (v & 0x0f) + (v >> 4) * 10;
+}
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm). */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -75,8 +78,8 @@ uint64_t rtc_read_seconds(void)
     }
     year += century * 100;
     if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
-        kprintf("rtc: implausible date %u-%02u-%02u %02u:%02u:%02u, wall clock unset\n", year,
-                mon, day, hour, min, sec);
+        kprintf("rtc: implausible date %u-%02u-%02u %02u:%02u:%02u, wall clock unset\n", year, mon,
+                day, hour, min, sec);
         return 0;
     }
     kprintf("rtc: %u-%02u-%02u %02u:%02u:%02u UTC\n", year, mon, day, hour, min, sec);

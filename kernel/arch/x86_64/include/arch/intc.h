@@ -8,17 +8,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VECTOR_TICK     32   /* IRQ 0 / the local APIC timer */
+#define VECTOR_TICK     32 /* IRQ 0 / the local APIC timer */
 #define VECTOR_APIC_ERR 0xfe
 #define VECTOR_SPURIOUS 0xff
 
-void pic_init(void);          /* remap to 32-47, all masked */
+void pic_init(void); /* remap to 32-47, all masked */
 void pic_mask(unsigned irq);
 void pic_unmask(unsigned irq);
 void pic_eoi(unsigned irq);
 bool pic_is_spurious(unsigned irq); /* IRQ 7/15 without an in-service bit */
 
-bool lapic_init(void);        /* false when there is no usable local APIC */
+bool lapic_init(void); /* false when there is no usable local APIC */
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 bool lapic_is_x2apic(void);
@@ -28,6 +28,6 @@ void lapic_timer_start(uint32_t count, bool periodic);
 void lapic_timer_stop(void);
 uint32_t lapic_timer_current(void);
 
-bool ioapic_init(void);       /* routes ISA IRQs by the MADT, all masked */
+bool ioapic_init(void); /* routes ISA IRQs by the MADT, all masked */
 void ioapic_mask(unsigned irq);
 void ioapic_unmask(unsigned irq);
