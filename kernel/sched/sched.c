@@ -220,19 +220,30 @@ void sched_yield(void)
     arch_irq_restore(st);
 }
 
-void sched_block_locked(spinlock_t *held)
+/*
+ * Takes the running thread off the CPU in `state`: the run-queue lock is
+ * taken before `held` (the caller's wait lock) is dropped, so no wake-up can
+ * slip in between. Returns, with the run-queue lock held, only once the
+ * thread runs again.
+ */
+static __always_inline void deschedule_locked(spinlock_t *held, enum thread_state state)
 {
     DEBUG_ASSERT(!arch_irqs_enabled());
     struct cpu *c = cpu_self();
     struct thread *cur = c->current;
-    ASSERT_MSG(!is_idle(c, cur), "the idle thread tried to block");
     spin_lock_fast(&c->rq.lock);
     if (held)
         spin_unlock_fast(held);
     uint64_t now = clock_monotonic_ns();
     update_curr_locked(c, now);
-    cur->state = THREAD_BLOCKED;
+    cur->state = state;
     switch_to_locked(c, cur, pick_next_locked(c), now);
+}
+
+void sched_block_locked(spinlock_t *held)
+{
+    ASSERT_MSG(!is_idle(cpu_self(), cpu_self()->current), "the idle thread tried to block");
+    deschedule_locked(held, THREAD_BLOCKED);
     spin_unlock_fast(&cpu_self()->rq.lock);
 }
 
@@ -262,16 +273,8 @@ void sched_start(struct thread *t)
 
 __noreturn void sched_exit_locked(spinlock_t *held)
 {
-    DEBUG_ASSERT(!arch_irqs_enabled());
-    struct cpu *c = cpu_self();
-    struct thread *cur = c->current;
-    spin_lock_fast(&c->rq.lock);
-    if (held)
-        spin_unlock_fast(held);
-    uint64_t now = clock_monotonic_ns();
-    update_curr_locked(c, now);
-    cur->state = THREAD_TERMINATED;
-    switch_to_locked(c, cur, pick_next_locked(c), now);
+    struct thread *cur = cpu_self()->current;
+    deschedule_locked(held, THREAD_TERMINATED);
     panic("terminated thread '%s' ran again", cur->name);
 }
 
