@@ -10,16 +10,20 @@
  * dropped and counted; what is already queued is never overwritten, so a
  * reader sees a prefix of what was typed.
  *
- * console_getc() checks the ring with interrupts off and, only if it is
- * empty, enables interrupts and halts in one step (arch_wait_for_interrupt),
- * so a character that arrives between the check and the halt still wakes it.
- * Only the CPU that takes the device interrupts may wait here (the boot CPU,
- * for now); once there is a scheduler, readers will block on a wait queue
- * instead.
+ * console_getc() in a thread (after console_init) sleeps on an auto-reset
+ * event that every push signals, so other threads run while it waits.
+ * Before the scheduler runs, and on the idle thread, it checks the ring with
+ * interrupts off and, only if it is empty, enables interrupts and halts in
+ * one step (arch_wait_for_interrupt), so a character that arrives between
+ * the check and the halt still wakes it.
  */
 #include <arch.h>
 #include <compiler.h>
 #include <console.h>
+#include <sched/sched.h>
+#include <sched/thread.h>
+#include <sched/timer.h>
+#include <sync/event.h>
 #include <sync/spinlock.h>
 
 STATIC_ASSERT((CONSOLE_INPUT_SIZE & (CONSOLE_INPUT_SIZE - 1)) == 0);
@@ -30,6 +34,14 @@ static uint32_t input_head;  /* guarded by input_lock: bytes ever queued */
 static uint32_t input_tail;  /* guarded by input_lock: bytes ever taken */
 static size_t input_dropped; /* guarded by input_lock */
 
+/*
+ * Readers in a thread sleep on this (auto-reset) event; it is signalled
+ * after every push. Before the scheduler runs, and on the idle thread, a
+ * reader halts between interrupts instead.
+ */
+static struct event input_ready;
+static bool input_ready_init;
+
 void console_input_push(char c)
 {
     irqstate_t s = spin_lock_irqsave(&input_lock);
@@ -38,6 +50,15 @@ void console_input_push(char c)
     else
         input_dropped++;
     spin_unlock_irqrestore(&input_lock, s);
+    if (input_ready_init)
+        event_signal(&input_ready);
+}
+
+/* Called once the scheduler runs (the event needs it). */
+void console_init(void)
+{
+    event_init(&input_ready, EVENT_AUTO_RESET, "console-input");
+    input_ready_init = true;
 }
 
 bool console_try_getc(char *c)
@@ -55,6 +76,12 @@ bool console_try_getc(char *c)
 char console_getc(void)
 {
     char c;
+    if (input_ready_init && thread_current() != cpu_self()->idle) {
+        /* The event is signalled after every push: no character is missed. */
+        while (!console_try_getc(&c))
+            event_wait(&input_ready, DEADLINE_INFINITE);
+        return c;
+    }
     irqstate_t s = arch_irq_save();
     for (;;) {
         /* Check with interrupts off; sti;hlt then cannot miss the push that would wake us. */

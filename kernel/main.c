@@ -12,6 +12,7 @@
 #include <bench.h>
 #include <boot.h>
 #include <cmdline.h>
+#include <console.h>
 #include <drivers/acpi.h>
 #include <drivers/ps2.h>
 #include <drivers/uart.h>
@@ -110,6 +111,7 @@ void kmain(struct boot_info *bi)
     ps2_init();
     uart_enable_rx();
     sched_init();
+    console_init();
     arch_irq_enable();
     kprintf("boot: interrupts on\n");
     if (bi->fb.format != BOOT_FB_NONE)

@@ -14,6 +14,8 @@
 #define CONSOLE_INPUT_SIZE 1024
 
 void console_input_push(char c);
+/* After sched_init: readers in threads then sleep instead of halting. */
+void console_init(void);
 /* Non-blocking: false when the queue is empty. */
 bool console_try_getc(char *c);
 /*
