@@ -16,7 +16,7 @@ static const struct option options[] = {
     {"bench", "run the benchmarks (under tools/bench.sh), then end QEMU"},
     {"crash", "commit a fault after boot: panic|pagefault|gpf|ud|div0|stackoverflow"},
     {"kshell", "start the kernel debug shell on the console"},
-    {"ktest", "run the in-kernel tests, then end QEMU with their status"},
+    {"ktest", "run the in-kernel tests (ktest=a,b: those whose names contain a or b), then end QEMU"},
     {"nolapic", "use the 8259 PICs and the PIT, not the local/I/O APIC"},
     {"panic", "panic=exit: end QEMU with a failure status instead of halting"},
     {"quiet", "log less during boot"},

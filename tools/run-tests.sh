@@ -103,6 +103,11 @@ boot ktest-64M --mem 64M --cmdline "ktest panic=exit quiet" --timeout 300
 boot ktest-8G --mem 8G --cmdline "ktest panic=exit quiet" --timeout 300
 # And through the 8259 PICs and the PIT instead of the APICs.
 boot ktest-nolapic --cmdline "ktest panic=exit quiet nolapic" --timeout 300
+# Missing hardware and firmware tables: no HPET and no 8042, then no ACPI at all.
+boot ktest-nohpet --cmdline "ktest=time_,input,keyboard,console panic=exit quiet" \
+    --extra "-machine q35,hpet=off,i8042=off" --timeout 300
+boot ktest-noacpi --cmdline "ktest=time_,sync_timed panic=exit quiet" \
+    --extra "-machine q35,acpi=off" --timeout 300
 for m in $crash_modes; do
     boot "crash-$m" --cmdline "crash=$m panic=exit quiet" --timeout 120
 done
@@ -124,7 +129,7 @@ if [ -n "$summary" ]; then
 fi
 check "ktest boot ends with success through isa-debug-exit" \
     "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/ktest.verdict")"
-for variant in 64M 8G nolapic; do
+for variant in 64M 8G nolapic nohpet noacpi; do
     st=$(status_of "ktest-$variant")
     sum=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$out/ktest-$variant.log" | tail -1 | tr -d '\r')
     check "all KTESTs pass with ${variant/[0-9]*[MG]/-m $variant} ($sum)" \
@@ -134,6 +139,13 @@ done
 grep -aq "irq: 8259 PICs, vectors 32-47 (nolapic on the command line)" "$out/ktest-nolapic.log" &&
     grep -aq "tick 1000 Hz from PIT channel 0" "$out/ktest-nolapic.log"
 check "nolapic runs on the 8259 PICs and the PIT" $?
+grep -aq "acpi: no HPET" "$out/ktest-nohpet.log" &&
+    grep -aq "calibrated against the pm-timer" "$out/ktest-nohpet.log" &&
+    grep -aq "ps2: no controller" "$out/ktest-nohpet.log"
+check "without HPET the TSC is calibrated by the PM timer; a missing 8042 is logged" $?
+grep -aq "irq: 8259 PICs, vectors 32-47 (no MADT)" "$out/ktest-noacpi.log" &&
+    grep -aq "calibrated against the pit" "$out/ktest-noacpi.log"
+check "without ACPI tables the kernel uses the PICs and calibrates against the PIT" $?
 grep -aqE '^pmm: .* pages total \(8[0-9]{3} MiB\)' "$out/ktest-8G.log"
 check "with -m 8G the memory above 4 GiB is managed" $? "$(grep -a '^pmm:' "$out/ktest-8G.log")"
 check "kernel banner and command line logged" \

@@ -1,12 +1,39 @@
 /*
  * ktest.c - the runner for KTEST()s (see ktest.h).
  */
+#include <cmdline.h>
 #include <ktest.h>
+#include <lib/string.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <printf.h>
 
 extern const struct ktest __ktest_start[], __ktest_end[];
+
+/*
+ * `ktest=a,b` on the command line runs only the tests whose names contain
+ * one of the comma-separated words; plain `ktest` runs them all.
+ */
+static char filter[128];
+
+static bool selected(const char *name)
+{
+    if (!filter[0])
+        return true;
+    const char *w = filter;
+    while (*w) {
+        size_t len = 0;
+        while (w[len] && w[len] != ',')
+            len++;
+        for (const char *p = name; *p; p++)
+            if (len && strncmp(p, w, len) == 0)
+                return true;
+        w += len;
+        if (*w == ',')
+            w++;
+    }
+    return false;
+}
 
 void ktest_fail_at(struct ktest_ctx *ctx, const char *file, int line, const char *fmt, ...)
 {
@@ -24,7 +51,10 @@ int ktest_run_all(void)
     int passed = 0, failed = 0;
     long count = __ktest_end - __ktest_start;
 
-    kprintf("ktest: running %ld tests\n", count);
+    if (cmdline_has("ktest") && !cmdline_value("ktest", filter, sizeof(filter)))
+        filter[0] = 0;
+    kprintf("ktest: running %ld tests%s%s\n", count, filter[0] ? ", only those matching " : "",
+            filter);
     /*
      * Leak check over the whole run: every page and every heap byte a test
      * takes must be back when all have run. Spare empty slabs the heap keeps
@@ -37,6 +67,8 @@ int ktest_run_all(void)
     heap_stats(&heap_before);
 
     for (const struct ktest *t = __ktest_start; t < __ktest_end; t++) {
+        if (!selected(t->name))
+            continue;
         struct ktest_ctx ctx = {0};
         t->fn(&ctx);
         if (ctx.failures) {
