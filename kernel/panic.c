@@ -42,6 +42,13 @@ __noreturn void panic_end(const char *what)
     arch_halt_forever();
 }
 
+__noreturn __noinline void panic_end_backtrace(const char *what)
+{
+    kprintf("  backtrace:\n");
+    arch_backtrace(0, (uintptr_t)__builtin_frame_address(0), 32);
+    panic_end(what);
+}
+
 __noreturn __noinline void panic_at(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;

@@ -86,7 +86,7 @@ declare -A loader_msg=(
     [wrong-machine]="kernel.elf is for another machine"
 )
 
-crash_modes="panic pagefault gpf ud div0 stackoverflow"
+crash_modes="panic pagefault gpf ud div0 stackoverflow spinlock mutex"
 declare -A crash_expect=(
     [panic]="*** PANIC at kernel/arch/x86_64/crash.c"
     [pagefault]="CPU EXCEPTION: Page fault (#PF), vector 14"
@@ -94,15 +94,24 @@ declare -A crash_expect=(
     [ud]="CPU EXCEPTION: Invalid opcode (#UD), vector 6"
     [div0]="CPU EXCEPTION: Divide error (#DE), vector 0"
     [stackoverflow]="CPU EXCEPTION: Double fault (#DF), vector 8"
+    [spinlock]="*** spinlock 'crash-test' taken twice on CPU 0"
+    [mutex]="*** mutex 'crash-test' released by thread"
 )
 
 echo "== kernel boots (QEMU, TCG)"
+# The full KTEST run first and alone: its scheduler tests measure CPU time and
+# wake-up latency in real time, which a second emulator on the same cores
+# would disturb.
+jobs_max=1
 boot ktest --cmdline "ktest panic=exit no_such_option=1" --timeout 300
-# The same tests at the small and the large end of memory sizes.
-boot ktest-64M --mem 64M --cmdline "ktest panic=exit quiet" --timeout 300
-boot ktest-8G --mem 8G --cmdline "ktest panic=exit quiet" --timeout 300
-# And through the 8259 PICs and the PIT instead of the APICs.
-boot ktest-nolapic --cmdline "ktest panic=exit quiet nolapic" --timeout 300
+wait
+jobs_max=${TEST_JOBS:-2}
+# The same tests at the small and the large end of memory sizes, and through
+# the 8259 PICs and the PIT, in parallel: without the CPU-time measurements.
+timing="-sched_fair,-sched_busy_loop,-sched_sleep_50ms"
+boot ktest-64M --mem 64M --cmdline "ktest=$timing panic=exit quiet" --timeout 300
+boot ktest-8G --mem 8G --cmdline "ktest=$timing panic=exit quiet" --timeout 300
+boot ktest-nolapic --cmdline "ktest=$timing panic=exit quiet nolapic" --timeout 300
 # Missing hardware and firmware tables: no HPET and no 8042, then no ACPI at all.
 boot ktest-nohpet --cmdline "ktest=time_,input,keyboard,console panic=exit quiet" \
     --extra "-machine q35,hpet=off,i8042=off" --timeout 300
@@ -176,6 +185,9 @@ has "$out/crash-stackoverflow.log" "on the double-fault stack"
 check "kernel stack overflow ends on the double-fault IST stack" $?
 grep -aqE "caller: 0xffffffff8[0-9a-f]+ <crash_panic\+0x" "$out/crash-panic.log"
 check "panic() names its caller" $?
+grep -aqE "first at  0xffffffff8[0-9a-f]+ <crash_spinlock\+0x" "$out/crash-spinlock.log" &&
+    grep -aqE "again at  0xffffffff8[0-9a-f]+ <crash_spinlock\+0x" "$out/crash-spinlock.log"
+check "a spinlock taken twice panics naming both places" $?
 
 st=$(status_of panic-halts)
 [ "$st" = 4 ] && has "$out/panic-halts.log" "system halted"

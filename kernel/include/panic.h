@@ -26,6 +26,8 @@ __noreturn void panic_at(const char *file, int line, const char *fmt, ...) __pri
  */
 void panic_begin(void);
 __noreturn void panic_end(const char *what);
+/* panic_end() after a backtrace of the caller: for reports that have none. */
+__noreturn void panic_end_backtrace(const char *what);
 
 /* Prints `addr` as "0xffffffff80001234 <function+0x12>". */
 void panic_print_symbol(uintptr_t addr);

@@ -50,7 +50,7 @@ static __noinline void lock_slow(struct mutex *m, struct thread *me, uintptr_t c
                 me->name);
         panic_print_symbol(caller);
         kprintf("\n");
-        panic_end("recursive mutex_lock");
+        panic_end_backtrace("recursive mutex_lock");
     }
     irqstate_t st = spin_lock_irqsave_fast(&m->wq.lock);
     __atomic_fetch_add(&m->waiters, 1, __ATOMIC_SEQ_CST);
@@ -84,7 +84,7 @@ static __noinline __noreturn void bad_unlock(struct mutex *m, struct thread *me,
             owner ? "'" : "");
     panic_print_symbol(caller);
     kprintf("\n");
-    panic_end("mutex released by a thread that does not own it");
+    panic_end_backtrace("mutex released by a thread that does not own it");
 }
 
 void mutex_unlock(struct mutex *m)

@@ -28,7 +28,7 @@ static __always_inline void lock_at(spinlock_t *l, uintptr_t pc)
         kprintf("\n  again at  ");
         panic_print_symbol(pc);
         kprintf("\n");
-        panic_end("recursive spinlock");
+        panic_end_backtrace("recursive spinlock");
     }
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))

@@ -12,27 +12,39 @@ extern const struct ktest __ktest_start[], __ktest_end[];
 
 /*
  * `ktest=a,b` on the command line runs only the tests whose names contain
- * one of the comma-separated words; plain `ktest` runs them all.
+ * one of the comma-separated words; a word with a leading '-' excludes the
+ * tests whose names contain it instead (`ktest=-sched_fair` runs all but
+ * those). Plain `ktest` runs them all.
  */
 static char filter[128];
 
+static bool contains(const char *name, const char *w, size_t len)
+{
+    for (const char *p = name; *p; p++)
+        if (strncmp(p, w, len) == 0)
+            return true;
+    return false;
+}
+
 static bool selected(const char *name)
 {
-    if (!filter[0])
-        return true;
-    const char *w = filter;
-    while (*w) {
+    bool any_include = false, included = false;
+    for (const char *w = filter; *w;) {
         size_t len = 0;
         while (w[len] && w[len] != ',')
             len++;
-        for (const char *p = name; *p; p++)
-            if (len && strncmp(p, w, len) == 0)
-                return true;
+        if (w[0] == '-' && len > 1) {
+            if (contains(name, w + 1, len - 1))
+                return false;
+        } else if (len) {
+            any_include = true;
+            included |= contains(name, w, len);
+        }
         w += len;
         if (*w == ',')
             w++;
     }
-    return false;
+    return !any_include || included;
 }
 
 void ktest_fail_at(struct ktest_ctx *ctx, const char *file, int line, const char *fmt, ...)

@@ -119,3 +119,8 @@ void panic_print_symbol(uintptr_t addr)
 {
     kprintf("%#lx", (unsigned long)addr);
 }
+
+__noreturn void panic_end_backtrace(const char *what)
+{
+    panic_end(what);
+}

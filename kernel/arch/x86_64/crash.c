@@ -1,6 +1,8 @@
 /*
  * crash.c - faults committed on purpose (command line crash=MODE), so that
- * make test exercises every trap path from outside and checks the report.
+ * make test exercises every trap path from outside and checks the report;
+ * also the two lock misuses that must panic (a spinlock taken twice, a mutex
+ * released by a thread that does not own it).
  * Each function is noinline so that it shows up by name in the backtrace.
  */
 #include <arch.h>
@@ -8,6 +10,8 @@
 #include <mm/kvm.h>
 #include <panic.h>
 #include <printf.h>
+#include <sync/mutex.h>
+#include <sync/spinlock.h>
 
 static __noinline void crash_panic(void)
 {
@@ -49,6 +53,23 @@ static __noinline uint64_t crash_stackoverflow(uint64_t depth)
     return crash_stackoverflow(depth + 1) + pad[0];
 }
 
+static __noinline void crash_spinlock(void)
+{
+    static spinlock_t lock = SPINLOCK_INIT("crash-test");
+    irqstate_t st = spin_lock_irqsave(&lock);
+    spin_lock(&lock); /* taken twice on this CPU: must panic naming both places */
+    spin_unlock_irqrestore(&lock, st);
+    __asm__ volatile("" ::: "memory");
+}
+
+static __noinline void crash_mutex(void)
+{
+    static struct mutex m;
+    mutex_init(&m, "crash-test");
+    mutex_unlock(&m); /* released by a thread that does not hold it */
+    __asm__ volatile("" ::: "memory"); /* not a tail call: keep this frame */
+}
+
 void arch_crash(const char *mode)
 {
     kprintf("crash: committing '%s' on purpose\n", mode);
@@ -64,8 +85,14 @@ void arch_crash(const char *mode)
         crash_div0();
     else if (strcmp(mode, "stackoverflow") == 0)
         crash_stackoverflow(0);
+    else if (strcmp(mode, "spinlock") == 0)
+        crash_spinlock();
+    else if (strcmp(mode, "mutex") == 0)
+        crash_mutex();
     else {
-        kprintf("crash: unknown mode '%s' (panic|pagefault|gpf|ud|div0|stackoverflow)\n", mode);
+        kprintf(
+            "crash: unknown mode '%s' (panic|pagefault|gpf|ud|div0|stackoverflow|spinlock|mutex)\n",
+            mode);
         return;
     }
     kprintf("crash: '%s' returned; the fault did not happen\n", mode);
