@@ -8,7 +8,7 @@
 void spin_lock_init(spinlock_t *l, const char *name)
 {
     l->locked = 0;
-    l->cpu = 0;
+    l->cpu = SPIN_NO_CPU;
     l->holder_pc = 0;
     l->name = name;
 }
@@ -48,6 +48,7 @@ void spin_unlock(spinlock_t *l)
     ASSERT_MSG(spin_held_by_me(l), "spinlock '%s' released by a CPU that does not hold it",
                l->name);
     l->holder_pc = 0;
+    l->cpu = SPIN_NO_CPU;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 

@@ -16,14 +16,20 @@
 
 typedef struct spinlock {
     volatile uint32_t locked;
-    uint32_t cpu;        /* holder's CPU number, valid while locked */
+    uint32_t cpu;        /* holder's CPU number; SPIN_NO_CPU when free */
     uintptr_t holder_pc; /* where it was taken, for diagnostics */
     const char *name;
 } spinlock_t;
 
+/*
+ * The owner is cleared before the lock is released, so a CPU that just gave
+ * a lock up can never mistake another CPU's fresh hold for its own.
+ */
+#define SPIN_NO_CPU 0xffffffffu
+
 #define SPINLOCK_INIT(n)                                                                           \
     {                                                                                              \
-        0, 0, 0, (n)                                                                               \
+        0, SPIN_NO_CPU, 0, (n)                                                                     \
     }
 
 void spin_lock_init(spinlock_t *l, const char *name);
@@ -66,6 +72,7 @@ static __always_inline void spin_unlock_fast(spinlock_t *l)
         return;
     }
     l->holder_pc = 0;
+    l->cpu = SPIN_NO_CPU;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
