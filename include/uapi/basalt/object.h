@@ -1,0 +1,59 @@
+/*
+ * basalt/object.h - kernel object types, rights and signals, shared by the
+ * kernel and user programs. Values are ABI: never renumber, only add.
+ */
+#pragma once
+
+#include <stdint.h>
+
+typedef uint32_t bs_handle_t;
+typedef uint32_t bs_rights_t;
+typedef uint32_t bs_signals_t;
+typedef uint64_t bs_koid_t;
+
+#define BS_HANDLE_INVALID 0u
+
+/* Object types. */
+#define BS_OBJ_NONE      0u
+#define BS_OBJ_PROCESS   1u
+#define BS_OBJ_THREAD    2u
+#define BS_OBJ_VMO       3u
+#define BS_OBJ_CHANNEL   4u
+#define BS_OBJ_EVENT     5u
+#define BS_OBJ_PORT      6u
+#define BS_OBJ_EVENTPAIR 7u
+#define BS_OBJ_TIMER     8u
+#define BS_OBJ_JOB       9u
+#define BS_OBJ_VMAR      10u
+#define BS_OBJ_TYPE_COUNT 11u
+
+/* Rights (DESIGN.md section 6). */
+#define BS_RIGHT_NONE        0u
+#define BS_RIGHT_DUPLICATE   (1u << 0)
+#define BS_RIGHT_TRANSFER    (1u << 1)
+#define BS_RIGHT_READ        (1u << 2)
+#define BS_RIGHT_WRITE       (1u << 3)
+#define BS_RIGHT_EXECUTE     (1u << 4)
+#define BS_RIGHT_MAP         (1u << 5)
+#define BS_RIGHT_WAIT        (1u << 6)
+#define BS_RIGHT_SIGNAL      (1u << 7)
+#define BS_RIGHT_SIGNAL_PEER (1u << 8)
+#define BS_RIGHT_ENUMERATE   (1u << 9)
+#define BS_RIGHT_SUSPEND     (1u << 10)
+#define BS_RIGHT_RESUME      (1u << 11)
+#define BS_RIGHT_INSPECT     (1u << 12)
+#define BS_RIGHT_MANAGE      (1u << 13)
+#define BS_RIGHT_DESTROY     (1u << 14)
+#define BS_RIGHT_SET_POLICY  (1u << 15)
+#define BS_RIGHTS_ALL        0xffffu
+/* handle_duplicate/replace: keep the rights the handle has. */
+#define BS_RIGHT_SAME_RIGHTS 0x80000000u
+
+/* Signals common to all objects, then per type (docs/abi.md lists them). */
+#define BS_SIGNAL_READABLE    (1u << 0)
+#define BS_SIGNAL_WRITABLE    (1u << 1)
+#define BS_SIGNAL_PEER_CLOSED (1u << 2)
+#define BS_SIGNAL_SIGNALED    (1u << 3)
+#define BS_SIGNAL_TERMINATED  (1u << 4)
+#define BS_SIGNAL_NO_PROCESSES (1u << 5)
+#define BS_SIGNAL_USER_ALL    (0xffu << 24) /* 8 user signals on events and eventpairs */

@@ -1,0 +1,48 @@
+/*
+ * usercopy.S - the copy loops behind usercopy.h. The C side (usercopy.c)
+ * has checked the range; here SMAP is opened with stac, the bytes move with
+ * rep movsb, and clac closes it again. A fault at the movsb continues at the
+ * fixup, which closes SMAP and returns the count of bytes NOT copied.
+ *
+ *   size_t arch_copy_user(void *dst, const void *src, size_t n)
+ *   size_t arch_strncpy_user(char *dst, const char *src, size_t n)
+ *          returns bytes copied including the NUL, 0 on a fault, n + 1 when
+ *          no NUL was found within n bytes.
+ */
+    .text
+    .global arch_copy_user
+arch_copy_user:
+    movq %rdx, %rcx
+    stac
+1:  rep movsb
+2:  clac
+    movq %rcx, %rax          /* 0 when everything was copied */
+    ret
+    .pushsection extable, "a"
+    .balign 8
+    .quad 1b, 2b
+    .popsection
+
+    .global arch_strncpy_user
+arch_strncpy_user:
+    xorl %eax, %eax          /* bytes copied */
+    stac
+3:  cmpq %rdx, %rax
+    jae 5f
+4:  movb (%rsi,%rax), %cl
+    movb %cl, (%rdi,%rax)
+    incq %rax
+    testb %cl, %cl
+    jnz 3b
+    clac
+    ret
+5:  incq %rax                /* no NUL within n bytes: n + 1 */
+    clac
+    ret
+6:  clac                     /* fault */
+    xorl %eax, %eax
+    ret
+    .pushsection extable, "a"
+    .balign 8
+    .quad 4b, 6b
+    .popsection
