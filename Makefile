@@ -39,7 +39,7 @@ KERNEL_CFLAGS := --target=x86_64-unknown-none-elf -std=c11 -O2 -g \
 	-fno-asynchronous-unwind-tables -fno-common \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla \
 	-DDEBUG=$(DEBUG) \
-	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi \
+	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi -I $(BUILD)/gen/include \
 	-MMD -MP
 KERNEL_ASFLAGS := --target=x86_64-unknown-none-elf -g \
 	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi -MMD -MP
@@ -47,7 +47,20 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z norelro --no-dynami
 	-T kernel/arch/x86_64/linker.ld
 
 KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/syscall_table.c.o
+
+# The native ABI is generated from one table (docs/abi.md is committed; `make
+# abi-docs` refreshes it and `make test` checks it is current).
+GEN := $(BUILD)/gen
+$(GEN)/stamp: include/uapi/basalt/syscalls.def tools/gensyscalls.py
+	@mkdir -p $(GEN)
+	$(call say,GEN,syscall table)python3 tools/gensyscalls.py $< $(GEN) $(GEN)/abi.md
+	@touch $@
+$(GEN)/syscall_table.c: $(GEN)/stamp
+$(filter-out $(GEN)/%,$(KERNEL_OBJS)): | $(GEN)/stamp
+
+$(GEN)/syscall_table.c.o: $(GEN)/syscall_table.c
+	$(call say,CC,$<)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(@D)
@@ -103,13 +116,31 @@ $(BUILD)/boot/efi/%.c.o: boot/efi/%.c
 $(BUILD)/BOOTX64.EFI: $(LOADER_OBJS)
 	$(call say,LINK,$@)lld-link -subsystem:efi_application -entry:efi_main -nodefaultlib -out:$@ $^
 
+# ---- user programs ---------------------------------------------------------
+# Static musl programs, one per directory under user/ that has a main program
+# (user/NAME/*.c -> $(BUILD)/user/NAME). They go into the initrd, i.e. /boot.
+
+USER_CC := musl-gcc
+USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-I include/uapi -I user/lib/include -I $(GEN)/include
+USER_PROGS := init
+
+define user_prog
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp
+	@mkdir -p $$(@D)
+	$$(call say,USERCC,$$@)$(USER_CC) $(USER_CFLAGS) -o $$@ $(wildcard user/$(1)/*.c)
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
+
 # ---- initrd and image ------------------------------------------------------
 
 INITRD_FILES := $(shell find initrd -type f 2>/dev/null | sort)
+USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
 
-$(BUILD)/initrd.cpio: $(INITRD_FILES)
+$(BUILD)/initrd.cpio: $(INITRD_FILES) $(USER_BINS)
 	@rm -rf $(BUILD)/initrd && mkdir -p $(BUILD)/initrd
 	@if [ -d initrd ]; then cp -r initrd/. $(BUILD)/initrd/; fi
+	@cp $(USER_BINS) $(BUILD)/initrd/
 	$(call say,CPIO,$@)(cd $(BUILD)/initrd && find . -mindepth 1 | LC_ALL=C sort | \
 	    cpio -o -H newc --quiet --reproducible) > $@
 
@@ -123,7 +154,7 @@ $(BUILD)/basalt.img: $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf $(BUILD)/initrd.cp
 
 # ---- top-level targets -----------------------------------------------------
 
-.PHONY: all deps image run gdb test bench clean
+.PHONY: all deps image run gdb test bench clean abi-docs
 .DEFAULT_GOAL := all
 
 all: deps image
@@ -149,6 +180,9 @@ test: image
 bench: deps
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/release DEBUG=0 $(BUILD)/release/basalt.img
 	tools/bench.sh $(BUILD)/release/basalt.img
+
+abi-docs: $(GEN)/stamp
+	cp $(GEN)/abi.md docs/abi.md
 
 clean:
 	rm -rf $(BUILD)

@@ -22,6 +22,7 @@
 #include <mm/heap.h>
 #include <mm/kvm.h>
 #include <mm/pmm.h>
+#include <object/init_launch.h>
 #include <panic.h>
 #include <printf.h>
 #include <sched/sched.h>
@@ -73,6 +74,16 @@ static int kmain_thread(void *arg)
     if (cmdline_has("kshell"))
         kshell_run();
 
+    struct process *init;
+    if (init_launch(&init) == OK) {
+        int64_t code = process_wait_terminated(init);
+        kprintf("init exited with code %ld\n", code);
+        kobject_unref(&init->obj);
+        char how[16];
+        if (cmdline_value("init_exit", how, sizeof(how)) && strcmp(how, "qemu") == 0)
+            arch_debug_exit(code == 0 ? DEBUG_EXIT_SUCCESS : DEBUG_EXIT_FAILURE);
+    }
+
     kprintf("boot: nothing more to do yet; idling\n");
     return 0;
 }
@@ -112,6 +123,8 @@ void kmain(struct boot_info *bi)
     uart_enable_rx();
     sched_init();
     console_init();
+    arch_user_init();
+    bootfs_init(bi);
     arch_irq_enable();
     kprintf("boot: interrupts on\n");
     if (bi->fb.format != BOOT_FB_NONE)

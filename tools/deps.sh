@@ -25,6 +25,7 @@ qemu-system-x86_64:qemu-system-x86
 /usr/include/efi/efi.h:gnu-efi
 timeout:coreutils
 python3:python3
+musl-gcc:musl-tools
 "
 
 missing=""

@@ -45,6 +45,12 @@ else
     fail "host unit tests" "no summary line (build or run failed, see $out/host.log)"
 fi
 
+# ---- the generated ABI reference is current ----------------------------------
+
+make --no-print-directory build/gen/stamp > /dev/null
+cmp -s build/gen/abi.md docs/abi.md
+check "docs/abi.md matches include/uapi/basalt/syscalls.def (make abi-docs)" $?
+
 # ---- QEMU boots, in parallel --------------------------------------------------
 
 # boot NAME QEMU-RUN-ARGS...: starts a boot in the background; its exit status

@@ -78,5 +78,10 @@ void arch_wait_for_interrupt(void);
 void arch_time_init(void);
 uint64_t arch_tsc_frequency(void);
 
+/* User mode: enables the system-call instruction. */
+void arch_user_init(void);
+/* Leaves for user mode on the current thread: never returns (syscall.S). */
+__noreturn void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg1, uint64_t arg2);
+
 /* Commits one of the faults named on the command line (crash=...). */
 void arch_crash(const char *mode);

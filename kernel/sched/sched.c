@@ -419,6 +419,8 @@ void sched_init(void)
     spin_lock_init(&c->rq.lock, "run_queue");
     rb_init(&c->rq.tree);
     timer_queue_init(&c->timers);
+    STATIC_ASSERT(offsetof(struct cpu, arch.kernel_rsp) == ARCH_CPU_KERNEL_RSP);
+    STATIC_ASSERT(offsetof(struct cpu, arch.user_rsp) == ARCH_CPU_USER_RSP);
     arch_cpu_local_init(c);
     ASSERT(cpu_self() == c);
     arch_fpu_init();

@@ -57,3 +57,15 @@ typedef uint64_t bs_koid_t;
 #define BS_SIGNAL_TERMINATED  (1u << 4)
 #define BS_SIGNAL_NO_PROCESSES (1u << 5)
 #define BS_SIGNAL_USER_ALL    (0xffu << 24) /* 8 user signals on events and eventpairs */
+
+/* Exit code of a process killed because one of its threads faulted. */
+#define BS_EXIT_EXCEPTION_KILL (-1028)
+/* Exit code of a process killed through task_kill. */
+#define BS_EXIT_KILLED (-1024)
+
+/* Auxiliary-vector entries through which the kernel hands /boot/init its handles. */
+#define BS_AT_BOOTSTRAP_CHANNEL 0x42530001u
+#define BS_AT_BOOTFS_VMO        0x42530002u
+#define BS_AT_ROOT_JOB          0x42530003u
+#define BS_AT_SELF_PROCESS      0x42530004u
+#define BS_AT_SELF_VMAR         0x42530005u

@@ -32,6 +32,8 @@ void arch_thread_init(struct arch_thread *at, uintptr_t stack_top, void (*entry)
     at->sp = (uintptr_t)f;
     at->kstack_top = stack_top;
     at->fpu = NULL;
+    at->fs_base = 0;
+    at->aspace = NULL;
 }
 
 void arch_thread_init_boot(struct arch_thread *at, uintptr_t *stack_base, uintptr_t *stack_top)
@@ -40,9 +42,13 @@ void arch_thread_init_boot(struct arch_thread *at, uintptr_t *stack_base, uintpt
     at->sp = 0;
     at->kstack_top = (uintptr_t)boot_stack_top;
     at->fpu = NULL;
+    at->fs_base = 0;
+    at->aspace = NULL;
     *stack_base = (uintptr_t)boot_stack;
     *stack_top = (uintptr_t)boot_stack_top;
     gdt_set_kernel_stack(at->kstack_top);
+    /* The per-CPU block is live by now (sched_init set it up first). */
+    __asm__ volatile("movq %0, %%gs:8" ::"r"(at->kstack_top) : "memory");
 }
 
 void arch_cpu_local_init(void *slot)

@@ -13,6 +13,8 @@
 #include <arch/gdt.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+#include <mm/vmar.h>
+#include <object/process.h>
 #include <panic.h>
 #include <printf.h>
 #include <sched/sched.h>
@@ -165,6 +167,52 @@ static bool try_recover(struct trap_frame *tf)
     return true;
 }
 
+/* ---- faults of user programs ---------------------------------------------- */
+
+#define USER_TOP 0x0000800000000000ull
+
+static unsigned fault_access(uint64_t error)
+{
+    if (error & 2)
+        return VM_FAULT_WRITE;
+    if (error & 16)
+        return VM_FAULT_EXEC;
+    return VM_FAULT_READ;
+}
+
+/* A page fault on a user address: let the process's address space resolve it. */
+static bool resolve_user_page_fault(struct trap_frame *tf)
+{
+    uint64_t addr = read_cr2();
+    struct process *p = process_current();
+    if (addr >= USER_TOP || !p || !p->vmar)
+        return false;
+    return vmar_handle_fault(p->vmar, addr, fault_access(tf->error)) == OK;
+}
+
+/*
+ * An exception in user mode never takes the kernel down: page faults the
+ * address space can resolve are retried; anything else kills the process
+ * with a report (the POSIX layer will turn these into signals).
+ */
+static void user_exception(struct trap_frame *tf)
+{
+    if (tf->vector == 14 && resolve_user_page_fault(tf))
+        return;
+    struct process *p = process_current();
+    kprintf("\n*** process '%s' killed: %s at RIP %#lx", p ? p->name : "?",
+            exception_names[tf->vector], tf->rip);
+    if (tf->vector == 14)
+        kprintf(", fault address %#lx", read_cr2());
+    kprintf("\n");
+    print_error_code(tf);
+    dump_registers(tf);
+    if (!p)
+        panic("user-mode exception on a thread without a process");
+    arch_irq_enable();
+    process_exit_current(BS_EXIT_EXCEPTION_KILL);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
     unsigned v = tf->vector & 255;
@@ -174,8 +222,15 @@ void trap_dispatch(struct trap_frame *tf)
             sched_irq_exit(); /* interrupts (not exceptions) may end in a preemption */
         return;
     }
+    if (v < 32 && (tf->cs & 3)) {
+        user_exception(tf);
+        return;
+    }
     if (v < 32) {
-        if (!(tf->cs & 3) && extable_fixup(tf))
+        /* copy_from_user and friends touching a user page not mapped yet. */
+        if (v == 14 && resolve_user_page_fault(tf))
+            return;
+        if (extable_fixup(tf))
             return;
         if (!(tf->cs & 3) && v != 8 && v != 2 && v != 18 && try_recover(tf))
             return;

@@ -4,20 +4,34 @@
  * Every resource user space can name is a struct kobject embedded at the
  * start of a type-specific struct. An object carries:
  *   - a type tag and a magic (checked by DEBUG_ASSERT on entry to public
- *     functions),
- *   - a koid: a 64-bit id, unique for the life of the system, never reused,
+ *     functions; poisoned to KOBJECT_MAGIC_DEAD just before ops->destroy),
+ *   - a koid: a 64-bit id from a global counter starting at KOID_FIRST,
+ *     unique for the life of the system, never reused,
  *   - a reference count: kernel references plus one per handle; the object
  *     is destroyed (ops->destroy) when it reaches zero,
  *   - a handle count, with ops->on_zero_handles called when the last handle
- *     goes (a channel then tells its peer, a process may end, ...),
+ *     goes (a channel then tells its peer, a process may end, ...). A handle
+ *     taken out of a table to travel through a channel still counts: it is
+ *     a handle in flight (object/handle.h), so a message in transit does not
+ *     look like the last close,
  *   - a 32-bit signal word and the list of waiters on it (waiting comes with
  *     the next issue; kobject_signal() already updates the word under the
  *     object's lock).
  *
- * Every type provides the same slots in its ops table (STYLE.md rule 5).
+ * Every type provides the same slots in its ops table (STYLE.md rule 5), and
+ * a live counter per type lets tests check that nothing leaks.
+ *
+ * Lifetime: kobject_init gives the creator one reference. kobject_unref may
+ * run ops->destroy, which frees the object and may take locks of its own, so
+ * it is called with no spinlock held (collect the objects, unlock, then
+ * drop them). kobject_handle_removed may run ops->on_zero_handles and has
+ * the same rule. kobject_ref is a plain atomic increment and may be called
+ * under any lock, but only by someone who already holds a reference (or a
+ * handle table entry, under that table's lock).
  *
  * Lock: `lock` guards `signals` and the type's own mutable state unless the
  * type says otherwise. It is taken after a handle table's lock, never before.
+ * `refs` and `handles` are atomics, never guarded by a lock.
  */
 #pragma once
 
@@ -26,17 +40,35 @@
 #include <stdint.h>
 #include <sync/spinlock.h>
 
-#define KOBJECT_MAGIC 0x4b4f424au /* "KOBJ" */
+#define KOBJECT_MAGIC      0x4b4f424au /* "KOBJ" */
+#define KOBJECT_MAGIC_DEAD 0x44454144u /* "DEAD": set just before ops->destroy */
+
+/* Koids below this are reserved (0 is never an object; small ids for later pseudo-objects). */
+#define KOID_FIRST 1024u
 
 struct kobject;
 
 struct kobject_ops {
     const char *name;           /* "vmo", "process", ... */
     bs_rights_t default_rights; /* what a handle gets at creation */
-    /* Frees the object; called once, when the last reference goes. Required. */
+    /*
+     * Frees the object; called once, when the last reference goes, with no
+     * lock held. The magic is already KOBJECT_MAGIC_DEAD: destroy works on
+     * its own fields and must not call the kobject_* functions on `obj`.
+     * Required.
+     */
     void (*destroy)(struct kobject *obj);
-    /* Called (without locks held) when the last handle is closed. Optional. */
+    /*
+     * Called (without locks held, while the caller still holds the handle's
+     * reference) each time the handle count drops from one to zero. Optional.
+     */
     void (*on_zero_handles)(struct kobject *obj);
+    /*
+     * The signals user space may set and clear with object_signal (events:
+     * SIGNALED and the user signals); 0 for types whose signals are all the
+     * kernel's. kobject_user_signal() enforces it.
+     */
+    bs_signals_t user_signals;
 };
 
 struct kobject {
@@ -44,17 +76,21 @@ struct kobject {
     uint32_t type; /* BS_OBJ_* */
     bs_koid_t koid;
     uint32_t refs;    /* atomic */
-    uint32_t handles; /* atomic */
+    uint32_t handles; /* atomic; includes handles in flight */
     const struct kobject_ops *ops;
     spinlock_t lock;
     bs_signals_t signals; /* guarded by lock */
 };
 
-/* Sets up the header: one reference (the creator's), no handles. */
+/*
+ * Sets up the header: one reference (the creator's), no handles, no signals,
+ * the next koid. `type` is a BS_OBJ_* other than NONE; ops->destroy is required.
+ */
 void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *ops);
 
+/* Takes another reference; the caller must already hold one (or a handle entry's). */
 void kobject_ref(struct kobject *obj);
-/* Drops a reference; destroys the object when it was the last. */
+/* Drops a reference; destroys the object when it was the last. No spinlock may be held. */
 void kobject_unref(struct kobject *obj);
 
 /* Handle counting, used by the handle table only. */
@@ -64,7 +100,16 @@ void kobject_handle_removed(struct kobject *obj); /* may call on_zero_handles */
 /* signals = (signals & ~clear) | set, under the object's lock. Returns the new word. */
 bs_signals_t kobject_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set);
 
-/* Live objects per type (tests check for leaks). */
+/*
+ * The same for user space (object_signal): ERR_INVALID_ARGS, with no change,
+ * if `clear` or `set` names a signal outside ops->user_signals.
+ */
+status_t kobject_user_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set);
+
+/* The current signal word (a snapshot: it may change as soon as the lock is dropped). */
+bs_signals_t kobject_signals(struct kobject *obj);
+
+/* Live objects of `type` (BS_OBJ_NONE: of every type), for leak tests. */
 uint64_t kobject_live_count(uint32_t type);
 
 /* Downcast helper: NULL unless obj is of `type`. */

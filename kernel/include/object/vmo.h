@@ -26,7 +26,10 @@ struct vmo;
 /* `size` is rounded up to whole pages; ERR_OUT_OF_RANGE above VMO_MAX_SIZE. */
 status_t vmo_create(uint64_t size, uint32_t options, struct vmo **out);
 
-static inline struct kobject *vmo_kobject(struct vmo *v) { return (struct kobject *)v; }
+static inline struct kobject *vmo_kobject(struct vmo *v)
+{
+    return (struct kobject *)v;
+}
 
 uint64_t vmo_size(struct vmo *v);
 /* ERR_BAD_STATE when not resizable. Pages past the new end are freed and unmapped. */
@@ -42,8 +45,7 @@ status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user)
 status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, bool user);
 
 /* Copy-on-write snapshot of [off, off + size) as a new VMO (options as vmo_create). */
-status_t vmo_clone(struct vmo *v, uint64_t off, uint64_t size, uint32_t options,
-                   struct vmo **out);
+status_t vmo_clone(struct vmo *v, uint64_t off, uint64_t size, uint32_t options, struct vmo **out);
 
 /* Pages currently committed (private to this VMO or shared with a clone). */
 uint64_t vmo_committed_pages(struct vmo *v);

@@ -29,14 +29,29 @@
 #pragma once
 
 #include <arch/gdt.h>
+#include <arch/mmu.h>
 #include <compiler.h>
 #include <err.h>
 #include <stdint.h>
+
+/*
+ * Per-CPU words the system-call entry needs before it has a stack: it finds
+ * them at GS:8 and GS:16 (struct cpu puts this right after its self pointer;
+ * sched.c asserts the offsets).
+ */
+struct arch_cpu {
+    uintptr_t kernel_rsp; /* GS:8  - the running thread's kernel stack top */
+    uintptr_t user_rsp;   /* GS:16 - scratch: the user stack pointer at entry */
+};
+#define ARCH_CPU_KERNEL_RSP 8
+#define ARCH_CPU_USER_RSP   16
 
 struct arch_thread {
     uintptr_t sp;         /* saved stack pointer while switched out */
     uintptr_t kstack_top; /* TSS.rsp0 while this thread runs */
     void *fpu;            /* XSAVE/FXSAVE area (64-byte aligned), or NULL */
+    uint64_t fs_base;     /* user TLS pointer (arch_prctl ARCH_SET_FS) */
+    struct arch_aspace *aspace; /* user address space, or NULL (kernel thread) */
 };
 
 /*
@@ -62,6 +77,11 @@ bool arch_fpu_has_avx(void);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
 
+static inline void arch_set_fs_base(uint64_t v)
+{
+    __asm__ volatile("wrmsr" ::"c"(0xc0000100u), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 /* context.S: saves the callee-saved registers and rsp, loads the other thread's. */
 void arch_context_switch(uintptr_t *save_sp, uintptr_t load_sp);
 
@@ -69,10 +89,20 @@ void arch_context_switch(uintptr_t *save_sp, uintptr_t load_sp);
 static inline void arch_thread_switch(struct arch_thread *prev, struct arch_thread *next)
 {
     gdt_set_kernel_stack(next->kstack_top);
+    __asm__ volatile("movq %0, %%gs:8" ::"r"(next->kstack_top) : "memory"); /* ARCH_CPU_KERNEL_RSP */
     if (prev->fpu)
         arch_fpu_save(prev->fpu);
     if (next->fpu)
         arch_fpu_restore(next->fpu);
+    /*
+     * Kernel threads run on whatever tables are loaded (the kernel half is
+     * the same everywhere) except that a user address space must never
+     * outlive its use: switching to a kernel thread loads the kernel's.
+     */
+    if (next->aspace != prev->aspace)
+        arch_aspace_switch(next->aspace ? next->aspace : arch_kernel_aspace());
+    if (next->fs_base != prev->fs_base)
+        arch_set_fs_base(next->fs_base);
     arch_context_switch(&prev->sp, next->sp);
 }
 

@@ -1,0 +1,113 @@
+/*
+ * syscall.S - the system-call entry and the first entry into user mode.
+ *
+ * syscall_entry: the CPU arrives from ring 3 with RCX = user RIP, R11 = user
+ * RFLAGS, interrupts off (FMASK clears IF, TF, DF, NT, AC) and the user RSP
+ * still loaded. We swap GS to reach the per-CPU block, park the user RSP at
+ * GS:16, switch to the thread's kernel stack (GS:8) and build the same
+ * struct trap_frame an interrupt builds (vector 256 marks a system call), so
+ * everything that later edits a user context (signals, exec, fork) has one
+ * format. Interrupts are on while the call runs.
+ *
+ * The way back is SYSRET unless the frame no longer looks like a plain
+ * return to 64-bit user code (its CS was changed, or its RIP is not a
+ * canonical user address, where SYSRET would fault in ring 0 on Intel
+ * CPUs): then the general IRET path (trap_return) restores it.
+ */
+#define USER_CS 0x2b
+#define USER_SS 0x23
+#define FRAME_RIP (17 * 8)
+#define FRAME_CS  (18 * 8)
+
+    .text
+    .global syscall_entry
+    .p2align 4
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:16
+    movq %gs:8, %rsp
+    pushq $USER_SS
+    pushq %gs:16
+    pushq %r11
+    pushq $USER_CS
+    pushq %rcx
+    pushq $0                /* error code */
+    pushq $256              /* "vector": a system call */
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    xorl %ebp, %ebp         /* backtraces stop here */
+    sti
+    movq %rsp, %rdi
+    call syscall_dispatch
+    cli
+    cmpq $USER_CS, FRAME_CS(%rsp)
+    jne trap_return
+    movq FRAME_RIP(%rsp), %rcx
+    shrq $47, %rcx          /* above the user half: not canonical for SYSRET */
+    jnz trap_return
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    movq 16(%rsp), %rcx     /* RIP */
+    movq 32(%rsp), %r11     /* RFLAGS */
+    movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
+    swapgs
+    sysretq
+
+/*
+ * void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg1, uint64_t arg2)
+ * Leaves the kernel for good on this thread's behalf: the kernel stack is
+ * reset to its top, and an IRET frame starts user code at entry with RSP =
+ * stack, RDI = arg1, RSI = arg2, every other register zero, interrupts on.
+ */
+    .global arch_enter_user
+arch_enter_user:
+    cli
+    movq %gs:8, %rsp
+    pushq $USER_SS
+    pushq %rsi
+    pushq $0x202
+    pushq $USER_CS
+    pushq %rdi
+    movq %rdx, %rdi
+    movq %rcx, %rsi
+    xorl %eax, %eax
+    xorl %ebx, %ebx
+    xorl %ecx, %ecx
+    xorl %edx, %edx
+    xorl %ebp, %ebp
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorl %r10d, %r10d
+    xorl %r11d, %r11d
+    xorl %r12d, %r12d
+    xorl %r13d, %r13d
+    xorl %r14d, %r14d
+    xorl %r15d, %r15d
+    swapgs
+    iretq

@@ -1,0 +1,34 @@
+/*
+ * object/elf_load.h - loading static ELF programs into a process.
+ */
+#pragma once
+
+#include <err.h>
+#include <object/process.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ELF_STACK_SIZE      (256 * 1024) /* the main thread's stack VMO */
+#define ELF_STACK_IMAGE     4096         /* room for the initial argv/auxv image */
+#define ELF_MAX_AUX_HANDLES 8
+
+/* A handle passed in the auxiliary vector (type BS_AT_*). */
+struct elf_aux_handle {
+    uint64_t type;
+    uint64_t handle;
+};
+
+struct elf_entry {
+    uint64_t entry; /* where the first thread starts */
+    uint64_t stack; /* its initial stack pointer (argc is there) */
+};
+
+/*
+ * Maps the executable `image` (size bytes) into `p` and builds the initial
+ * stack with argv = { path }, no environment and the auxiliary vector.
+ * ERR_INVALID_ARGS for a malformed or unacceptable program (the reason is
+ * logged), ERR_NOT_SUPPORTED for a dynamically linked one, or the error of
+ * the VMO/VMAR call that failed.
+ */
+status_t elf_load(struct process *p, const void *image, size_t size, const char *path,
+                  const struct elf_aux_handle *handles, size_t nhandles, struct elf_entry *out);

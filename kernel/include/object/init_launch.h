@@ -1,0 +1,11 @@
+/* object/init_launch.h - the first user process (object/init_launch.c). */
+#pragma once
+
+#include <boot.h>
+#include <object/process.h>
+
+/* Remembers where the initrd is (the boot file system). */
+void bootfs_init(const struct boot_info *bi);
+
+/* Loads and starts init=PATH (default /boot/init); *out holds a reference. */
+status_t init_launch(struct process **out);

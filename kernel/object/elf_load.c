@@ -1,0 +1,202 @@
+/*
+ * elf_load.c - loading a static ELF executable into a process and building
+ * its System V initial stack (see object/elf_load.h).
+ *
+ * Each PT_LOAD becomes a VMO of its own, filled from the file and mapped at
+ * the segment's page-aligned address with the segment's permissions; a
+ * segment asking to be writable and executable is refused (W^X). Dynamic
+ * executables (PT_INTERP) are refused with ERR_NOT_SUPPORTED: there is no
+ * dynamic linker. The stack is a VMO mapped below the top of the address
+ * space with an unmapped gap under it; on it go argc, argv, envp and the
+ * auxiliary vector static musl and glibc programs read at start-up
+ * (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_UID...,
+ * AT_HWCAP), plus Basalt's handle entries (BS_AT_*).
+ */
+#include <arch.h>
+#include <elf.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <mm/page.h>
+#include <object/elf_load.h>
+#include <printf.h>
+
+#define AT_NULL   0
+#define AT_PHDR   3
+#define AT_PHENT  4
+#define AT_PHNUM  5
+#define AT_PAGESZ 6
+#define AT_BASE   7
+#define AT_ENTRY  9
+#define AT_UID    11
+#define AT_EUID   12
+#define AT_GID    13
+#define AT_EGID   14
+#define AT_HWCAP  16
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+#define USER_TOP 0x0000800000000000ull
+
+static bool fits(uint64_t a, uint64_t b, uint64_t limit)
+{
+    return a <= limit && b <= limit - a;
+}
+
+/* Checks the headers of a static x86_64 executable; NULL when it is loadable. */
+static const char *check(const uint8_t *file, size_t size)
+{
+    const struct elf64_ehdr *eh = (const void *)file;
+    if (size < sizeof(*eh) || memcmp(eh->e_ident,
+                                     "\x7f"
+                                     "ELF",
+                                     4) != 0)
+        return "not an ELF file";
+    if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB)
+        return "not a 64-bit little-endian ELF file";
+    if (eh->e_machine != EM_X86_64)
+        return "not an x86_64 program";
+    if (eh->e_type != ET_EXEC)
+        return "not a static executable (ET_EXEC)";
+    if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 || eh->e_phnum > 64)
+        return "bad program headers";
+    if (!fits(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr), size))
+        return "program headers past the end of the file";
+    const struct elf64_phdr *ph = (const void *)(file + eh->e_phoff);
+    bool entry_ok = false;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type == PT_INTERP)
+            return "dynamically linked (PT_INTERP): only static programs run";
+        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+            continue;
+        if (ph[i].p_filesz > ph[i].p_memsz || !fits(ph[i].p_offset, ph[i].p_filesz, size))
+            return "a segment lies past the end of the file";
+        if (ph[i].p_vaddr < PAGE_SIZE || !fits(ph[i].p_vaddr, ph[i].p_memsz, USER_TOP))
+            return "a segment lies outside the user address space";
+        if ((ph[i].p_vaddr & PAGE_MASK) != (ph[i].p_offset & PAGE_MASK))
+            return "a segment's address and file offset disagree modulo the page size";
+        if ((ph[i].p_flags & PF_W) && (ph[i].p_flags & PF_X))
+            return "a segment is writable and executable (W^X)";
+        if ((ph[i].p_flags & PF_X) && eh->e_entry - ph[i].p_vaddr < ph[i].p_memsz)
+            entry_ok = true;
+    }
+    if (!entry_ok)
+        return "the entry point is not in an executable segment";
+    return NULL;
+}
+
+static status_t load_segment(struct vmar *vm, const uint8_t *file, const struct elf64_phdr *ph)
+{
+    vaddr_t start = ALIGN_DOWN(ph->p_vaddr, PAGE_SIZE);
+    vaddr_t end = ALIGN_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
+    struct vmo *v;
+    status_t s = vmo_create(end - start, 0, &v);
+    if (s != OK)
+        return s;
+    s = vmo_write(v, ph->p_vaddr - start, file + ph->p_offset, ph->p_filesz, false);
+    unsigned perms =
+        MMU_READ | (ph->p_flags & PF_W ? MMU_WRITE : 0) | (ph->p_flags & PF_X ? MMU_EXEC : 0);
+    vaddr_t at;
+    if (s == OK)
+        s = vmar_map(vm, start, v, 0, end - start, perms, &at);
+    kobject_unref(vmo_kobject(v)); /* the mapping holds its own reference */
+    return s;
+}
+
+/* Pushes `n` bytes onto the stack image being built (grows down). */
+static uint64_t push_bytes(uint8_t *img, uint64_t img_top, uint64_t *sp, const void *src, size_t n)
+{
+    *sp -= n;
+    memcpy(img + (*sp - (img_top - ELF_STACK_IMAGE)), src, n);
+    return *sp;
+}
+
+status_t elf_load(struct process *p, const void *image, size_t size, const char *path,
+                  const struct elf_aux_handle *handles, size_t nhandles, struct elf_entry *out)
+{
+    const uint8_t *file = image;
+    const char *why = check(file, size);
+    if (why) {
+        kprintf("exec: %s: %s\n", path, why);
+        return why[0] == 'd' ? ERR_NOT_SUPPORTED : ERR_INVALID_ARGS;
+    }
+    const struct elf64_ehdr *eh = image;
+    const struct elf64_phdr *ph = (const void *)(file + eh->e_phoff);
+    uint64_t phdr_addr = 0;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type == PT_PHDR)
+            phdr_addr = ph[i].p_vaddr;
+        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+            continue;
+        if (!phdr_addr && eh->e_phoff >= ph[i].p_offset &&
+            eh->e_phoff - ph[i].p_offset < ph[i].p_filesz)
+            phdr_addr = ph[i].p_vaddr + (eh->e_phoff - ph[i].p_offset);
+        status_t s = load_segment(p->vmar, file, &ph[i]);
+        if (s != OK) {
+            kprintf("exec: %s: cannot map a segment at %#lx: %s\n", path, ph[i].p_vaddr,
+                    status_name(s));
+            return s;
+        }
+    }
+
+    /* The stack: a VMO with the initial image written at its top. */
+    struct vmo *sv;
+    status_t s = vmo_create(ELF_STACK_SIZE, 0, &sv);
+    if (s != OK)
+        return s;
+    vaddr_t stack_base;
+    s = vmar_map(p->vmar, 0, sv, 0, ELF_STACK_SIZE, MMU_READ | MMU_WRITE, &stack_base);
+    if (s != OK) {
+        kobject_unref(vmo_kobject(sv));
+        return s;
+    }
+    uint64_t top = stack_base + ELF_STACK_SIZE;
+    uint8_t *img = kzalloc(ELF_STACK_IMAGE);
+    if (!img) {
+        kobject_unref(vmo_kobject(sv));
+        return ERR_NO_MEMORY;
+    }
+    uint64_t sp = top;
+    uint64_t execfn = push_bytes(img, top, &sp, path, strlen(path) + 1);
+    uint64_t rnd[2] = {arch_cycles() * 0x9e3779b97f4a7c15ull, (uint64_t)p * 0xbf58476d1ce4e5b9ull};
+    uint64_t random = push_bytes(img, top, &sp, rnd, sizeof(rnd));
+    sp &= ~15ull;
+
+    uint64_t aux[2 * (16 + ELF_MAX_AUX_HANDLES)];
+    size_t na = 0;
+#define AUX(k, v) (aux[na++] = (k), aux[na++] = (v))
+    AUX(AT_PHDR, phdr_addr);
+    AUX(AT_PHENT, sizeof(struct elf64_phdr));
+    AUX(AT_PHNUM, eh->e_phnum);
+    AUX(AT_PAGESZ, PAGE_SIZE);
+    AUX(AT_BASE, 0);
+    AUX(AT_ENTRY, eh->e_entry);
+    AUX(AT_UID, 0);
+    AUX(AT_EUID, 0);
+    AUX(AT_GID, 0);
+    AUX(AT_EGID, 0);
+    AUX(AT_SECURE, 0);
+    AUX(AT_HWCAP, 0);
+    AUX(AT_RANDOM, random);
+    AUX(AT_EXECFN, execfn);
+    for (size_t i = 0; i < nhandles && i < ELF_MAX_AUX_HANDLES; i++)
+        AUX(handles[i].type, handles[i].handle);
+    AUX(AT_NULL, 0);
+#undef AUX
+    /* argc, argv[0], NULL, envp NULL, auxv: keep the final sp 16-byte aligned. */
+    uint64_t words = 1 + 2 + 1 + na;
+    if (words & 1)
+        sp -= 8;
+    push_bytes(img, top, &sp, aux, na * sizeof(uint64_t));
+    uint64_t tail[4] = {1, execfn, 0, 0};
+    push_bytes(img, top, &sp, tail, sizeof(tail));
+
+    s = vmo_write(sv, ELF_STACK_SIZE - ELF_STACK_IMAGE, img, ELF_STACK_IMAGE, false);
+    kfree(img);
+    kobject_unref(vmo_kobject(sv));
+    if (s != OK)
+        return s;
+    out->entry = eh->e_entry;
+    out->stack = sp;
+    return OK;
+}

@@ -1,0 +1,124 @@
+/*
+ * kobject.c - the object header every kernel object embeds (object/kobject.h).
+ *
+ * Contract: kobject_init hands the creator one reference; every handle adds
+ * one more (the handle table takes it). When the reference count reaches
+ * zero the magic is poisoned and ops->destroy frees the containing struct.
+ * When the handle count reaches zero ops->on_zero_handles runs, while the
+ * caller's reference from the vanished handle still keeps the object alive.
+ *
+ * Invariants: refs > 0 while anyone can reach the object; handles <= refs
+ * (each handle, in a table or in flight, owns one reference); koids come from
+ * one 64-bit counter, so they are unique and increase for the life of the
+ * system (at one id per nanosecond it would take 584 years to wrap).
+ *
+ * Memory ordering: taking a reference is relaxed (the taker already holds
+ * one, which orders everything before it); dropping one is a release, and
+ * the thread that drops the last one does an acquire fence before destroy,
+ * so every write made under any reference is visible to destroy.
+ */
+#include <object/kobject.h>
+#include <panic.h>
+
+static uint64_t next_koid = KOID_FIRST;       /* atomic */
+static uint64_t live_objects[BS_OBJ_TYPE_COUNT]; /* atomic, per type */
+
+void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *ops)
+{
+    ASSERT(type != BS_OBJ_NONE && type < BS_OBJ_TYPE_COUNT);
+    ASSERT(ops != NULL && ops->destroy != NULL);
+    obj->magic = KOBJECT_MAGIC;
+    obj->type = type;
+    obj->koid = __atomic_fetch_add(&next_koid, 1, __ATOMIC_RELAXED);
+    obj->refs = 1;
+    obj->handles = 0;
+    obj->ops = ops;
+    spin_lock_init(&obj->lock, ops->name);
+    obj->signals = 0;
+    __atomic_fetch_add(&live_objects[type], 1, __ATOMIC_RELAXED);
+}
+
+void kobject_ref(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_add(&obj->refs, 1, __ATOMIC_RELAXED);
+    /* From zero would resurrect an object that is being destroyed. */
+    DEBUG_ASSERT(old != 0 && old != UINT32_MAX);
+    (void)old;
+}
+
+void kobject_unref(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_sub(&obj->refs, 1, __ATOMIC_RELEASE);
+    ASSERT_MSG(old != 0, "kobject_unref: %s koid %lu has no references", obj->ops->name,
+               (unsigned long)obj->koid);
+    if (old != 1)
+        return;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    ASSERT_MSG(__atomic_load_n(&obj->handles, __ATOMIC_RELAXED) == 0,
+               "kobject_unref: %s koid %lu destroyed with handles open", obj->ops->name,
+               (unsigned long)obj->koid);
+    __atomic_fetch_sub(&live_objects[obj->type], 1, __ATOMIC_RELAXED);
+    obj->magic = KOBJECT_MAGIC_DEAD;
+    obj->ops->destroy(obj);
+}
+
+void kobject_handle_added(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_add(&obj->handles, 1, __ATOMIC_RELAXED);
+    DEBUG_ASSERT(old < __atomic_load_n(&obj->refs, __ATOMIC_RELAXED));
+    (void)old;
+}
+
+void kobject_handle_removed(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_sub(&obj->handles, 1, __ATOMIC_ACQ_REL);
+    ASSERT_MSG(old != 0, "kobject_handle_removed: %s koid %lu has no handles", obj->ops->name,
+               (unsigned long)obj->koid);
+    if (old == 1 && obj->ops->on_zero_handles)
+        obj->ops->on_zero_handles(obj);
+}
+
+bs_signals_t kobject_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    irqstate_t st = spin_lock_irqsave(&obj->lock);
+    bs_signals_t now = (obj->signals & ~clear) | set;
+    obj->signals = now;
+    /* Waking the waiters on the new word comes with object_wait_*. */
+    spin_unlock_irqrestore(&obj->lock, st);
+    return now;
+}
+
+status_t kobject_user_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    if ((clear | set) & ~obj->ops->user_signals)
+        return ERR_INVALID_ARGS;
+    kobject_signal(obj, clear, set);
+    return OK;
+}
+
+bs_signals_t kobject_signals(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    irqstate_t st = spin_lock_irqsave(&obj->lock);
+    bs_signals_t now = obj->signals;
+    spin_unlock_irqrestore(&obj->lock, st);
+    return now;
+}
+
+uint64_t kobject_live_count(uint32_t type)
+{
+    if (type >= BS_OBJ_TYPE_COUNT)
+        return 0;
+    if (type != BS_OBJ_NONE)
+        return __atomic_load_n(&live_objects[type], __ATOMIC_RELAXED);
+    uint64_t n = 0;
+    for (uint32_t t = 1; t < BS_OBJ_TYPE_COUNT; t++)
+        n += __atomic_load_n(&live_objects[t], __ATOMIC_RELAXED);
+    return n;
+}

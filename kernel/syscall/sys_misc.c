@@ -1,0 +1,55 @@
+/*
+ * sys_misc.c - native calls that belong to no object: nop, debug_write,
+ * clock_get, nanosleep (docs/abi.md).
+ */
+#include <basalt/object.h>
+#include <err.h>
+#include <printf.h>
+#include <sched/thread.h>
+#include <sched/timer.h>
+#include <time.h>
+#include <usercopy.h>
+
+#define DEBUG_WRITE_MAX 4096
+
+int64_t sys_nop(void);
+int64_t sys_debug_write(const char *buf, size_t len);
+int64_t sys_clock_get(uint32_t clock_id, int64_t *out);
+int64_t sys_nanosleep(int64_t deadline);
+
+int64_t sys_nop(void)
+{
+    return OK;
+}
+
+int64_t sys_debug_write(const char *buf, size_t len)
+{
+    static char kbuf[DEBUG_WRITE_MAX]; /* one CPU for now; per CPU with SMP */
+    if (len > DEBUG_WRITE_MAX)
+        return ERR_OUT_OF_RANGE;
+    status_t s = copy_from_user(kbuf, buf, len);
+    if (s != OK)
+        return s;
+    kprintf("%.*s", (int)len, kbuf);
+    return OK;
+}
+
+int64_t sys_clock_get(uint32_t clock_id, int64_t *out)
+{
+    int64_t now;
+    if (clock_id == 0)
+        now = (int64_t)clock_monotonic_ns();
+    else if (clock_id == 1)
+        now = (int64_t)(wallclock_boot_seconds() * 1000000000ull + clock_monotonic_ns());
+    else
+        return ERR_INVALID_ARGS;
+    return copy_to_user(out, &now, sizeof(now));
+}
+
+int64_t sys_nanosleep(int64_t deadline)
+{
+    if (deadline <= (int64_t)clock_monotonic_ns())
+        return OK;
+    thread_sleep_until((uint64_t)deadline);
+    return OK;
+}
