@@ -75,13 +75,16 @@ static int kmain_thread(void *arg)
         kshell_run();
 
     struct process *init;
+    char how[16];
+    bool exit_qemu = cmdline_value("init_exit", how, sizeof(how)) && strcmp(how, "qemu") == 0;
     if (init_launch(&init) == OK) {
         int64_t code = process_wait_terminated(init);
         kprintf("init exited with code %ld\n", code);
         kobject_unref(&init->obj);
-        char how[16];
-        if (cmdline_value("init_exit", how, sizeof(how)) && strcmp(how, "qemu") == 0)
+        if (exit_qemu)
             arch_debug_exit(code == 0 ? DEBUG_EXIT_SUCCESS : DEBUG_EXIT_FAILURE);
+    } else if (exit_qemu) {
+        arch_debug_exit(DEBUG_EXIT_FAILURE);
     }
 
     kprintf("boot: nothing more to do yet; idling\n");

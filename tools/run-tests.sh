@@ -123,6 +123,10 @@ boot ktest-nohpet --cmdline "ktest=time_,input,keyboard,console panic=exit quiet
     --extra "-machine q35,hpet=off,i8042=off" --timeout 300
 boot ktest-noacpi --cmdline "ktest=time_,sync_timed panic=exit quiet" \
     --extra "-machine q35,acpi=off" --timeout 300
+# User mode: init runs and exits; a faulting program dies alone; no init is reported.
+boot user-init --cmdline "init_exit=qemu panic=exit quiet" --timeout 120
+boot user-fault --cmdline "init=/boot/fault-test init_exit=qemu panic=exit quiet" --timeout 120
+boot user-noinit --cmdline "init=/boot/no-such-program init_exit=qemu panic=exit quiet" --timeout 120
 for m in $crash_modes; do
     boot "crash-$m" --cmdline "crash=$m panic=exit quiet" --timeout 120
 done
@@ -199,6 +203,21 @@ st=$(status_of panic-halts)
 [ "$st" = 4 ] && has "$out/panic-halts.log" "system halted"
 check "without panic=exit a panic halts the machine (no reboot loop)" $? \
     "status $st: $(cat "$out/panic-halts.verdict" 2>/dev/null)"
+
+st=$(status_of user-init)
+[ "$st" = 0 ] && has "$out/user-init.log" "init: hello from user mode" &&
+    grep -aqE "process 'init' \(koid [0-9]+\) exited with code 0" "$out/user-init.log"
+check "/boot/init runs in user mode (musl start-up, native calls) and exits with 0" $? \
+    "status $st: $(cat "$out/user-init.verdict")"
+st=$(status_of user-fault)
+[ "$st" = 1 ] && has "$out/user-fault.log" "process 'fault-test' killed: Page fault (#PF)" &&
+    has "$out/user-fault.log" "init exited with code -1028" &&
+    ! has "$out/user-fault.log" "KERNEL PANIC"
+check "a user program that faults is killed with a report; the kernel carries on" $? \
+    "status $st: $(cat "$out/user-fault.verdict")"
+st=$(status_of user-noinit)
+[ "$st" = 1 ] && has "$out/user-noinit.log" "init: cannot find /boot/no-such-program"
+check "a missing init program is reported" $? "status $st"
 
 for c in $loader_cases; do
     st=$(status_of "loader-$c")

@@ -12,7 +12,8 @@
  * Invariants (under the lock): a slot is in use iff its obj is non-NULL; an
  * in-use slot owns one reference and one handle count of its object; the
  * free slots are exactly those on the FIFO (free_head .. free_tail, linked
- * by next_free) unless the table is dying; count is the number in use.
+ * by next_free); count is the number in use; once `dying` is set nothing
+ * is added and the capacity no longer changes.
  *
  * Every call validates, then commits: all checks happen under the lock
  * before the first change, and nothing after the first change can fail.
@@ -27,12 +28,12 @@
 
 #define HANDLE_TABLE_MAGIC 0x48544142u /* "HTAB" */
 
-#define HANDLE_TAG        1u
+#define HANDLE_TAG         1u
 #define HANDLE_INDEX_SHIFT 1
-#define HANDLE_INDEX_MASK 0xffffu
-#define HANDLE_GEN_SHIFT  17
-#define HANDLE_GEN_MASK   0x7fffu
-#define NO_SLOT           0xffffffffu
+#define HANDLE_INDEX_MASK  0xffffu
+#define HANDLE_GEN_SHIFT   17
+#define HANDLE_GEN_MASK    0x7fffu
+#define NO_SLOT            0xffffffffu
 
 STATIC_ASSERT(HANDLE_TABLE_MAX - 1 <= HANDLE_INDEX_MASK);
 STATIC_ASSERT((HANDLE_TABLE_INITIAL & (HANDLE_TABLE_INITIAL - 1)) == 0);
@@ -237,7 +238,7 @@ void handle_table_destroy(struct handle_table *ht)
     for (uint32_t next = 0; next < ht->capacity;) {
         uint32_t n = 0;
         st = spin_lock_irqsave_fast(&ht->lock);
-        uint32_t end = MIN(next + DESTROY_CHUNK, ht->capacity - 1);
+        uint32_t end = MIN(next + DESTROY_CHUNK, ht->capacity);
         for (; next < end; next++) {
             struct handle_entry *e = &ht->slots[next];
             if (e->obj) {
@@ -307,8 +308,8 @@ void handle_drop(struct kobject *obj)
     kobject_unref(obj);
 }
 
-status_t handle_table_get(struct handle_table *ht, bs_handle_t h, uint32_t type,
-                          bs_rights_t rights, struct kobject **obj, bs_rights_t *have)
+status_t handle_table_get(struct handle_table *ht, bs_handle_t h, uint32_t type, bs_rights_t rights,
+                          struct kobject **obj, bs_rights_t *have)
 {
     DEBUG_ASSERT(ht->magic == HANDLE_TABLE_MAGIC);
     status_t status = OK;

@@ -20,7 +20,7 @@
 #include <object/kobject.h>
 #include <panic.h>
 
-static uint64_t next_koid = KOID_FIRST;       /* atomic */
+static uint64_t next_koid = KOID_FIRST;          /* atomic */
 static uint64_t live_objects[BS_OBJ_TYPE_COUNT]; /* atomic, per type */
 
 void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *ops)

@@ -35,6 +35,7 @@ static int next_id;
 /* When set, on_zero_handles also uses this table, which would panic if its lock were held. */
 static struct handle_table *reentrant_table;
 static bs_handle_t reentrant_close; /* ... and closes this handle in it, once */
+static int reentrant_adds;          /* adds it tried on that table (which is dying) */
 
 static void tobj_destroy(struct kobject *o)
 {
@@ -52,7 +53,11 @@ static void tobj_zero_handles(struct kobject *o)
         callback_faults++;
     zero_calls[t->id]++;
     if (reentrant_table) {
+        bs_handle_t x = 0;
         (void)handle_table_count(reentrant_table);
+        reentrant_adds++;
+        EXPECT_EQ(handle_table_add(reentrant_table, o, BS_RIGHTS_ALL, &x), ERR_BAD_STATE);
+        EXPECT_EQ(x, 0);
         if (reentrant_close) {
             bs_handle_t h = reentrant_close;
             reentrant_close = 0;
@@ -105,6 +110,7 @@ static void boot(uint64_t mib)
     next_id = 0;
     reentrant_table = NULL;
     reentrant_close = 0;
+    reentrant_adds = 0;
 }
 
 static uint64_t rng_state;
@@ -384,6 +390,65 @@ TEST(handle_wrong_type_missing_rights_and_error_order)
     EXPECT_EQ(destroyed[0], 1);
 }
 
+/*
+ * White-box: handle.h documents the layout, so a test that knows the first
+ * value of a fresh table (slot 0, generation 0) can work out the secret and
+ * forge values right at the edges of what decoding must refuse.
+ */
+TEST(handle_value_layout_as_documented)
+{
+    boot(32);
+    struct handle_table *ht = new_table();
+    struct kobject *a = tobj_new(TYPE_A), *got;
+    bs_handle_t h, h0, x;
+    ASSERT_EQ(handle_table_add(ht, a, BS_RIGHTS_ALL, &h0), OK);
+    uint32_t secret = h0 ^ 1u;
+    EXPECT_EQ(secret & 1, 0);
+#define VAL(idx, gen) (((uint32_t)(gen) << 17 | (uint32_t)(idx) << 1 | 1u) ^ secret)
+    for (uint32_t i = 1; i < HANDLE_TABLE_INITIAL; i++) {
+        ASSERT_EQ(handle_table_add(ht, a, BS_RIGHTS_ALL, &h), OK);
+        EXPECT_EQ(h, VAL(i, 0));
+    }
+    const bs_handle_t bad[] = {
+        VAL(HANDLE_TABLE_INITIAL, 0), /* one past the end */
+        VAL(0xffff, 0),               /* the largest index */
+        VAL(0, 1),                    /* live slot, wrong generation */
+        VAL(0, 0x7fff),               /* the same */
+        VAL(0, 0) ^ 1u,               /* tag bit clear */
+        0,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+        EXPECT_EQ(handle_table_get(ht, bad[i], BS_OBJ_NONE, 0, &got, NULL), ERR_BAD_HANDLE);
+
+    /* Full, so the next add reuses the closed slot, one generation on. */
+    ASSERT_EQ(handle_table_close(ht, VAL(3, 0)), OK);
+    ASSERT_EQ(handle_table_add(ht, a, BS_RIGHTS_ALL, &h), OK);
+    EXPECT_EQ(h, VAL(3, 1));
+    ASSERT_EQ(handle_table_replace(ht, VAL(5, 0), BS_RIGHT_SAME_RIGHTS, &h), OK);
+    EXPECT_EQ(h, VAL(5, 1));
+    /* Growth appends slots: the next is slot 16, and slots past the new end stay refused. */
+    ASSERT_EQ(handle_table_add(ht, a, BS_RIGHTS_ALL, &h), OK);
+    EXPECT_EQ(h, VAL(HANDLE_TABLE_INITIAL, 0));
+    EXPECT_EQ(handle_table_get(ht, VAL(2 * HANDLE_TABLE_INITIAL, 0), BS_OBJ_NONE, 0, &got, NULL),
+              ERR_BAD_HANDLE);
+    EXPECT_EQ(
+        handle_table_get(ht, VAL(2 * HANDLE_TABLE_INITIAL - 1, 0), BS_OBJ_NONE, 0, &got, NULL),
+        ERR_BAD_HANDLE); /* free */
+
+    /* The documented limit: 2^15 reuses of one slot bring a value back. */
+    h = VAL(7, 0);
+    for (uint32_t gen = 1; gen <= 0x8000; gen++) {
+        ASSERT_EQ(handle_table_replace(ht, h, BS_RIGHT_SAME_RIGHTS, &x), OK);
+        ASSERT_EQ(x, VAL(7, gen & 0x7fff));
+        h = x;
+    }
+    EXPECT_EQ(h, VAL(7, 0));
+#undef VAL
+    kobject_unref(a);
+    handle_table_destroy(ht);
+    EXPECT_EQ(destroyed[0], 1);
+}
+
 /* ---- duplicate, replace, take ------------------------------------------- */
 
 TEST(handle_duplicate_rights)
@@ -544,8 +609,7 @@ TEST(handle_growth_to_the_limit)
     bs_handle_t *v = malloc(HANDLE_TABLE_MAX * sizeof(*v));
     ASSERT_TRUE(v != NULL);
     for (uint32_t i = 0; i < HANDLE_TABLE_MAX; i++) {
-        ASSERT_EQ(handle_table_add(ht, i % 3 ? a : b, (bs_rights_t)(i & BS_RIGHTS_ALL), &v[i]),
-                  OK);
+        ASSERT_EQ(handle_table_add(ht, i % 3 ? a : b, (bs_rights_t)(i & BS_RIGHTS_ALL), &v[i]), OK);
         ASSERT_NE(v[i], 0);
     }
     EXPECT_EQ(handle_table_count(ht), HANDLE_TABLE_MAX);
@@ -665,6 +729,7 @@ TEST(handle_table_destroy_releases_everything)
     handle_table_destroy(ht);
     reentrant_table = NULL;
     EXPECT_EQ(reentrant_close, 0);
+    EXPECT_EQ(reentrant_adds, NOBJ);
     for (int i = 0; i < NOBJ; i++) {
         EXPECT_EQ(destroyed[i], 1);
         EXPECT_EQ(zero_calls[i], 1);
@@ -863,8 +928,8 @@ TEST(handle_random_ops_against_model)
             bs_rights_t want = (bs_rights_t)rng() & (bs_rights_t)rng() & BS_RIGHTS_ALL;
             struct kobject *o = m.objs[m.e[i].obj];
             status_t expect = type != BS_OBJ_NONE && o->type != type ? ERR_WRONG_TYPE
-                              : want & ~m.e[i].rights               ? ERR_ACCESS_DENIED
-                                                                    : OK;
+                              : want & ~m.e[i].rights                ? ERR_ACCESS_DENIED
+                                                                     : OK;
             s = handle_table_get(ht, m.e[i].h, type, want, &got, &have);
             ASSERT_EQ(s, expect);
             if (s == OK) {

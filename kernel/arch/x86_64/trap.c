@@ -63,17 +63,23 @@ void trap_set_handler(unsigned vector, trap_handler_fn fn)
     handlers[vector & 255] = fn;
 }
 
-static bool extable_fixup(struct trap_frame *tf)
+static const struct extable_entry *extable_find(uintptr_t rip)
 {
     extern const struct extable_entry __extable_start[], __extable_end[];
-    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
-        if (e->insn == tf->rip) {
-            tf->rip = e->fixup;
-            trap_fixup_count++;
-            return true;
-        }
-    }
-    return false;
+    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
+        if (e->insn == rip)
+            return e;
+    return NULL;
+}
+
+static bool extable_fixup(struct trap_frame *tf)
+{
+    const struct extable_entry *e = extable_find(tf->rip);
+    if (!e)
+        return false;
+    tf->rip = e->fixup;
+    trap_fixup_count++;
+    return true;
 }
 
 static void print_error_code(const struct trap_frame *tf)
@@ -227,8 +233,15 @@ void trap_dispatch(struct trap_frame *tf)
         return;
     }
     if (v < 32) {
-        /* copy_from_user and friends touching a user page not mapped yet. */
-        if (v == 14 && resolve_user_page_fault(tf))
+        /*
+         * copy_from_user and friends touching a user page not mapped yet. Only
+         * at a user-copy instruction (listed in the exception table) and only
+         * with interrupts on: resolving may sleep on the VM's mutexes, and any
+         * other kernel access to user memory is a bug that must not be
+         * "resolved" over and over (SMAP would fault it again).
+         */
+        if (v == 14 && (tf->rflags & RFLAGS_IF) && extable_find(tf->rip) &&
+            resolve_user_page_fault(tf))
             return;
         if (extable_fixup(tf))
             return;

@@ -1,8 +1,9 @@
 /*
  * usercopy.S - the copy loops behind usercopy.h. The C side (usercopy.c)
  * has checked the range; here SMAP is opened with stac, the bytes move with
- * rep movsb, and clac closes it again. A fault at the movsb continues at the
- * fixup, which closes SMAP and returns the count of bytes NOT copied.
+ * rep movsq and rep movsb for the tail, and clac closes it again. A fault in
+ * a copy continues at its fixup, which closes SMAP and returns the count of
+ * bytes NOT copied.
  *
  *   size_t arch_copy_user(void *dst, const void *src, size_t n)
  *   size_t arch_strncpy_user(char *dst, const char *src, size_t n)
@@ -13,14 +14,22 @@
     .global arch_copy_user
 arch_copy_user:
     movq %rdx, %rcx
+    shrq $3, %rcx            /* whole quadwords first, then the tail */
+    andl $7, %edx
     stac
-1:  rep movsb
-2:  clac
+1:  rep movsq
+    movq %rdx, %rcx
+2:  rep movsb
+3:  clac
     movq %rcx, %rax          /* 0 when everything was copied */
+    ret
+4:  clac                     /* fault in the quadword part: rcx left, plus the tail */
+    leaq (%rdx,%rcx,8), %rax
     ret
     .pushsection extable, "a"
     .balign 8
-    .quad 1b, 2b
+    .quad 1b, 4b
+    .quad 2b, 3b
     .popsection
 
     .global arch_strncpy_user

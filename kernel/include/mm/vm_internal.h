@@ -44,9 +44,6 @@ struct vm_mapping {
     unsigned max_perms; /* what vmar_protect may grant */
 };
 
-/* struct page.owner of a VMO's pages (pmm.h's enum page_owner should list it). */
-#define VMO_PAGE_OWNER 3
-
 void vmo_lock(struct vmo *v);
 void vmo_unlock(struct vmo *v);
 bool vmo_lock_held(struct vmo *v);

@@ -1,16 +1,28 @@
 /*
  * mm/vmar.h - a process's address space: the user half, as a set of
- * mappings of VMOs (DESIGN.md section 5, Zircon's VMAR).
+ * mappings of VMOs (DESIGN.md section 5, Zircon's VMAR; docs/vm.md).
  *
  * Mappings never overlap. Permissions are MMU_READ/MMU_WRITE/MMU_EXEC and a
- * mapping is never writable and executable at once (W^X: ERR_INVALID_ARGS).
- * Pages are mapped lazily: the first touch faults, vmar_handle_fault()
- * commits the VMO page (or breaks copy-on-write on a write) and installs the
+ * mapping is never writable and executable at once (W^X: ERR_INVALID_ARGS);
+ * WRITE or EXEC without READ is refused too (x86 cannot express them), and
+ * no permission at all is a reservation that every access faults on. Pages
+ * are mapped lazily: the first touch faults, vmar_handle_fault() commits the
+ * VMO page (or breaks copy-on-write on a write) and installs the
  * translation. A fault outside every mapping, or against the mapping's
  * permissions, is refused and the caller kills (later: signals) the process.
  *
- * Lock: each vmar has a mutex-free spinlock guarding its mapping list; it is
- * taken before a VMO's lock.
+ * Placement: an address of 0 asks for any free place, taken top-down from
+ * USER_VM_END with at least VMAR_GUARD unmapped bytes on both sides (so the
+ * last user page is never handed out that way: a `syscall` there would
+ * return to a non-canonical address). Fixed addresses may touch neighbours.
+ *
+ * Lock: each vmar has a sleeping mutex guarding its mapping tree; it is
+ * taken before a VMO's lock. So all of these may block: call them from a
+ * thread with no spinlock held. That includes vmar_handle_fault(): the
+ * page-fault handler calls it for user-mode faults and for kernel faults
+ * inside copy_from_user/copy_to_user, but never for a fault taken with
+ * interrupts disabled (the faulting code holds a spinlock; it gets the
+ * exception-table fixup directly).
  */
 #pragma once
 
@@ -19,26 +31,53 @@
 
 struct vmar;
 
+/* Unmapped bytes left around mappings placed anywhere. */
+#define VMAR_GUARD MMU_PAGE_4K
+
 status_t vmar_create(struct vmar **out);
-/* Unmaps everything, drops the VMO references, frees the page tables. */
+/*
+ * Unmaps everything, drops the VMO references, frees the page tables.
+ * Nobody may run in the address space any more (it is not loaded anywhere).
+ */
 void vmar_destroy(struct vmar *vm);
 
 struct arch_aspace *vmar_aspace(struct vmar *vm);
 
 /*
+ * `perms` of vmar_map may also carry, in VMAR_PERM_MAX(p), the most that a
+ * later vmar_protect may grant (the syscall layer derives it from the VMO
+ * handle's rights). Without it the maximum is `perms` itself.
+ */
+#define VMAR_PERM_MAX_SHIFT 8
+#define VMAR_PERM_MAX(p)    ((unsigned)(p) << VMAR_PERM_MAX_SHIFT)
+
+/*
  * Maps [vmo_off, vmo_off + len) of `vmo` (page aligned, inside the VMO when
  * mapped, len > 0) with `perms`. `addr` 0 picks a free place (top-down from
- * USER_VM_END, leaving unmapped gaps between mappings), otherwise the exact
- * page-aligned address, which must be free (ERR_ALREADY_EXISTS) and in the
- * user half (ERR_OUT_OF_RANGE). Takes a reference on the VMO.
+ * USER_VM_END, leaving unmapped gaps between mappings; ERR_NO_RESOURCES when
+ * none is big enough), otherwise the exact page-aligned address, which must
+ * be free (ERR_ALREADY_EXISTS) and in the user half (ERR_OUT_OF_RANGE).
+ * Takes a reference on the VMO. Errors: ERR_INVALID_ARGS (alignment, len 0,
+ * bad or W^X permissions, perms beyond the maximum), ERR_OUT_OF_RANGE (the
+ * range is not inside the VMO or the user half), ERR_NO_MEMORY.
  */
 status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_off, size_t len,
                   unsigned perms, vaddr_t *out);
 
-/* Removes the mappings (or parts of them) in [addr, addr + len). */
+/*
+ * Removes the mappings (or parts of them: a mapping cut in the middle
+ * becomes two) in [addr, addr + len); len is rounded up to whole pages.
+ * Nothing mapped there is fine (OK). ERR_INVALID_ARGS for an unaligned addr
+ * or len 0, ERR_OUT_OF_RANGE outside the user half, ERR_NO_MEMORY when a
+ * split cannot get its record (then nothing changed).
+ */
 status_t vmar_unmap(struct vmar *vm, vaddr_t addr, size_t len);
 
-/* Changes permissions; the whole range must be mapped (ERR_NOT_FOUND). */
+/*
+ * Changes permissions, splitting mappings at the ends of the range; the
+ * whole range must be mapped (ERR_NOT_FOUND), each mapping must allow the
+ * new permissions (its maximum: ERR_ACCESS_DENIED). All or nothing.
+ */
 status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms);
 
 /* Access kinds for faults. */
@@ -49,9 +88,26 @@ status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
 /*
  * Resolves a user page fault at `addr`: OK when the page is now mapped and
  * the access may be retried; ERR_NOT_FOUND outside every mapping;
- * ERR_ACCESS_DENIED against the mapping's permissions; ERR_NO_MEMORY.
+ * ERR_ACCESS_DENIED against the mapping's permissions; ERR_OUT_OF_RANGE
+ * past the end of a VMO that shrank after it was mapped (SIGBUS, later);
+ * ERR_NO_MEMORY.
  */
 status_t vmar_handle_fault(struct vmar *vm, vaddr_t addr, unsigned access);
 
 /* Bytes mapped (tests). */
 uint64_t vmar_mapped_bytes(struct vmar *vm);
+
+/* What vmar_lookup reports about the mapping at an address. */
+struct vmar_region {
+    vaddr_t base;
+    size_t size;
+    uint64_t vmo_off;
+    bs_koid_t vmo_koid;
+    unsigned perms, max_perms;
+};
+
+/* The mapping that contains `addr`, or ERR_NOT_FOUND. */
+status_t vmar_lookup(struct vmar *vm, vaddr_t addr, struct vmar_region *out);
+
+/* Number of mappings (tests). */
+size_t vmar_mapping_count(struct vmar *vm);

@@ -10,7 +10,16 @@
  *
  * Mappings (mm/vmar.h) keep the VMO alive and are told when a page they
  * map changes (a copy-on-write break or a shrink), so no address space ever
- * keeps a stale translation.
+ * keeps a stale translation. docs/vm.md has the design.
+ *
+ * Reading a page never written gives zeroes and commits nothing; writing
+ * commits. Handles to a VMO get DUPLICATE, TRANSFER, READ, WRITE, MAP and
+ * INSPECT by default (the ops table's default_rights).
+ *
+ * Lock: each VMO has a sleeping mutex (after a VMAR's lock), so every call
+ * may block: call them from a thread with no spinlock held. Callers hold a
+ * reference (kobject_ref/unref through vmo_kobject()); the VMO is freed,
+ * with its pages, when the last one goes.
  */
 #pragma once
 
@@ -36,15 +45,24 @@ uint64_t vmo_size(struct vmo *v);
 status_t vmo_set_size(struct vmo *v, uint64_t size);
 
 /*
- * Copies between the VMO and a buffer, committing pages as needed. `user`
- * says whether `buf` is a user pointer (copied through usercopy.h: a bad
- * pointer gives ERR_INVALID_ARGS) or a kernel one. ERR_OUT_OF_RANGE when
- * [off, off + len) is not inside the VMO.
+ * Copies between the VMO and a buffer, committing pages as needed (writes
+ * only). `user` says whether `buf` is a user pointer (copied through
+ * usercopy.h: a bad pointer gives ERR_INVALID_ARGS) or a kernel one.
+ * ERR_OUT_OF_RANGE when [off, off + len) is not inside the VMO. On an error
+ * part of the range may have been copied (page by page, in order), as in
+ * Zircon; the status says the call failed. No lock is held while user
+ * memory is touched, so the copy may fault and be resolved normally.
  */
 status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user);
 status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, bool user);
 
-/* Copy-on-write snapshot of [off, off + size) as a new VMO (options as vmo_create). */
+/*
+ * Copy-on-write snapshot of [off, off + size) as a new VMO (options as
+ * vmo_create): `off` page aligned (ERR_INVALID_ARGS), size rounded up to
+ * pages; the part past the parent's end reads as zeroes. Costs time in the
+ * number of pages committed in the range, no copying: pages are shared
+ * until either side writes them.
+ */
 status_t vmo_clone(struct vmo *v, uint64_t off, uint64_t size, uint32_t options, struct vmo **out);
 
 /* Pages currently committed (private to this VMO or shared with a clone). */
