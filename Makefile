@@ -123,7 +123,7 @@ $(BUILD)/BOOTX64.EFI: $(LOADER_OBJS)
 USER_CC := musl-gcc
 USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I include/uapi -I user/lib/include -I $(GEN)/include
-USER_PROGS := init fault-test
+USER_PROGS := init fault-test core-tests
 
 define user_prog
 $(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp

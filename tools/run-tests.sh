@@ -126,6 +126,7 @@ boot ktest-noacpi --cmdline "ktest=time_,sync_timed panic=exit quiet" \
 # User mode: init runs and exits; a faulting program dies alone; no init is reported.
 boot user-init --cmdline "init_exit=qemu panic=exit quiet" --timeout 120
 boot user-fault --cmdline "init=/boot/fault-test init_exit=qemu panic=exit quiet" --timeout 120
+boot core-tests --cmdline "init=/boot/core-tests init_exit=qemu panic=exit quiet" --timeout 300
 boot user-noinit --cmdline "init=/boot/no-such-program init_exit=qemu panic=exit quiet" --timeout 120
 for m in $crash_modes; do
     boot "crash-$m" --cmdline "crash=$m panic=exit quiet" --timeout 120
@@ -203,6 +204,17 @@ st=$(status_of panic-halts)
 [ "$st" = 4 ] && has "$out/panic-halts.log" "system halted"
 check "without panic=exit a panic halts the machine (no reboot loop)" $? \
     "status $st: $(cat "$out/panic-halts.verdict" 2>/dev/null)"
+
+# core-tests: the native ABI from a user program; each test is one result.
+st=$(status_of core-tests)
+grep -aE '^(PASS|FAIL) ' "$out/core-tests.log" | tr -d '\r' | sed 's/^\(PASS\|FAIL\) /\1 core-tests: /'
+summary=$(grep -aE '^core-tests: [0-9]+ passed, [0-9]+ failed' "$out/core-tests.log" | tail -1 | tr -d '\r')
+if [ -n "$summary" ]; then
+    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+fi
+check "core-tests runs to its summary and exits with 0" \
+    "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/core-tests.verdict")"
 
 st=$(status_of user-init)
 [ "$st" = 0 ] && has "$out/user-init.log" "init: hello from user mode" &&
