@@ -42,7 +42,7 @@ KERNEL_CFLAGS := --target=x86_64-unknown-none-elf -std=c11 -O2 -g \
 	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi -I $(BUILD)/gen/include \
 	-MMD -MP
 KERNEL_ASFLAGS := --target=x86_64-unknown-none-elf -g \
-	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi -MMD -MP
+	-I kernel/include -I kernel/arch/x86_64/include -I include/uapi -I $(BUILD)/gen/include -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z norelro --no-dynamic-linker \
 	-T kernel/arch/x86_64/linker.ld
 
@@ -123,7 +123,7 @@ $(BUILD)/BOOTX64.EFI: $(LOADER_OBJS)
 USER_CC := musl-gcc
 USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I include/uapi -I user/lib/include -I $(GEN)/include
-USER_PROGS := init fault-test core-tests
+USER_PROGS := init fault-test core-tests bench-core
 
 define user_prog
 $(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp

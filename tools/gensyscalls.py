@@ -98,10 +98,22 @@ def table(calls):
         if not args:
             out.append("    (void)tf;\n")
         out.append(f"    return sys_{c['name']}({', '.join(args)});\n}}\n\n")
+    by_num = {c["num"]: c for c in calls}
+    if len(by_num) <= calls[-1]["num"]:
+        out.append("/* Numbers inside the table's range that name no call. */\n")
+        out.append("static int64_t call_unassigned(struct trap_frame *tf)\n{\n")
+        out.append("    (void)tf;\n    return ERR_BAD_SYSCALL;\n}\n\n")
+    out.append("/* Every slot is filled: the entry code indexes it without a NULL check. */\n")
     out.append("const syscall_fn syscall_table[BS_SYSCALL_COUNT] = {\n")
-    for c in calls:
-        fn = "call_planned" if c["status"] == "planned" else f"call_{c['name']}"
-        out.append(f"    [{c['num']}] = {fn},\n")
+    for n in range(calls[-1]["num"] + 1):
+        c = by_num.get(n)
+        if c is None:
+            fn = "call_unassigned"
+        elif c["status"] == "planned":
+            fn = "call_planned"
+        else:
+            fn = f"call_{c['name']}"
+        out.append(f"    [{n}] = {fn},\n")
     out.append("};\n")
     return "".join(out)
 

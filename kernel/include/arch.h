@@ -59,6 +59,13 @@ struct arch_fault {
 bool arch_try(void (*fn)(void *), void *arg, struct arch_fault *fault);
 
 /*
+ * A 64-bit value from the CPU's hardware random generator (x86: RDRAND,
+ * when CPUID.1:ECX bit 30 says it exists). False when there is none or it
+ * keeps failing; the caller then has to make do with weaker sources.
+ */
+bool arch_hw_random(uint64_t *out);
+
+/*
  * Interrupt controllers: arch_irq_init() brings up the PICs, or the local
  * and I/O APICs (unless `nolapic` or no MADT), with every line masked.
  */

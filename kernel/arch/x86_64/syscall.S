@@ -14,8 +14,11 @@
  * canonical user address, where SYSRET would fault in ring 0 on Intel
  * CPUs): then the general IRET path (trap_return) restores it.
  */
+#include <basalt/syscall_numbers.h>
+
 #define USER_CS 0x2b
 #define USER_SS 0x23
+#define FRAME_RAX (14 * 8)
 #define FRAME_RIP (17 * 8)
 #define FRAME_CS  (18 * 8)
 
@@ -51,8 +54,15 @@ syscall_entry:
     xorl %ebp, %ebp         /* backtraces stop here */
     sti
     movq %rsp, %rdi
-    call syscall_dispatch
-    cli
+    /* Native calls straight through the generated table; the rest in C. */
+    leaq -BS_SYSCALL_BASE(%rax), %rcx
+    cmpq $BS_SYSCALL_COUNT, %rcx
+    jae 1f
+    call *syscall_table(, %rcx, 8)
+    movq %rax, FRAME_RAX(%rsp)
+    jmp 2f
+1:  call syscall_dispatch
+2:  cli
     cmpq $USER_CS, FRAME_CS(%rsp)
     jne trap_return
     movq FRAME_RIP(%rsp), %rcx

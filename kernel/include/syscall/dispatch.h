@@ -17,6 +17,3 @@ typedef int64_t (*syscall_fn)(struct trap_frame *tf);
 void syscall_dispatch(struct trap_frame *tf);
 /* The POSIX (Linux-numbered) layer: returns -errno or a result. */
 int64_t posix_dispatch(struct trap_frame *tf);
-
-/* Counts of calls per number, for finding what programs need. */
-uint64_t syscall_count_native(unsigned n);

@@ -1,0 +1,268 @@
+/*
+ * channel.c - channels (object/channel.h): two endpoints allocated together
+ * in one struct channel_pair, which also holds the lock they share. Each
+ * endpoint is its own kobject (its own koid, references and handles); the
+ * pair is freed when both endpoints have been destroyed.
+ *
+ * An endpoint's `peer` points at the other endpoint until either loses its
+ * last handle (on_zero_handles clears both pointers). The pointer holds no
+ * reference: the memory lives in the pair, which outlives both endpoints.
+ */
+#include <compiler.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <object/channel.h>
+#include <object/handle.h>
+#include <panic.h>
+
+struct channel {
+    struct kobject obj; /* first: the kobject pointer is the endpoint's */
+    struct channel_pair *pair;
+    /* guarded by pair->lock */
+    struct channel *peer; /* NULL once either end lost its last handle */
+    bool closed;          /* this end lost its last handle */
+    struct channel_message *head, *tail;
+    uint32_t queued_msgs;
+    uint32_t queued_bytes;
+};
+
+struct channel_pair {
+    spinlock_t lock; /* guards both endpoints' queues, peer and closed */
+    uint32_t live;   /* atomic: endpoints not yet destroyed */
+    struct channel ends[2];
+};
+
+static struct channel *to_channel(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC && obj->type == BS_OBJ_CHANNEL);
+    return container_of(obj, struct channel, obj);
+}
+
+struct channel_message *channel_message_alloc(uint32_t num_bytes)
+{
+    DEBUG_ASSERT(num_bytes <= CHANNEL_MAX_BYTES);
+    struct channel_message *m = kmalloc(sizeof(*m) + num_bytes);
+    if (!m)
+        return NULL;
+    m->next = NULL;
+    m->num_bytes = num_bytes;
+    m->num_handles = 0;
+    return m;
+}
+
+void channel_message_free(struct channel_message *m)
+{
+    for (uint32_t i = 0; i < m->num_handles; i++)
+        handle_drop(m->handles[i]);
+    kfree(m);
+}
+
+/*
+ * Frees a list of messages that died with an endpoint. Dropping a message's
+ * handles can close another channel end whose queue holds more messages,
+ * and so on to any depth a user cares to nest: instead of recursing, a
+ * nested call only appends its list to the reaper's, and the outermost
+ * call frees until the list is empty. The reaper is global: while one
+ * thread drains it, another thread's teardown is finished by that thread
+ * (its close returns a little before the handles it queued are dropped).
+ */
+static spinlock_t reaper_lock = SPINLOCK_INIT("channel-reaper");
+static struct channel_message *reap_head, *reap_tail; /* guarded by reaper_lock */
+static bool reaping;                                  /* guarded by reaper_lock */
+
+static void free_message_list(struct channel_message *list)
+{
+    if (!list)
+        return;
+    struct channel_message *tail = list;
+    while (tail->next)
+        tail = tail->next;
+    irqstate_t st = spin_lock_irqsave(&reaper_lock);
+    if (reap_tail)
+        reap_tail->next = list;
+    else
+        reap_head = list;
+    reap_tail = tail;
+    if (reaping) {
+        spin_unlock_irqrestore(&reaper_lock, st);
+        return;
+    }
+    reaping = true;
+    while (reap_head) {
+        struct channel_message *m = reap_head;
+        reap_head = m->next;
+        if (!reap_head)
+            reap_tail = NULL;
+        spin_unlock_irqrestore(&reaper_lock, st);
+        channel_message_free(m); /* may call back in here: it only appends */
+        st = spin_lock_irqsave(&reaper_lock);
+    }
+    reaping = false;
+    spin_unlock_irqrestore(&reaper_lock, st);
+}
+
+static bool queue_has_room_locked(const struct channel *c, uint32_t bytes)
+{
+    return c->queued_msgs < CHANNEL_QUEUE_MAX_MSGS &&
+           c->queued_bytes + bytes <= CHANNEL_QUEUE_MAX_BYTES;
+}
+
+/* Signals of `c`'s peer that depend on `c`'s queue: WRITABLE. */
+static void update_peer_writable_locked(struct channel *c)
+{
+    if (!c->peer)
+        return;
+    if (queue_has_room_locked(c, 0))
+        kobject_signal(&c->peer->obj, 0, BS_SIGNAL_WRITABLE);
+    else
+        kobject_signal(&c->peer->obj, BS_SIGNAL_WRITABLE, 0);
+}
+
+static void channel_destroy(struct kobject *obj)
+{
+    struct channel *c = container_of(obj, struct channel, obj);
+    struct channel_pair *pair = c->pair;
+    /* Normally emptied by on_zero_handles; not if the end never had a handle. */
+    struct channel_message *left = c->head;
+    c->head = c->tail = NULL;
+    free_message_list(left);
+    if (__atomic_sub_fetch(&pair->live, 1, __ATOMIC_ACQ_REL) == 0)
+        kfree(pair);
+}
+
+static void channel_on_zero_handles(struct kobject *obj)
+{
+    struct channel *c = to_channel(obj);
+    struct channel_pair *pair = c->pair;
+    irqstate_t st = spin_lock_irqsave(&pair->lock);
+    c->closed = true;
+    struct channel_message *left = c->head;
+    c->head = c->tail = NULL;
+    c->queued_msgs = 0;
+    c->queued_bytes = 0;
+    kobject_signal(&c->obj, BS_SIGNAL_READABLE | BS_SIGNAL_WRITABLE, 0);
+    struct channel *peer = c->peer;
+    if (peer) {
+        peer->peer = NULL;
+        c->peer = NULL;
+        kobject_signal(&peer->obj, BS_SIGNAL_WRITABLE, BS_SIGNAL_PEER_CLOSED);
+    }
+    spin_unlock_irqrestore(&pair->lock, st);
+    free_message_list(left); /* may drop handles: no lock held */
+}
+
+static const struct kobject_ops channel_ops = {
+    .name = "channel",
+    .default_rights = CHANNEL_DEFAULT_RIGHTS,
+    .destroy = channel_destroy,
+    .on_zero_handles = channel_on_zero_handles,
+    .user_signals = 0, /* all kernel signals; SIGNAL_PEER user signals come later */
+};
+
+status_t channel_create(struct kobject **out0, struct kobject **out1)
+{
+    struct channel_pair *pair = kmalloc(sizeof(*pair));
+    if (!pair)
+        return ERR_NO_MEMORY;
+    memset(pair, 0, sizeof(*pair));
+    spin_lock_init(&pair->lock, "channel");
+    pair->live = 2;
+    for (int i = 0; i < 2; i++) {
+        struct channel *c = &pair->ends[i];
+        kobject_init(&c->obj, BS_OBJ_CHANNEL, &channel_ops);
+        c->pair = pair;
+        c->peer = &pair->ends[1 - i];
+        kobject_signal(&c->obj, 0, BS_SIGNAL_WRITABLE);
+    }
+    *out0 = &pair->ends[0].obj;
+    *out1 = &pair->ends[1].obj;
+    return OK;
+}
+
+bool channel_is_peer(struct kobject *ch, struct kobject *other)
+{
+    struct channel *c = to_channel(ch);
+    irqstate_t st = spin_lock_irqsave(&c->pair->lock);
+    bool is = c->peer && &c->peer->obj == other;
+    spin_unlock_irqrestore(&c->pair->lock, st);
+    return is;
+}
+
+status_t channel_write(struct kobject *ch, struct channel_message *m, bool check_only)
+{
+    struct channel *c = to_channel(ch);
+    irqstate_t st = spin_lock_irqsave(&c->pair->lock);
+    struct channel *peer = c->peer;
+    status_t s = OK;
+    if (!peer)
+        s = ERR_PEER_CLOSED;
+    else if (!queue_has_room_locked(peer, m->num_bytes))
+        s = ERR_SHOULD_WAIT;
+    if (s == OK && !check_only) {
+        m->next = NULL;
+        if (peer->tail)
+            peer->tail->next = m;
+        else
+            peer->head = m;
+        peer->tail = m;
+        peer->queued_msgs++;
+        peer->queued_bytes += m->num_bytes;
+        kobject_signal(&peer->obj, 0, BS_SIGNAL_READABLE);
+        update_peer_writable_locked(peer); /* the writer's WRITABLE */
+    }
+    spin_unlock_irqrestore(&c->pair->lock, st);
+    return s;
+}
+
+status_t channel_read(struct kobject *ch, uint32_t max_bytes, uint32_t max_handles,
+                      uint32_t *need_bytes, uint32_t *need_handles, struct channel_message **out)
+{
+    struct channel *c = to_channel(ch);
+    irqstate_t st = spin_lock_irqsave(&c->pair->lock);
+    struct channel_message *m = c->head;
+    status_t s = OK;
+    if (!m) {
+        s = c->peer ? ERR_SHOULD_WAIT : ERR_PEER_CLOSED;
+        goto out_unlock;
+    }
+    *need_bytes = m->num_bytes;
+    *need_handles = m->num_handles;
+    if (m->num_bytes > max_bytes || m->num_handles > max_handles) {
+        s = ERR_BUFFER_TOO_SMALL;
+        goto out_unlock;
+    }
+    c->head = m->next;
+    if (!c->head)
+        c->tail = NULL;
+    c->queued_msgs--;
+    c->queued_bytes -= m->num_bytes;
+    m->next = NULL;
+    if (!c->head)
+        kobject_signal(&c->obj, BS_SIGNAL_READABLE, 0);
+    update_peer_writable_locked(c);
+    *out = m;
+out_unlock:
+    spin_unlock_irqrestore(&c->pair->lock, st);
+    return s;
+}
+
+void channel_unread(struct kobject *ch, struct channel_message *m)
+{
+    struct channel *c = to_channel(ch);
+    irqstate_t st = spin_lock_irqsave(&c->pair->lock);
+    if (c->closed) {
+        spin_unlock_irqrestore(&c->pair->lock, st);
+        channel_message_free(m);
+        return;
+    }
+    /* Back at the head even if that overfills the queue for a moment. */
+    m->next = c->head;
+    c->head = m;
+    if (!c->tail)
+        c->tail = m;
+    c->queued_msgs++;
+    c->queued_bytes += m->num_bytes;
+    kobject_signal(&c->obj, 0, BS_SIGNAL_READABLE);
+    update_peer_writable_locked(c);
+    spin_unlock_irqrestore(&c->pair->lock, st);
+}

@@ -1,0 +1,229 @@
+/*
+ * sys_channel.c - native calls on channels: channel_create, channel_read,
+ * channel_write (docs/abi.md, docs/objects.md "Channels").
+ *
+ * channel_write validates everything (sizes, user buffers, every handle
+ * sent) before it takes the handles out of the writer's table; channel_read
+ * copies everything out before it lets go of the message, and puts the
+ * message back at the head of the queue when it cannot deliver it.
+ */
+#include <basalt/object.h>
+#include <err.h>
+#include <mm/heap.h>
+#include <object/channel.h>
+#include <object/handle.h>
+#include <object/process.h>
+#include <usercopy.h>
+
+int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1);
+int64_t sys_channel_read(bs_handle_t channel, void *bytes, bs_handle_t *handles, uint32_t num_bytes,
+                         uint32_t num_handles, uint32_t *actual);
+int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_bytes,
+                          const bs_handle_t *handles, uint32_t num_handles);
+
+int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1)
+{
+    struct handle_table *ht = process_current()->handles;
+    if (options != 0 || !user_range_ok((uintptr_t)out0, sizeof(*out0)) ||
+        !user_range_ok((uintptr_t)out1, sizeof(*out1)))
+        return ERR_INVALID_ARGS;
+    struct kobject *e0, *e1;
+    status_t s = channel_create(&e0, &e1);
+    if (s != OK)
+        return s;
+    bs_handle_t h0, h1;
+    s = handle_table_add(ht, e0, e0->ops->default_rights, &h0);
+    if (s != OK)
+        goto out_unref;
+    s = handle_table_add(ht, e1, e1->ops->default_rights, &h1);
+    if (s != OK)
+        goto out_close_h0;
+    s = copy_to_user(out0, &h0, sizeof(h0));
+    if (s == OK)
+        s = copy_to_user(out1, &h1, sizeof(h1));
+    if (s == OK)
+        goto out_unref;
+    handle_table_close(ht, h1);
+out_close_h0:
+    handle_table_close(ht, h0);
+out_unref:
+    kobject_unref(e0);
+    kobject_unref(e1);
+    return s;
+}
+
+/*
+ * Puts handles in flight back into the writer's table after a write that
+ * failed once they were taken (only when another thread raced with the
+ * write: they come back under new values). One that cannot go back is dropped.
+ */
+static void put_back(struct handle_table *ht, struct channel_message *m)
+{
+    for (uint32_t i = 0; i < m->num_handles; i++) {
+        bs_handle_t h;
+        if (handle_table_install(ht, m->handles[i], m->rights[i], &h) != OK)
+            handle_drop(m->handles[i]);
+    }
+    m->num_handles = 0;
+}
+
+/* Checks one handle to be sent through `ch`. */
+static status_t check_sendable(struct handle_table *ht, struct kobject *ch, bs_handle_t h)
+{
+    struct kobject *obj;
+    status_t s = handle_table_get(ht, h, BS_OBJ_NONE, BS_RIGHT_TRANSFER, &obj, NULL);
+    if (s != OK)
+        return s;
+    /* A channel end inside its own queue (or its peer's) could never be closed. */
+    if (obj == ch || (obj->type == BS_OBJ_CHANNEL && channel_is_peer(ch, obj)))
+        s = ERR_NOT_SUPPORTED;
+    kobject_unref(obj);
+    return s;
+}
+
+int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_bytes,
+                          const bs_handle_t *handles, uint32_t num_handles)
+{
+    struct handle_table *ht = process_current()->handles;
+    struct kobject *ch;
+    status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_WRITE, &ch, NULL);
+    if (s != OK)
+        return s;
+    if (num_bytes > CHANNEL_MAX_BYTES || num_handles > CHANNEL_MAX_HANDLES) {
+        s = ERR_OUT_OF_RANGE;
+        goto out_put_channel;
+    }
+    bs_handle_t hv[CHANNEL_MAX_HANDLES];
+    s = copy_from_user(hv, handles, num_handles * sizeof(bs_handle_t));
+    if (s != OK)
+        goto out_put_channel;
+    struct channel_message *m = channel_message_alloc(num_bytes);
+    if (!m) {
+        s = ERR_NO_MEMORY;
+        goto out_put_channel;
+    }
+    s = copy_from_user(m->bytes, bytes, num_bytes);
+    if (s != OK)
+        goto out_free_message;
+
+    /* Validate: every handle, then the channel's state. */
+    for (uint32_t i = 0; i < num_handles; i++) {
+        s = check_sendable(ht, ch, hv[i]);
+        if (s != OK)
+            goto out_free_message;
+        for (uint32_t j = 0; j < i; j++) {
+            if (hv[j] == hv[i]) {
+                s = ERR_INVALID_ARGS;
+                goto out_free_message;
+            }
+        }
+    }
+    s = channel_write(ch, m, true);
+    if (s != OK)
+        goto out_free_message;
+
+    /* Commit: only a concurrent thread of this process can still make this fail. */
+    for (uint32_t i = 0; i < num_handles; i++) {
+        struct kobject *obj;
+        bs_rights_t rights;
+        s = handle_table_take(ht, hv[i], &obj, &rights);
+        if (s != OK)
+            goto out_put_back;
+        m->handles[i] = obj;
+        m->rights[i] = rights;
+        m->num_handles = i + 1;
+        if (!(rights & BS_RIGHT_TRANSFER)) { /* replaced meanwhile */
+            s = ERR_ACCESS_DENIED;
+            goto out_put_back;
+        }
+    }
+    s = channel_write(ch, m, false);
+    if (s == OK)
+        goto out_put_channel;
+out_put_back:
+    put_back(ht, m);
+out_free_message:
+    channel_message_free(m);
+out_put_channel:
+    kobject_unref(ch);
+    return s;
+}
+
+/*
+ * Takes back the first `n` handles a read installed (vals[]) into the
+ * message. One this process already closed or moved (it raced with its own
+ * read) is gone from the message.
+ */
+static void take_back(struct handle_table *ht, struct channel_message *m, const bs_handle_t *vals,
+                      uint32_t n)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct kobject *obj;
+        bs_rights_t rights;
+        if (handle_table_take(ht, vals[i], &obj, &rights) == OK) {
+            m->handles[kept] = obj;
+            m->rights[kept] = rights;
+            kept++;
+        }
+    }
+    for (uint32_t i = n; i < m->num_handles; i++, kept++) {
+        m->handles[kept] = m->handles[i];
+        m->rights[kept] = m->rights[i];
+    }
+    m->num_handles = kept;
+}
+
+int64_t sys_channel_read(bs_handle_t channel, void *bytes, bs_handle_t *handles, uint32_t num_bytes,
+                         uint32_t num_handles, uint32_t *actual)
+{
+    struct handle_table *ht = process_current()->handles;
+    struct kobject *ch;
+    status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_READ, &ch, NULL);
+    if (s != OK)
+        return s;
+    /* Refuse pointers that can never work before touching the queue. */
+    if (!user_range_ok((uintptr_t)actual, 2 * sizeof(uint32_t)) ||
+        (num_bytes && !user_range_ok((uintptr_t)bytes, num_bytes)) ||
+        (num_handles && !user_range_ok((uintptr_t)handles, num_handles * sizeof(bs_handle_t)))) {
+        s = ERR_INVALID_ARGS;
+        goto out_put_channel;
+    }
+    uint32_t need[2];
+    struct channel_message *m;
+    s = channel_read(ch, num_bytes, num_handles, &need[0], &need[1], &m);
+    if (s == ERR_BUFFER_TOO_SMALL) {
+        if (copy_to_user(actual, need, sizeof(need)) != OK)
+            s = ERR_INVALID_ARGS;
+        goto out_put_channel;
+    }
+    if (s != OK)
+        goto out_put_channel;
+
+    s = copy_to_user(bytes, m->bytes, m->num_bytes);
+    if (s == OK)
+        s = copy_to_user(actual, need, sizeof(need));
+    if (s != OK)
+        goto out_unread;
+    bs_handle_t vals[CHANNEL_MAX_HANDLES];
+    for (uint32_t i = 0; i < m->num_handles; i++) {
+        s = handle_table_install(ht, m->handles[i], m->rights[i], &vals[i]);
+        if (s != OK) {
+            take_back(ht, m, vals, i);
+            goto out_unread;
+        }
+    }
+    s = copy_to_user(handles, vals, m->num_handles * sizeof(bs_handle_t));
+    if (s != OK) {
+        take_back(ht, m, vals, m->num_handles);
+        goto out_unread;
+    }
+    m->num_handles = 0; /* they live in the table now */
+    channel_message_free(m);
+    goto out_put_channel;
+out_unread:
+    channel_unread(ch, m);
+out_put_channel:
+    kobject_unref(ch);
+    return s;
+}

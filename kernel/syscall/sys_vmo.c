@@ -1,0 +1,133 @@
+/*
+ * sys_vmo.c - native calls on VMOs: vmo_create, vmo_read, vmo_write,
+ * vmo_get_size, vmo_set_size, vmo_clone (docs/abi.md, object/vmo.h).
+ *
+ * New VMO handles get the type's default rights. A call that creates a
+ * handle adds it, copies its value out and, when the out pointer is bad,
+ * closes it again: a failed call leaves nothing behind.
+ */
+#include <basalt/object.h>
+#include <err.h>
+#include <object/handle.h>
+#include <object/process.h>
+#include <object/vmo.h>
+#include <usercopy.h>
+
+int64_t sys_vmo_create(uint64_t size, uint32_t options, bs_handle_t *out);
+int64_t sys_vmo_read(bs_handle_t vmo, void *buf, uint64_t offset, size_t len);
+int64_t sys_vmo_write(bs_handle_t vmo, const void *buf, uint64_t offset, size_t len);
+int64_t sys_vmo_get_size(bs_handle_t vmo, uint64_t *size);
+int64_t sys_vmo_set_size(bs_handle_t vmo, uint64_t size);
+int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t options,
+                      bs_handle_t *out);
+
+/* Installs a handle to the new VMO `v` (consuming the creator's reference) and copies it out. */
+static status_t vmo_publish(struct process *p, struct vmo *v, bs_handle_t *out)
+{
+    struct kobject *obj = vmo_kobject(v);
+    bs_handle_t h;
+    status_t s = handle_table_add(p->handles, obj, obj->ops->default_rights, &h);
+    kobject_unref(obj); /* the handle holds its own reference */
+    if (s != OK)
+        return s;
+    s = copy_to_user(out, &h, sizeof(h));
+    if (s != OK)
+        handle_table_close(p->handles, h); /* the last reference: the VMO goes */
+    return s;
+}
+
+/*
+ * [off, off + len) inside the VMO as it is now. The VMO checks again under
+ * its lock (the size may change meanwhile); checking here first gives a
+ * fixed error order: a range past the end is ERR_OUT_OF_RANGE whatever
+ * the buffer, and no user memory is touched for it.
+ */
+static bool range_inside(struct vmo *v, uint64_t off, size_t len)
+{
+    uint64_t size = vmo_size(v);
+    return off <= size && len <= size - off;
+}
+
+/* Looks up a VMO handle with `rights`; on success *v holds a reference. */
+static status_t vmo_get(struct process *p, bs_handle_t h, bs_rights_t rights, struct vmo **v)
+{
+    struct kobject *obj;
+    status_t s = handle_table_get(p->handles, h, BS_OBJ_VMO, rights, &obj, NULL);
+    if (s == OK)
+        *v = (struct vmo *)obj;
+    return s;
+}
+
+int64_t sys_vmo_create(uint64_t size, uint32_t options, bs_handle_t *out)
+{
+    struct process *p = process_current();
+    struct vmo *v;
+    status_t s = vmo_create(size, options, &v);
+    if (s != OK)
+        return s;
+    return vmo_publish(p, v, out);
+}
+
+int64_t sys_vmo_read(bs_handle_t vmo, void *buf, uint64_t offset, size_t len)
+{
+    struct process *p = process_current();
+    struct vmo *v;
+    status_t s = vmo_get(p, vmo, BS_RIGHT_READ, &v);
+    if (s != OK)
+        return s;
+    s = range_inside(v, offset, len) ? vmo_read(v, offset, buf, len, true) : ERR_OUT_OF_RANGE;
+    kobject_unref(vmo_kobject(v));
+    return s;
+}
+
+int64_t sys_vmo_write(bs_handle_t vmo, const void *buf, uint64_t offset, size_t len)
+{
+    struct process *p = process_current();
+    struct vmo *v;
+    status_t s = vmo_get(p, vmo, BS_RIGHT_WRITE, &v);
+    if (s != OK)
+        return s;
+    s = range_inside(v, offset, len) ? vmo_write(v, offset, buf, len, true) : ERR_OUT_OF_RANGE;
+    kobject_unref(vmo_kobject(v));
+    return s;
+}
+
+int64_t sys_vmo_get_size(bs_handle_t vmo, uint64_t *size)
+{
+    struct process *p = process_current();
+    struct vmo *v;
+    status_t s = vmo_get(p, vmo, BS_RIGHT_NONE, &v);
+    if (s != OK)
+        return s;
+    uint64_t sz = vmo_size(v);
+    kobject_unref(vmo_kobject(v));
+    return copy_to_user(size, &sz, sizeof(sz));
+}
+
+int64_t sys_vmo_set_size(bs_handle_t vmo, uint64_t size)
+{
+    struct process *p = process_current();
+    struct vmo *v;
+    status_t s = vmo_get(p, vmo, BS_RIGHT_WRITE, &v);
+    if (s != OK)
+        return s;
+    s = vmo_set_size(v, size);
+    kobject_unref(vmo_kobject(v));
+    return s;
+}
+
+int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t options,
+                      bs_handle_t *out)
+{
+    struct process *p = process_current();
+    struct vmo *v;
+    status_t s = vmo_get(p, vmo, BS_RIGHT_DUPLICATE | BS_RIGHT_READ, &v);
+    if (s != OK)
+        return s;
+    struct vmo *c;
+    s = vmo_clone(v, offset, size, options, &c);
+    kobject_unref(vmo_kobject(v));
+    if (s != OK)
+        return s;
+    return vmo_publish(p, c, out);
+}
