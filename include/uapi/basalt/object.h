@@ -69,3 +69,38 @@ typedef uint64_t bs_koid_t;
 #define BS_AT_ROOT_JOB          0x42530003u
 #define BS_AT_SELF_PROCESS      0x42530004u
 #define BS_AT_SELF_VMAR         0x42530005u
+
+/* object_get_info topics and their records. */
+#define BS_INFO_HANDLE_BASIC 1u /* struct bs_info_handle_basic; no right needed */
+#define BS_INFO_PROCESS      2u /* struct bs_info_process; INSPECT */
+#define BS_INFO_VMO          3u /* struct bs_info_vmo; INSPECT */
+#define BS_INFO_SYSTEM       4u /* struct bs_info_system; INSPECT (any handle) */
+
+struct bs_info_handle_basic {
+    bs_koid_t koid;
+    bs_rights_t rights;
+    uint32_t type; /* BS_OBJ_* */
+};
+
+#define BS_PROCESS_STATE_INITIAL    0u
+#define BS_PROCESS_STATE_RUNNING    1u
+#define BS_PROCESS_STATE_TERMINATED 2u
+
+struct bs_info_process {
+    int64_t exit_code; /* valid once TERMINATED */
+    uint32_t state;    /* BS_PROCESS_STATE_* */
+    uint32_t threads;
+};
+
+struct bs_info_vmo {
+    uint64_t size;            /* bytes */
+    uint64_t committed_bytes; /* pages committed, in bytes */
+};
+
+/* Memory and object totals of the whole system: what the leak checks compare. */
+struct bs_info_system {
+    uint64_t total_pages;
+    uint64_t free_pages;
+    uint64_t heap_bytes;   /* kernel heap bytes in use */
+    uint64_t live_objects; /* kernel objects of every type */
+};
