@@ -8,6 +8,7 @@
 #             keyboard: `echo hello` must answer `hello`; `echo World` typed
 #             with Shift, a typo erased with Backspace and an arrow key (an
 #             escape sequence the shell swallows) must answer `World`.
+#             'irqs' must list the tick (vector 32) and the keyboard (33).
 #   serial    writes bytes into COM1 through a unix socket
 #             (tools/qemu-run --serial-socket): `echo serial works` + CR must
 #             answer `serial works`; an unknown command must be reported.
@@ -227,6 +228,14 @@ if wait_for "$log" 120 has "kshell: ready"; then
     else
         fail "keyboard: Shift, Backspace and an arrow key edit the line ('World')"
     fi
+    # The per-vector interrupt counts: the tick and the keyboard must be there.
+    # shellcheck disable=SC2046
+    monitor "$tmp/mon.sock" $(keys_for "irqs") ret
+    if wait_for "$log" 30 has "vector  33 (IRQ  1): " && has "$log" "vector  32 (IRQ  0): "; then
+        pass "keyboard: 'irqs' shows the tick (vector 32) and keyboard (vector 33) counts"
+    else
+        fail "keyboard: 'irqs' shows the tick (vector 32) and keyboard (vector 33) counts"
+    fi
     # shellcheck disable=SC2046
     monitor "$tmp/mon.sock" $(keys_for "poweroff") ret
 else
@@ -244,7 +253,8 @@ boot serial --serial-socket "$tmp/ser.sock"
 if wait_for "$log" 120 has "kshell: ready"; then
     pass "serial: kshell starts"
     serial_session "$tmp/ser.sock" "$log" 'send echo serial works\r' 'wait serial works' \
-        'send frob\r\n' "wait kshell: unknown command 'frob' (try help)" 'send poweroff\r' ||
+        'send frob\r\n' "wait kshell: unknown command 'frob' (try help)" 'send irqs\r' \
+        'wait   spurious 0, unhandled 0' 'send poweroff\r' ||
         fail "serial: typing into COM1" "see the message above"
     if has_line "$log" "serial works"; then
         pass "serial: 'echo serial works' + CR on COM1 answers 'serial works'"
@@ -255,6 +265,11 @@ if wait_for "$log" 120 has "kshell: ready"; then
         pass "serial: an unknown command is reported"
     else
         fail "serial: an unknown command is reported"
+    fi
+    if has "$log" "vector  36 (IRQ  4): "; then
+        pass "serial: 'irqs' shows the serial receive interrupt (vector 36)"
+    else
+        fail "serial: 'irqs' shows the serial receive interrupt (vector 36)"
     fi
 else
     fail "serial: kshell starts" "no 'kshell: ready' in $log"
