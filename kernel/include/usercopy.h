@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include <arch/mmu.h>
 #include <err.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,6 @@ status_t strncpy_from_user(char *dst, const char *usrc, size_t size, size_t *len
 /* True when [uaddr, uaddr + n) lies in the user half. */
 static inline int user_range_ok(uintptr_t uaddr, size_t n)
 {
-    return uaddr >= 0x1000 && n <= 0x00007ffffffff000ull && uaddr + n >= uaddr &&
-           uaddr + n <= 0x0000800000000000ull;
+    return uaddr >= USER_VM_BASE && n <= USER_VM_END - USER_VM_BASE && uaddr + n >= uaddr &&
+           uaddr + n <= USER_VM_END;
 }

@@ -14,6 +14,7 @@
  */
 #include <arch.h>
 #include <elf.h>
+#include <lib/cprng.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <mm/page.h>
@@ -35,8 +36,6 @@
 #define AT_SECURE 23
 #define AT_RANDOM 25
 #define AT_EXECFN 31
-
-#define USER_TOP 0x0000800000000000ull
 
 static bool fits(uint64_t a, uint64_t b, uint64_t limit)
 {
@@ -71,7 +70,7 @@ static const char *check(const uint8_t *file, size_t size)
             continue;
         if (ph[i].p_filesz > ph[i].p_memsz || !fits(ph[i].p_offset, ph[i].p_filesz, size))
             return "a segment lies past the end of the file";
-        if (ph[i].p_vaddr < PAGE_SIZE || !fits(ph[i].p_vaddr, ph[i].p_memsz, USER_TOP))
+        if (ph[i].p_vaddr < PAGE_SIZE || !fits(ph[i].p_vaddr, ph[i].p_memsz, USER_VM_END))
             return "a segment lies outside the user address space";
         if ((ph[i].p_vaddr & PAGE_MASK) != (ph[i].p_offset & PAGE_MASK))
             return "a segment's address and file offset disagree modulo the page size";
@@ -158,7 +157,8 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
     }
     uint64_t sp = top;
     uint64_t execfn = push_bytes(img, top, &sp, path, strlen(path) + 1);
-    uint64_t rnd[2] = {arch_cycles() * 0x9e3779b97f4a7c15ull, (uint64_t)p * 0xbf58476d1ce4e5b9ull};
+    uint64_t rnd[2]; /* AT_RANDOM: musl and glibc seed their stack canary from it */
+    cprng_draw(rnd, sizeof(rnd));
     uint64_t random = push_bytes(img, top, &sp, rnd, sizeof(rnd));
     sp &= ~15ull;
 

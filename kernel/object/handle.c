@@ -21,6 +21,7 @@
  * dropping them may run an object's destroy or on_zero_handles.
  */
 #include <arch.h>
+#include <lib/cprng.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <object/handle.h>
@@ -63,24 +64,15 @@ struct handle_table {
 };
 
 /*
- * Per-table secrets: splitmix64 over a global counter, seeded afresh with the
- * cycle counter each time. Not cryptographic; a CPRNG replaces it later.
+ * Per-table secrets come from the kernel's generator (lib/cprng.h), so one
+ * process cannot predict another's handle values. (How strong that is
+ * depends on the generator's seed: see cprng.c.)
  */
-static uint64_t secret_counter; /* atomic */
-
-static uint64_t splitmix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 static uint32_t new_secret(void)
 {
-    uint64_t n = __atomic_add_fetch(&secret_counter, 1, __ATOMIC_RELAXED);
-    uint64_t x = splitmix64(n ^ splitmix64(arch_cycles()));
-    return (uint32_t)(x ^ (x >> 32)) & ~HANDLE_TAG;
+    uint32_t x;
+    cprng_draw(&x, sizeof(x));
+    return x & ~HANDLE_TAG;
 }
 
 static bs_handle_t encode(const struct handle_table *ht, uint32_t index, uint32_t gen)

@@ -7,6 +7,7 @@
  * and is counted (posix_count), so missing calls are easy to find; the
  * POSIX issue fills in the rest.
  */
+#include <arch/mmu.h>
 #include <object/process.h>
 #include <printf.h>
 #include <sched/thread.h>
@@ -43,7 +44,7 @@ static int64_t sys_arch_prctl(int code, uint64_t addr)
     switch (code) {
     case ARCH_SET_FS:
         /* A non-canonical base would fault the next WRMSR/IRET: refuse it here. */
-        if (addr >= 0x0000800000000000ull)
+        if (addr >= USER_VM_END)
             return -EPERM;
         t->arch.fs_base = addr;
         arch_set_fs_base(addr);

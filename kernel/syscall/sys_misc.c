@@ -4,6 +4,7 @@
  */
 #include <basalt/object.h>
 #include <err.h>
+#include <mm/heap.h>
 #include <printf.h>
 #include <sched/thread.h>
 #include <sched/timer.h>
@@ -24,14 +25,20 @@ int64_t sys_nop(void)
 
 int64_t sys_debug_write(const char *buf, size_t len)
 {
-    static char kbuf[DEBUG_WRITE_MAX]; /* one CPU for now; per CPU with SMP */
     if (len > DEBUG_WRITE_MAX)
         return ERR_OUT_OF_RANGE;
+    if (len == 0)
+        return OK;
+    /* A buffer of the call's own: the copy may sleep (a page fault), and
+     * nothing is printed unless the whole text arrived. */
+    char *kbuf = kmalloc(len);
+    if (!kbuf)
+        return ERR_NO_MEMORY;
     status_t s = copy_from_user(kbuf, buf, len);
-    if (s != OK)
-        return s;
-    kprintf("%.*s", (int)len, kbuf);
-    return OK;
+    if (s == OK)
+        kprintf("%.*s", (int)len, kbuf);
+    kfree(kbuf);
+    return s;
 }
 
 int64_t sys_clock_get(uint32_t clock_id, int64_t *out)

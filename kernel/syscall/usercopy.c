@@ -6,8 +6,6 @@
 size_t arch_copy_user(void *dst, const void *src, size_t n);
 size_t arch_strncpy_user(char *dst, const char *src, size_t n);
 
-#define USER_TOP 0x0000800000000000ull
-
 status_t copy_from_user(void *dst, const void *usrc, size_t n)
 {
     if (n == 0)
@@ -29,10 +27,10 @@ status_t copy_to_user(void *udst, const void *src, size_t n)
 status_t strncpy_from_user(char *dst, const char *usrc, size_t size, size_t *len)
 {
     uintptr_t u = (uintptr_t)usrc;
-    if (size == 0 || u < 0x1000 || u >= USER_TOP)
+    if (size == 0 || u < USER_VM_BASE || u >= USER_VM_END)
         return ERR_INVALID_ARGS;
     /* The string may end before `size`: copy no further than the user half goes. */
-    size_t max = size < USER_TOP - u ? size : USER_TOP - u;
+    size_t max = size < USER_VM_END - u ? size : USER_VM_END - u;
     size_t n = arch_strncpy_user(dst, usrc, max);
     if (n == 0)
         return ERR_INVALID_ARGS; /* faulted */

@@ -6,6 +6,7 @@
  * kernel's headers and declarations; it includes the few libc headers it
  * needs itself. kprintf formats with the kernel's own kvsnprintf.
  */
+#include <arch.h>
 #include <panic.h>
 #include <printf.h>
 
@@ -123,4 +124,11 @@ void panic_print_symbol(uintptr_t addr)
 __noreturn void panic_end_backtrace(const char *what)
 {
     panic_end(what);
+}
+
+/* The host has no RDRAND to offer the kernel's generator (lib/cprng.c). */
+bool arch_hw_random(uint64_t *out)
+{
+    *out = 0;
+    return false;
 }

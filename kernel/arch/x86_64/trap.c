@@ -175,8 +175,6 @@ static bool try_recover(struct trap_frame *tf)
 
 /* ---- faults of user programs ---------------------------------------------- */
 
-#define USER_TOP 0x0000800000000000ull
-
 static unsigned fault_access(uint64_t error)
 {
     if (error & 2)
@@ -191,7 +189,7 @@ static bool resolve_user_page_fault(struct trap_frame *tf)
 {
     uint64_t addr = read_cr2();
     struct process *p = process_current();
-    if (addr >= USER_TOP || !p || !p->vmar)
+    if (addr >= USER_VM_END || !p || !p->vmar)
         return false;
     return vmar_handle_fault(p->vmar, addr, fault_access(tf->error)) == OK;
 }
