@@ -107,9 +107,16 @@ LOADER_CFLAGS := --target=x86_64-unknown-windows -std=c11 -O2 \
 	-Wall -Wextra -Werror -Wshadow -Wvla \
 	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I kernel/include -I boot/efi -MMD -MP
 LOADER_SRCS := $(wildcard boot/efi/*.c)
-LOADER_OBJS := $(patsubst %,$(BUILD)/%.o,$(LOADER_SRCS))
+# The ELF checker is shared with the kernel (pure code; built again here for PE/COFF).
+LOADER_SHARED := kernel/lib/elf_check.c
+LOADER_OBJS := $(patsubst %,$(BUILD)/%.o,$(LOADER_SRCS)) \
+	$(patsubst kernel/lib/%,$(BUILD)/boot/efi/%.o,$(LOADER_SHARED))
 
 $(BUILD)/boot/efi/%.c.o: boot/efi/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
+$(BUILD)/boot/efi/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(LOADER_CFLAGS) -c $< -o $@
 

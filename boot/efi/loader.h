@@ -6,32 +6,25 @@
 #pragma once
 
 #include <boot.h>
+#include <lib/elf_check.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What the loader needs to know about a kernel image that passed the checks. */
-struct kernel_image {
-    uint64_t vbase; /* lowest PT_LOAD address (page aligned) */
-    uint64_t vend;  /* end of the highest PT_LOAD, rounded up to a page */
-    uint64_t entry;
-};
-
 /*
- * Checks that `file` (size bytes) is a kernel Basalt can load: ELF64,
- * little-endian, x86_64, ET_EXEC, program headers inside the file, at least
- * one PT_LOAD, every PT_LOAD page aligned, inside the file, within the top
- * 2 GiB, non-overlapping and ascending, and the entry point inside an
- * executable segment. Returns NULL and fills `out` when the image is good,
- * otherwise a message saying what is wrong.
+ * Checks that `file` (size bytes) is a kernel Basalt can load, with the
+ * shared ELF checker (lib/elf_check.h) and the kernel's rules: every PT_LOAD
+ * page aligned and within the top 2 GiB. Returns NULL and fills `out` when
+ * the image is good, otherwise a message to print after "kernel.elf "
+ * (e.g. "is truncated: ...").
  */
-const char *kernel_elf_check(const void *file, uint64_t size, struct kernel_image *out);
+const char *kernel_elf_check(const void *file, uint64_t size, struct elf_image *out);
 
 /*
  * Copies the PT_LOAD segments of a checked image into `dst`, which holds
  * img->vend - img->vbase bytes and stands for virtual address img->vbase;
  * bytes not backed by the file (bss, gaps) are zeroed.
  */
-void kernel_elf_load(const void *file, const struct kernel_image *img, void *dst);
+void kernel_elf_load(const void *file, const struct elf_image *img, void *dst);
 
 /*
  * Memory map building. memmap_add() appends a range (base and length are

@@ -124,6 +124,17 @@ static __attribute__((noreturn)) void fail(const char *msg)
     stop();
 }
 
+/* "basalt loader: error: NAME WHAT", e.g. "kernel.elf is truncated: ...". */
+static __attribute__((noreturn)) void fail_file(const char *name, const char *what)
+{
+    put_str("basalt loader: error: ");
+    put_str(name);
+    put_char(' ');
+    put_str(what);
+    put_char('\n');
+    stop();
+}
+
 static __attribute__((noreturn)) void fail_status(const char *what, EFI_STATUS s)
 {
     put_str("basalt loader: error: ");
@@ -399,7 +410,7 @@ static bool cpu_has_nx(void)
  * replaces these tables with its own (NX physical map) early in boot.
  */
 static uint64_t build_page_tables(struct boot_info *bi, const void *kfile,
-                                  const struct kernel_image *img, bool nx)
+                                  const struct elf_image *img, bool nx)
 {
     const struct elf64_ehdr *eh = kfile;
     uint64_t gib = bi->physmap_size >> 30;
@@ -557,10 +568,10 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 
     struct loaded_file kf =
         read_file(root, L"basalt\\kernel.elf", "basalt/kernel.elf", EfiLoaderData, false);
-    struct kernel_image img;
+    struct elf_image img;
     const char *why = kernel_elf_check((const void *)kf.addr, kf.size, &img);
     if (why)
-        fail(why);
+        fail_file("kernel.elf", why);
     bi->kernel_size = img.vend - img.vbase;
     bi->kernel_phys = alloc_pages(EFI_TYPE_KERNEL, bi->kernel_size, "the kernel image");
     kernel_elf_load((const void *)kf.addr, &img, (void *)bi->kernel_phys);

@@ -2,12 +2,14 @@
  * elf_load.c - loading a static ELF executable into a process and building
  * its System V initial stack (see object/elf_load.h).
  *
- * Each PT_LOAD becomes a VMO of its own, filled from the file and mapped at
- * the segment's page-aligned address with the segment's permissions; a
- * segment asking to be writable and executable is refused (W^X). Dynamic
- * executables (PT_INTERP) are refused with ERR_NOT_SUPPORTED: there is no
- * dynamic linker. The stack is a VMO mapped below the top of the address
- * space with an unmapped gap under it; on it go argc, argv, envp and the
+ * The headers are checked first by the checker the UEFI loader also uses
+ * (lib/elf_check.h), with the user rules below. Each PT_LOAD becomes a VMO
+ * of its own, filled from the file and mapped at the segment's page-aligned
+ * address with the segment's permissions; a segment asking to be writable
+ * and executable is refused (W^X). Dynamic executables (PT_INTERP) are
+ * refused with ERR_NOT_SUPPORTED: there is no dynamic linker. The stack is
+ * a VMO mapped below the top of the address space with an unmapped gap
+ * under it; on it go argc, argv, envp and the
  * auxiliary vector static musl and glibc programs read at start-up
  * (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_UID...,
  * AT_HWCAP), plus Basalt's handle entries (BS_AT_*).
@@ -15,6 +17,7 @@
 #include <arch.h>
 #include <elf.h>
 #include <lib/cprng.h>
+#include <lib/elf_check.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <mm/page.h>
@@ -37,52 +40,13 @@
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
-static bool fits(uint64_t a, uint64_t b, uint64_t limit)
-{
-    return a <= limit && b <= limit - a;
-}
-
-/* Checks the headers of a static x86_64 executable; NULL when it is loadable. */
-static const char *check(const uint8_t *file, size_t size)
-{
-    const struct elf64_ehdr *eh = (const void *)file;
-    if (size < sizeof(*eh) || memcmp(eh->e_ident,
-                                     "\x7f"
-                                     "ELF",
-                                     4) != 0)
-        return "not an ELF file";
-    if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB)
-        return "not a 64-bit little-endian ELF file";
-    if (eh->e_machine != EM_X86_64)
-        return "not an x86_64 program";
-    if (eh->e_type != ET_EXEC)
-        return "not a static executable (ET_EXEC)";
-    if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 || eh->e_phnum > 64)
-        return "bad program headers";
-    if (!fits(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr), size))
-        return "program headers past the end of the file";
-    const struct elf64_phdr *ph = (const void *)(file + eh->e_phoff);
-    bool entry_ok = false;
-    for (int i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type == PT_INTERP)
-            return "dynamically linked (PT_INTERP): only static programs run";
-        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
-            continue;
-        if (ph[i].p_filesz > ph[i].p_memsz || !fits(ph[i].p_offset, ph[i].p_filesz, size))
-            return "a segment lies past the end of the file";
-        if (ph[i].p_vaddr < PAGE_SIZE || !fits(ph[i].p_vaddr, ph[i].p_memsz, USER_VM_END))
-            return "a segment lies outside the user address space";
-        if ((ph[i].p_vaddr & PAGE_MASK) != (ph[i].p_offset & PAGE_MASK))
-            return "a segment's address and file offset disagree modulo the page size";
-        if ((ph[i].p_flags & PF_W) && (ph[i].p_flags & PF_X))
-            return "a segment is writable and executable (W^X)";
-        if ((ph[i].p_flags & PF_X) && eh->e_entry - ph[i].p_vaddr < ph[i].p_memsz)
-            entry_ok = true;
-    }
-    if (!entry_ok)
-        return "the entry point is not in an executable segment";
-    return NULL;
-}
+/* User programs: anywhere in the user half but the first page, laid out as ld does. */
+static const struct elf_rules user_rules = {
+    .lo = PAGE_SIZE,
+    .hi = USER_VM_END,
+    .page_aligned = false,
+    .max_phnum = 64,
+};
 
 static status_t load_segment(struct vmar *vm, const uint8_t *file, const struct elf64_phdr *ph)
 {
@@ -114,10 +78,12 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
                   const struct elf_aux_handle *handles, size_t nhandles, struct elf_entry *out)
 {
     const uint8_t *file = image;
-    const char *why = check(file, size);
-    if (why) {
-        kprintf("exec: %s: %s\n", path, why);
-        return why[0] == 'd' ? ERR_NOT_SUPPORTED : ERR_INVALID_ARGS;
+    struct elf_image layout;
+    const char *why;
+    enum elf_verdict v = elf_check(file, size, &user_rules, &layout, &why);
+    if (v != ELF_OK) {
+        kprintf("exec: %s %s\n", path, why);
+        return v == ELF_DYNAMIC ? ERR_NOT_SUPPORTED : ERR_INVALID_ARGS;
     }
     const struct elf64_ehdr *eh = image;
     const struct elf64_phdr *ph = (const void *)(file + eh->e_phoff);

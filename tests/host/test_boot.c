@@ -8,6 +8,7 @@
 #include "../../boot/efi/loader.h"
 #include <boot.h>
 #include <elf.h>
+#include <lib/elf_check.h>
 
 /* ---- kernel ELF ---------------------------------------------------------- */
 
@@ -58,7 +59,7 @@ static struct elf64_phdr *phdr(struct fake_kernel *k, int i)
 /* Checks that the image is refused with a message containing `what`. */
 static void expect_refused(struct fake_kernel *k, uint64_t size, const char *what)
 {
-    struct kernel_image img;
+    struct elf_image img;
     const char *why = kernel_elf_check(k->bytes, size, &img);
     ASSERT_PTR_NE(why, NULL);
     EXPECT_PTR_NE(strstr(why, what), NULL);
@@ -67,7 +68,7 @@ static void expect_refused(struct fake_kernel *k, uint64_t size, const char *wha
 TEST(loader_elf_accepts_good_kernel)
 {
     static struct fake_kernel k;
-    struct kernel_image img;
+    struct elf_image img;
     make_kernel(&k);
     ASSERT_PTR_EQ(kernel_elf_check(k.bytes, sizeof(k.bytes), &img), NULL);
     EXPECT_EQ(img.vbase, KERNEL_VBASE);
@@ -131,10 +132,10 @@ TEST(loader_elf_refuses_bad_segments)
     expect_refused(&k, sizeof(k.bytes), "not page aligned");
     make_kernel(&k);
     phdr(&k, 0)->p_vaddr = 0x400000;
-    expect_refused(&k, sizeof(k.bytes), "outside the kernel window");
+    expect_refused(&k, sizeof(k.bytes), "outside the allowed address window");
     make_kernel(&k);
     phdr(&k, 1)->p_memsz = ~0ull - 0x2000; /* wraps the address space */
-    expect_refused(&k, sizeof(k.bytes), "outside the kernel window");
+    expect_refused(&k, sizeof(k.bytes), "outside the allowed address window");
     make_kernel(&k);
     phdr(&k, 1)->p_vaddr = KERNEL_VBASE; /* overlaps text */
     expect_refused(&k, sizeof(k.bytes), "overlapping");
@@ -282,4 +283,39 @@ TEST(boot_info_check_accepts_and_refuses)
     bi.physmap_size = 1ull << 30;
     expect_bad("physical map");
     EXPECT_PTR_NE(boot_info_check(&bi, NULL), NULL);
+}
+
+/* The user-program rules of the shared checker (kernel/object/elf_load.c uses them). */
+TEST(elf_check_user_rules)
+{
+    static struct fake_kernel k;
+    const struct elf_rules user = {0x1000, 0x0000800000000000ull, false, 64};
+    struct elf_image img;
+    const char *why;
+
+    /* A user-space image: addresses in the low half, congruent but not page aligned. */
+    make_kernel(&k);
+    phdr(&k, 0)->p_vaddr = 0x400000;
+    phdr(&k, 1)->p_vaddr = 0x401000 + 0x10;
+    phdr(&k, 1)->p_offset = 0x2010;
+    ehdr(&k)->e_entry = 0x400010;
+    EXPECT_EQ(elf_check(k.bytes, sizeof(k.bytes), &user, &img, &why), ELF_OK);
+    EXPECT_EQ(img.vbase, 0x400000u);
+    /* The kernel's rules refuse the same image (outside the window, unaligned). */
+    EXPECT_EQ(kernel_elf_check(k.bytes, sizeof(k.bytes), &img) != NULL, true);
+
+    /* Dynamically linked: its own verdict. */
+    phdr(&k, 1)->p_type = PT_INTERP;
+    EXPECT_EQ(elf_check(k.bytes, sizeof(k.bytes), &user, &img, &why), ELF_DYNAMIC);
+    phdr(&k, 1)->p_type = PT_LOAD;
+
+    /* Writable and executable: refused. */
+    phdr(&k, 0)->p_flags = PF_R | PF_W | PF_X;
+    EXPECT_EQ(elf_check(k.bytes, sizeof(k.bytes), &user, &img, &why), ELF_BAD);
+    EXPECT_PTR_NE(strstr(why, "writable and executable"), NULL);
+    phdr(&k, 0)->p_flags = PF_R | PF_X;
+
+    /* Address and offset not congruent modulo the page size. */
+    phdr(&k, 1)->p_offset = 0x2018;
+    EXPECT_EQ(elf_check(k.bytes, sizeof(k.bytes), &user, &img, &why), ELF_BAD);
 }
