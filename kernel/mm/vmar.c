@@ -192,7 +192,7 @@ void vmar_shutdown(struct vmar *vm)
         list_add_tail(&dead, &m->vmo_node);
     }
     vm->mapped_bytes = 0;
-    vm->as = NULL;
+    __atomic_store_n(&vm->as, NULL, __ATOMIC_RELEASE);
     mutex_unlock(&vm->lock);
     arch_aspace_destroy(as);
     release_dead(&dead);
@@ -212,10 +212,8 @@ uint64_t vmar_live_count(void)
 struct arch_aspace *vmar_aspace(struct vmar *vm)
 {
     check_vmar(vm);
-    mutex_lock(&vm->lock);
-    struct arch_aspace *as = vm->as;
-    mutex_unlock(&vm->lock);
-    return as;
+    /* No lock (callers may hold spinlocks): `as` changes once, to NULL. */
+    return __atomic_load_n(&vm->as, __ATOMIC_ACQUIRE);
 }
 
 /* ---- mapping --------------------------------------------------------------- */

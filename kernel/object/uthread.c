@@ -125,10 +125,16 @@ status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint6
                                THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
     if (s != OK)
         return s;
+    /*
+     * Read before the lock (it is a snapshot): if the state checked under
+     * the lock is fine, the process is not dying, so its address space
+     * cannot have gone, nor go before this thread exits.
+     */
+    struct arch_aspace *as = vmar_aspace(p->vmar);
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     enum process_state want = first ? PROCESS_INITIAL : PROCESS_RUNNING;
-    if (ut->state != UTHREAD_NEW || p->state != want) {
+    if (ut->state != UTHREAD_NEW || p->state != want || !as) {
         spin_unlock_irqrestore(&p->obj.lock, st);
         thread_destroy(t);
         return ERR_BAD_STATE;
@@ -142,7 +148,7 @@ status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint6
     kobject_ref(&ut->obj); /* the scheduler thread's */
     t->process = p;
     t->user = ut;
-    t->arch.aspace = vmar_aspace(p->vmar);
+    t->arch.aspace = as;
     p->nrunning++;
     if (first)
         __atomic_store_n(&p->state, PROCESS_RUNNING, __ATOMIC_RELAXED);
@@ -173,8 +179,8 @@ __noreturn void uthread_exit_current(void)
     bool finish = last && !p->finishing;
     if (finish)
         p->finishing = true;
-    spin_unlock_irqrestore(&p->obj.lock, st);
     ut->cpu_time_ns = thread_runtime_ns(t);
+    spin_unlock_irqrestore(&p->obj.lock, st);
 
     /* Leave the address space before it may go. */
     st = arch_irq_save();

@@ -54,7 +54,11 @@ void vmar_shutdown(struct vmar *vm);
 void vmar_destroy(struct vmar *vm);
 
 struct kobject *vmar_kobject(struct vmar *vm);
-/* The page tables, or NULL once shut down. */
+/*
+ * The page tables, or NULL once shut down (a snapshot, safe under spinlocks:
+ * the caller must know by other means - its process not yet dying - that
+ * the vmar cannot be shut down while it uses the result).
+ */
 struct arch_aspace *vmar_aspace(struct vmar *vm);
 /* Live vmars (leak tests). */
 uint64_t vmar_live_count(void);
