@@ -30,6 +30,7 @@ static void process_destroy(struct kobject *obj)
     }
     vmar_destroy(p->vmar);
     wait_queue_destroy(&p->suspend_wq);
+    mutex_destroy(&p->handles_lock);
     if (p->job)
         kobject_unref(&p->job->obj);
     __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
@@ -81,6 +82,7 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     list_init(&p->threads);
     list_node_init(&p->job_node);
     wait_queue_init(&p->suspend_wq, "process-suspend");
+    mutex_init(&p->handles_lock, "process-handles");
     p->state = PROCESS_INITIAL;
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
     s = job_add_process(job, p);
@@ -158,8 +160,10 @@ void process_finish(struct process *p)
     }
 
     vmar_shutdown(p->vmar);
+    mutex_lock(&p->handles_lock);
     struct handle_table *ht = p->handles;
     p->handles = NULL;
+    mutex_unlock(&p->handles_lock);
     handle_table_destroy(ht);
     job_remove_process(p->job, p);
 
@@ -205,6 +209,15 @@ status_t process_resume(struct process *p)
     }
     spin_unlock_irqrestore(&p->obj.lock, st);
     sched_preempt_check();
+    return s;
+}
+
+status_t process_install_handle(struct process *p, struct kobject *obj, bs_rights_t rights,
+                                bs_handle_t *out)
+{
+    mutex_lock(&p->handles_lock);
+    status_t s = p->handles ? handle_table_install(p->handles, obj, rights, out) : ERR_BAD_STATE;
+    mutex_unlock(&p->handles_lock);
     return s;
 }
 

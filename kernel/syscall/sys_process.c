@@ -102,7 +102,7 @@ static status_t move_handle(struct process *p, bs_handle_t h, bs_handle_t *out)
     s = handle_table_take(ht, h, &obj, &rights);
     if (s != OK)
         return s;
-    s = p->handles ? handle_table_install(p->handles, obj, rights, out) : ERR_BAD_STATE;
+    s = process_install_handle(p, obj, rights, out);
     if (s != OK) {
         bs_handle_t back;
         if (handle_table_install(ht, obj, rights, &back) != OK)
@@ -137,9 +137,12 @@ int64_t sys_process_start(bs_handle_t process, bs_handle_t thread, uint64_t entr
         s = move_handle(p, arg1, &moved);
     if (s == OK) {
         s = uthread_start(ut, entry, stack, moved, arg2, true);
-        /* Too late to give arg1 back (another start may be racing): it goes. */
-        if (s != OK && moved != BS_HANDLE_INVALID && p->handles)
-            handle_table_close(p->handles, moved);
+        /*
+         * Too late to give arg1 back (the start lost a race with a kill or
+         * another start): it goes with the process, whose table is closed
+         * when it terminates, which a kill makes happen and an unstarted
+         * process's last handle too.
+         */
     }
     kobject_unref(tobj);
     kobject_unref(pobj);

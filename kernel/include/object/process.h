@@ -29,6 +29,7 @@
 #include <mm/vmar.h>
 #include <object/handle.h>
 #include <object/kobject.h>
+#include <sync/mutex.h>
 #include <sync/waitqueue.h>
 
 #define PROCESS_NAME_MAX 32
@@ -43,7 +44,14 @@ struct process {
     char name[PROCESS_NAME_MAX];
     struct job *job;              /* constant; a reference */
     struct vmar *vmar;            /* constant; a reference (shut down at termination) */
-    struct handle_table *handles; /* NULL once terminated */
+    struct handle_table *handles; /* NULL once terminated; see handles_lock */
+    /*
+     * Held by other processes while they use `handles` (process_start moving
+     * arg1 in) and by process_finish while it takes the table away, so the
+     * table is never freed under a foreign user. The process's own threads
+     * need not take it: the table goes only after the last of them.
+     */
+    struct mutex handles_lock;
     struct list_node job_node;    /* in job.processes until terminated (job tree lock) */
 
     /* Guarded by obj.lock: */
@@ -89,6 +97,14 @@ void process_finish(struct process *p);
 
 /* Live (not yet destroyed) processes, for leak checks. */
 uint64_t process_live_count(void);
+
+/*
+ * Installs a handle in flight (handle_table_take) into p's table, for
+ * another process: ERR_BAD_STATE once p has terminated. On an error the
+ * caller still owns the handle in flight.
+ */
+status_t process_install_handle(struct process *p, struct kobject *obj, bs_rights_t rights,
+                                bs_handle_t *out);
 
 /* Fills the object_get_info record. */
 void process_get_info(struct process *p, struct bs_info_process *out);
