@@ -1,37 +1,28 @@
 /*
- * wait.c - waiting for an object's signals (kobject_wait) and waking the
- * waiters when kobject_signal changes them (object/kobject.h).
+ * wait.c - waiting for objects' signals: kobject_wait / kobject_wait_many
+ * (object_wait_one, object_wait_many) and the waker side of kobject_signal
+ * (object/kobject.h). Port observers (object_wait_async) hang on the same
+ * lists; port.c handles them.
  *
- * Each waiting thread puts a record on its own stack into the object's
- * waiter list and blocks on a wait queue of its own. kobject_signal, under
- * the object's lock, wakes every record whose wanted signals rose and takes
- * it off the list. The waiter takes its queue's lock before it drops the
- * object's, so a signal between its check and its sleep cannot be missed;
- * and it takes the object's lock once more before it returns, so the waker
- * (which holds that lock) is done with the record before it goes.
+ * A waiting thread puts one record per object (on its stack) into the
+ * objects' waiter lists, all pointing to one wait queue of its own, and
+ * blocks on that queue. kobject_signal, under the object's lock, marks every
+ * record whose wanted signals rose, takes it off the list and wakes its
+ * queue. The waiter takes its queue's lock before it checks the records for
+ * the last time and sleeps, so a signal in between cannot be missed; and it
+ * takes each object's lock again to take its records back, so a waker
+ * (which holds that lock) is done with a record before it goes.
  *
- * Lock order: the object's lock -> the waiter's queue lock.
+ * Lock order: an object's lock -> the waiter's queue lock (or a port's lock).
  */
+#include <mm/heap.h>
 #include <object/kobject.h>
+#include <object/port.h>
 #include <object/uthread.h>
 #include <panic.h>
 #include <sched/sched.h>
 #include <sync/waitqueue.h>
 
-/* A thread blocked in kobject_wait, on its own stack. */
-struct kobject_waiter {
-    struct list_node node; /* in obj->waiters until woken or gone */
-    bs_signals_t want;
-    bs_signals_t observed; /* set by the waker */
-    bool woken;            /* set by the waker, under obj->lock */
-    struct wait_queue wq;  /* the waiter alone */
-};
-
-/*
- * Wakes the waiters that want one of the signals in `now` and takes them off
- * the list; true if it woke anyone. Under obj->lock, which the waiter takes again before it returns,
- * so its waiter record (on its stack) outlives this use.
- */
 bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
 {
     bool woke = false;
@@ -41,12 +32,16 @@ bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
         struct kobject_waiter *w = list_entry(pos, struct kobject_waiter, node);
         if (!(w->want & now))
             continue;
+        if (w->port) {
+            port_observer_fire_locked(w, now);
+            continue;
+        }
         list_del(pos);
-        w->woken = true;
+        __atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
         w->observed = now;
-        spin_lock(&w->wq.lock);
-        wait_queue_wake_all_locked(&w->wq, OK);
-        spin_unlock(&w->wq.lock);
+        spin_lock(&w->wq->lock);
+        wait_queue_wake_all_locked(w->wq, OK);
+        spin_unlock(&w->wq->lock);
         woke = true;
     }
     return woke;
@@ -57,41 +52,77 @@ void kobject_after_wake(void)
     sched_preempt_check(); /* a woken thread may deserve the CPU now */
 }
 
+/* Puts w on obj's list unless a wanted signal is already up; true if it is. */
+static bool arm(struct kobject *obj, struct kobject_waiter *w)
+{
+    irqstate_t st = spin_lock_irqsave(&obj->lock);
+    bool ready = obj->signals & w->want;
+    if (ready)
+        w->observed = obj->signals;
+    else
+        list_add_tail(&obj->waiters, &w->node);
+    spin_unlock_irqrestore(&obj->lock, st);
+    return ready;
+}
+
+/* Takes w back (if no waker did) and returns what it saw. */
+static bs_signals_t disarm(struct kobject *obj, struct kobject_waiter *w)
+{
+    irqstate_t st = spin_lock_irqsave(&obj->lock);
+    bs_signals_t seen = obj->signals;
+    if (!w->woken)
+        list_del(&w->node);
+    spin_unlock_irqrestore(&obj->lock, st);
+    return seen;
+}
+
+static bool any_woken(struct kobject_waiter *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (__atomic_load_n(&w[i].woken, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
+status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size_t n,
+                           uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed)
+{
+    struct wait_queue wq;
+    wait_queue_init(&wq, "object_wait");
+    status_t s = uthread_wait_begin(&wq);
+    bool ready = false;
+    size_t armed = 0;
+    if (s == OK) {
+        for (; armed < n; armed++) {
+            DEBUG_ASSERT(objs[armed]->magic == KOBJECT_MAGIC);
+            w[armed] = (struct kobject_waiter){.want = want[armed], .wq = &wq};
+            if ((ready = arm(objs[armed], &w[armed])))
+                break;
+        }
+    }
+    if (s == OK && !ready) {
+        irqstate_t st = spin_lock_irqsave(&wq.lock);
+        if (uthread_wait_interrupted())
+            s = ERR_INTERRUPTED;
+        else if (!any_woken(w, armed))
+            s = wait_queue_block_locked(&wq, deadline);
+        spin_unlock_irqrestore(&wq.lock, st);
+    }
+    for (size_t i = 0; i < armed; i++)
+        disarm(objs[i], &w[i]);
+    if (ready || any_woken(w, armed))
+        s = OK; /* signalled, even if the deadline passed meanwhile */
+    for (size_t i = 0; i < n; i++)
+        observed[i] = kobject_signals(objs[i]);
+    if (uthread_current())
+        uthread_wait_end();
+    wait_queue_destroy(&wq);
+    return s;
+}
+
 status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
                       bs_signals_t *observed)
 {
-    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    struct kobject_waiter w = {.want = want};
-    wait_queue_init(&w.wq, "object_wait");
-    status_t s = uthread_wait_begin(&w.wq);
-    if (s != OK) {
-        *observed = kobject_signals(obj);
-        wait_queue_destroy(&w.wq);
-        return s;
-    }
-    irqstate_t st = spin_lock_irqsave(&obj->lock);
-    if (obj->signals & want) {
-        *observed = obj->signals;
-        spin_unlock_irqrestore(&obj->lock, st);
-    } else {
-        list_add_tail(&obj->waiters, &w.node);
-        /* Lock the queue before dropping the object: a signal now cannot be missed. */
-        spin_lock(&w.wq.lock);
-        spin_unlock(&obj->lock);
-        s = uthread_wait_interrupted() ? ERR_INTERRUPTED
-                                       : wait_queue_block_locked(&w.wq, deadline);
-        spin_unlock(&w.wq.lock);
-        spin_lock(&obj->lock);
-        if (w.woken) {
-            s = OK; /* signalled, even if the deadline passed meanwhile */
-            *observed = w.observed;
-        } else {
-            list_del(&w.node);
-            *observed = obj->signals;
-        }
-        spin_unlock_irqrestore(&obj->lock, st);
-    }
-    uthread_wait_end();
-    wait_queue_destroy(&w.wq);
-    return s;
+    struct kobject_waiter w;
+    return kobject_wait_many(&obj, &want, 1, deadline, &w, observed);
 }

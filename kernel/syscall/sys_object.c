@@ -6,10 +6,14 @@
 #include <err.h>
 #include <object/channel.h>
 #include <object/event.h>
+#include <object/eventpair.h>
+#include <object/port.h>
 #include <object/handle.h>
 #include <object/job.h>
 #include <object/process.h>
 #include <object/timer.h>
+#include <object/uthread.h>
+#include <mm/heap.h>
 #include <syscall/publish.h>
 #include <time.h>
 #include <usercopy.h>
@@ -18,13 +22,15 @@ int64_t sys_handle_create(uint32_t type, uint32_t options, bs_handle_t *out);
 int64_t sys_object_wait_one(bs_handle_t handle, bs_signals_t signals, int64_t deadline,
                             bs_signals_t *observed);
 
-/* A channel: both ends, out[0] and out[1]; nothing is left behind on a bad pointer. */
-static status_t create_channel(bs_handle_t *out)
+/*
+ * Both ends of a new pair (a channel or an eventpair) to *out0 and *out1,
+ * consuming the creator's references; nothing is left behind on a bad
+ * pointer.
+ */
+static status_t publish_pair(struct kobject *e0, struct kobject *e1, bs_handle_t *out0,
+                             bs_handle_t *out1)
 {
-    struct kobject *e0, *e1;
-    status_t s = channel_create(&e0, &e1);
-    if (s != OK)
-        return s;
+    status_t s;
     struct handle_table *ht = process_current()->handles;
     bs_handle_t h[2] = {BS_HANDLE_INVALID, BS_HANDLE_INVALID};
     s = handle_table_add(ht, e0, e0->ops->default_rights, &h[0]);
@@ -33,7 +39,9 @@ static status_t create_channel(bs_handle_t *out)
     kobject_unref(e0);
     kobject_unref(e1);
     if (s == OK)
-        s = copy_to_user(out, h, sizeof(h));
+        s = copy_to_user(out0, &h[0], sizeof(h[0]));
+    if (s == OK)
+        s = copy_to_user(out1, &h[1], sizeof(h[1]));
     if (s != OK) {
         for (int i = 1; i >= 0; i--)
             if (h[i] != BS_HANDLE_INVALID)
@@ -61,8 +69,15 @@ int64_t sys_handle_create(uint32_t type, uint32_t options, bs_handle_t *out)
         obj = s == OK ? &job->obj : NULL;
         break;
     }
+    case BS_OBJ_PORT:
+        s = port_create(&obj);
+        break;
     case BS_OBJ_CHANNEL:
-        return create_channel(out);
+    case BS_OBJ_EVENTPAIR: {
+        struct kobject *e0, *e1;
+        s = type == BS_OBJ_CHANNEL ? channel_create(&e0, &e1) : eventpair_create(&e0, &e1);
+        return s == OK ? publish_pair(e0, e1, out, out + 1) : s;
+    }
     default:
         return ERR_INVALID_ARGS;
     }
@@ -136,4 +151,168 @@ int64_t sys_job_create(bs_handle_t parent, uint32_t options, bs_handle_t *out)
     if (s != OK)
         return s;
     return publish_handle(&job->obj, job->obj.ops->default_rights, out);
+}
+
+int64_t sys_object_signal(bs_handle_t handle, bs_signals_t clear, bs_signals_t set);
+int64_t sys_object_signal_peer(bs_handle_t handle, bs_signals_t clear, bs_signals_t set);
+int64_t sys_object_wait_many(struct bs_wait_item *items, uint32_t count, int64_t deadline);
+int64_t sys_eventpair_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1);
+int64_t sys_port_create(uint32_t options, bs_handle_t *out);
+int64_t sys_port_queue(bs_handle_t port, const struct bs_port_packet *packet);
+int64_t sys_port_wait(bs_handle_t port, int64_t deadline, struct bs_port_packet *packet);
+int64_t sys_object_wait_async(bs_handle_t handle, bs_handle_t port, uint64_t key,
+                              bs_signals_t signals, uint32_t options);
+
+static struct handle_table *my_handles(void)
+{
+    return process_current()->handles;
+}
+
+int64_t sys_object_signal(bs_handle_t handle, bs_signals_t clear, bs_signals_t set)
+{
+    struct kobject *obj;
+    bs_rights_t have;
+    status_t s = handle_table_get(my_handles(), handle, BS_OBJ_NONE, BS_RIGHT_NONE, &obj, &have);
+    if (s != OK)
+        return s;
+    if (!obj->ops->user_signals)
+        s = ERR_NOT_SUPPORTED; /* a type whose signals are all the kernel's */
+    else if (!(have & BS_RIGHT_SIGNAL))
+        s = ERR_ACCESS_DENIED;
+    else
+        s = kobject_user_signal(obj, clear, set);
+    kobject_unref(obj);
+    return s;
+}
+
+int64_t sys_object_signal_peer(bs_handle_t handle, bs_signals_t clear, bs_signals_t set)
+{
+    struct kobject *obj;
+    bs_rights_t have;
+    status_t s = handle_table_get(my_handles(), handle, BS_OBJ_NONE, BS_RIGHT_NONE, &obj, &have);
+    if (s != OK)
+        return s;
+    if (obj->type != BS_OBJ_EVENTPAIR)
+        s = ERR_NOT_SUPPORTED;
+    else if (!(have & BS_RIGHT_SIGNAL_PEER))
+        s = ERR_ACCESS_DENIED;
+    else
+        s = kobject_signal_peer(obj, clear, set);
+    kobject_unref(obj);
+    return s;
+}
+
+int64_t sys_object_wait_many(struct bs_wait_item *items, uint32_t count, int64_t deadline)
+{
+    if (count > BS_WAIT_MANY_MAX)
+        return ERR_OUT_OF_RANGE;
+    uint64_t when = deadline < 0 ? 0 : (uint64_t)deadline;
+    if (count == 0) /* nothing to wait for: just the deadline */
+        return uthread_sleep_until(when) == OK ? ERR_TIMED_OUT : ERR_INTERRUPTED;
+    /* 64 items: the records are too big for the kernel stack together. */
+    struct many {
+        struct bs_wait_item items[BS_WAIT_MANY_MAX];
+        struct kobject *objs[BS_WAIT_MANY_MAX];
+        bs_signals_t want[BS_WAIT_MANY_MAX], seen[BS_WAIT_MANY_MAX];
+        struct kobject_waiter w[BS_WAIT_MANY_MAX];
+    } *m = kmalloc(sizeof(*m));
+    if (!m)
+        return ERR_NO_MEMORY;
+    status_t s = copy_from_user(m->items, items, count * sizeof(struct bs_wait_item));
+    uint32_t got = 0;
+    for (; s == OK && got < count; got++) {
+        s = handle_table_get(my_handles(), m->items[got].handle, BS_OBJ_NONE, BS_RIGHT_WAIT,
+                             &m->objs[got], NULL);
+        m->want[got] = m->items[got].waitfor;
+    }
+    if (s != OK && got > 0)
+        got--; /* the failed lookup took nothing */
+    if (s == OK) {
+        s = kobject_wait_many(m->objs, m->want, count, when, m->w, m->seen);
+        for (uint32_t i = 0; i < count; i++)
+            m->items[i].pending = m->seen[i];
+        status_t c = copy_to_user(items, m->items, count * sizeof(struct bs_wait_item));
+        if (c != OK)
+            s = c;
+    }
+    for (uint32_t i = 0; i < got; i++)
+        kobject_unref(m->objs[i]);
+    kfree(m);
+    return s;
+}
+
+int64_t sys_eventpair_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1)
+{
+    if (options != 0)
+        return ERR_INVALID_ARGS;
+    struct kobject *e0, *e1;
+    status_t s = eventpair_create(&e0, &e1);
+    if (s != OK)
+        return s;
+    return publish_pair(e0, e1, out0, out1);
+}
+
+int64_t sys_port_create(uint32_t options, bs_handle_t *out)
+{
+    if (options != 0)
+        return ERR_INVALID_ARGS;
+    struct kobject *obj;
+    status_t s = port_create(&obj);
+    if (s != OK)
+        return s;
+    return publish_handle(obj, obj->ops->default_rights, out);
+}
+
+int64_t sys_port_queue(bs_handle_t port, const struct bs_port_packet *packet)
+{
+    struct kobject *obj;
+    status_t s = handle_table_get(my_handles(), port, BS_OBJ_PORT, BS_RIGHT_WRITE, &obj, NULL);
+    if (s != OK)
+        return s;
+    struct bs_port_packet pkt;
+    s = copy_from_user(&pkt, packet, sizeof(pkt));
+    if (s == OK)
+        s = port_queue(obj, &pkt);
+    kobject_unref(obj);
+    return s;
+}
+
+int64_t sys_port_wait(bs_handle_t port, int64_t deadline, struct bs_port_packet *packet)
+{
+    struct kobject *obj;
+    status_t s = handle_table_get(my_handles(), port, BS_OBJ_PORT, BS_RIGHT_READ, &obj, NULL);
+    if (s != OK)
+        return s;
+    /* Check the buffer first: a packet taken must not be lost to a bad pointer. */
+    struct bs_port_packet pkt = {0};
+    s = copy_to_user(packet, &pkt, sizeof(pkt));
+    if (s == OK)
+        s = port_wait(obj, deadline < 0 ? 0 : (uint64_t)deadline, &pkt);
+    kobject_unref(obj);
+    if (s == OK)
+        s = copy_to_user(packet, &pkt, sizeof(pkt));
+    return s;
+}
+
+int64_t sys_object_wait_async(bs_handle_t handle, bs_handle_t port, uint64_t key,
+                              bs_signals_t signals, uint32_t options)
+{
+    if (options & ~BS_WAIT_ASYNC_REPEATING)
+        return ERR_INVALID_ARGS;
+    struct kobject *obj, *pobj;
+    status_t s = handle_table_get(my_handles(), handle, BS_OBJ_NONE, BS_RIGHT_WAIT, &obj, NULL);
+    if (s != OK)
+        return s;
+    s = handle_table_get(my_handles(), port, BS_OBJ_PORT, BS_RIGHT_WRITE, &pobj, NULL);
+    if (s != OK) {
+        kobject_unref(obj);
+        return s;
+    }
+    /* A port observing a port would take one lock inside itself. */
+    s = obj->type == BS_OBJ_PORT ? ERR_NOT_SUPPORTED
+                                 : port_observe(pobj, obj, key, signals,
+                                                options & BS_WAIT_ASYNC_REPEATING);
+    kobject_unref(pobj);
+    kobject_unref(obj);
+    return s;
 }

@@ -62,6 +62,35 @@ typedef uint64_t bs_koid_t;
 #define BS_VMO_RESIZABLE  (1u << 0)
 #define BS_VMO_EXECUTABLE (1u << 1) /* the new handle also gets EXECUTE (code to map) */
 
+/* Ports (port_queue, port_wait, object_wait_async). */
+#define BS_PKT_TYPE_USER   0u /* from port_queue */
+#define BS_PKT_TYPE_SIGNAL 1u /* from an object_wait_async observer */
+
+#define BS_WAIT_ASYNC_ONCE      0u /* one packet, then the observer is gone */
+#define BS_WAIT_ASYNC_REPEATING 1u /* a packet each time (at most one queued at a time) */
+
+struct bs_port_packet {
+    uint64_t key;
+    uint32_t type;  /* BS_PKT_TYPE_* */
+    int32_t status; /* OK */
+    union {
+        uint64_t user[4]; /* BS_PKT_TYPE_USER: whatever port_queue was given */
+        struct {
+            bs_signals_t trigger;  /* the signals asked for */
+            bs_signals_t observed; /* the object's signals when it fired */
+            uint64_t count;        /* 1 */
+        } signal;
+    };
+};
+
+/* object_wait_many: one entry per object. */
+struct bs_wait_item {
+    bs_handle_t handle;
+    bs_signals_t waitfor;
+    bs_signals_t pending; /* out: the object's signals at the end */
+};
+#define BS_WAIT_MANY_MAX 64u
+
 /* Exit code of a process killed because one of its threads faulted. */
 #define BS_EXIT_EXCEPTION_KILL (-1028)
 /* Exit code of a process killed through task_kill. */

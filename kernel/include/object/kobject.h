@@ -123,6 +123,27 @@ status_t kobject_user_signal(struct kobject *obj, bs_signals_t clear, bs_signals
 status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
                       bs_signals_t *observed);
 
+struct wait_queue;
+struct port;
+
+/* A record on an object's waiter list (object/wait.c). */
+struct kobject_waiter {
+    struct list_node node; /* in obj->waiters while armed */
+    bs_signals_t want;
+    bs_signals_t observed; /* set by the waker */
+    bool woken;            /* set by the waker, under the object's lock */
+    struct wait_queue *wq; /* a waiting thread's queue, or ... */
+    struct port *port;     /* ... a port observer's port (object/port.h) */
+};
+
+/*
+ * The same for n objects at once, each with its own wanted signals: OK as
+ * soon as one of them has one. `w` is room for n records (the caller's),
+ * observed[i] gets each object's signals at the end.
+ */
+status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size_t n,
+                           uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed);
+
 /* For kobject_signal (object/wait.c): wake matching waiters (obj->lock held), then preempt. */
 bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now);
 void kobject_after_wake(void);
