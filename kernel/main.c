@@ -23,6 +23,7 @@
 #include <mm/kvm.h>
 #include <mm/pmm.h>
 #include <object/init_launch.h>
+#include <object/futex.h>
 #include <object/job.h>
 #include <panic.h>
 #include <printf.h>
@@ -135,6 +136,7 @@ void kmain(struct boot_info *bi)
     console_init();
     arch_user_init();
     job_init();
+    futex_init();
     bootfs_init(bi);
     arch_irq_enable();
     kprintf("boot: interrupts on\n");

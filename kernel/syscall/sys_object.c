@@ -7,6 +7,7 @@
 #include <object/channel.h>
 #include <object/event.h>
 #include <object/eventpair.h>
+#include <object/futex.h>
 #include <object/port.h>
 #include <object/handle.h>
 #include <object/job.h>
@@ -315,4 +316,17 @@ int64_t sys_object_wait_async(bs_handle_t handle, bs_handle_t port, uint64_t key
     kobject_unref(pobj);
     kobject_unref(obj);
     return s;
+}
+
+int64_t sys_futex_wait(const uint32_t *addr, uint32_t expected, int64_t deadline);
+int64_t sys_futex_wake(const uint32_t *addr, uint32_t count);
+
+int64_t sys_futex_wait(const uint32_t *addr, uint32_t expected, int64_t deadline)
+{
+    return futex_wait((uintptr_t)addr, expected, deadline < 0 ? 0 : (uint64_t)deadline);
+}
+
+int64_t sys_futex_wake(const uint32_t *addr, uint32_t count)
+{
+    return futex_wake((uintptr_t)addr, count);
 }

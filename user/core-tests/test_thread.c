@@ -87,6 +87,90 @@ THREAD_FN sleep_for_ever(uint64_t unused)
     __builtin_unreachable();
 }
 
+static volatile uint32_t futex_word;
+
+THREAD_FN futex_waiter(uint64_t unused)
+{
+    (void)unused;
+    bs_status_t s = bs_futex_wait((const uint32_t *)&futex_word, 0, INT64_MAX);
+    __atomic_fetch_add(&counter, s == OK ? 1 : 1000, __ATOMIC_RELAXED);
+    bs_thread_exit();
+    __builtin_unreachable();
+}
+
+THREAD_FN event_waiter(uint64_t event)
+{
+    bs_signals_t seen;
+    bs_status_t s = bs_object_wait_one((bs_handle_t)event, BS_SIGNAL_SIGNALED, INT64_MAX, &seen);
+    __atomic_fetch_add(&counter, s == OK ? 1 : 1000, __ATOMIC_RELAXED);
+    bs_thread_exit();
+    __builtin_unreachable();
+}
+
+/* Waits (up to 5 s) until `n` threads of this process are blocked. */
+static bool blocked_threads_reach(struct spawned *sp, int n)
+{
+    for (int tries = 0; tries < 5000; tries++) {
+        int blocked = 0;
+        for (int i = 0; i < n; i++)
+            blocked += task_thread_state(sp[i].thread) == BS_THREAD_STATE_BLOCKED;
+        if (blocked == n)
+            return true;
+        bs_nanosleep(task_now() + 1 * MS);
+    }
+    return false;
+}
+
+CT_TEST(sixty_four_threads_waiting_on_one_event_all_wake)
+{
+    enum { N = 64 };
+    static struct spawned sp[N];
+    counter = 0;
+    bs_handle_t ev;
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
+    int started = 0;
+    while (started < N && spawn(event_waiter, ev, &sp[started]) == OK)
+        started++;
+    CT_EQ(started, N);
+    CT_TRUE(blocked_threads_reach(sp, started));
+    CT_EQ(counter, 0);
+    CT_EQ(bs_object_signal(ev, 0, BS_SIGNAL_SIGNALED), OK);
+    for (int i = 0; i < started; i++)
+        CT_EQ(reap(&sp[i]), OK);
+    CT_EQ(counter, N); /* every one woke with OK */
+    bs_handle_close(ev);
+}
+
+CT_TEST(futex_wait_and_wake_between_threads)
+{
+    enum { N = 4 };
+    struct spawned sp[N];
+    counter = 0;
+    futex_word = 0;
+    for (int i = 0; i < N; i++)
+        CT_ASSERT_EQ(spawn(futex_waiter, 0, &sp[i]), OK);
+    CT_TRUE(blocked_threads_reach(sp, N));
+    CT_EQ(bs_futex_wake((const uint32_t *)&futex_word, 1), 1);
+    CT_EQ(bs_futex_wake((const uint32_t *)&futex_word, 100), N - 1);
+    CT_EQ(bs_futex_wake((const uint32_t *)&futex_word, 100), 0);
+    for (int i = 0; i < N; i++)
+        CT_EQ(reap(&sp[i]), OK);
+    CT_EQ(counter, N);
+}
+
+CT_TEST(futex_waiter_can_be_killed)
+{
+    struct spawned sp;
+    counter = 0;
+    futex_word = 0;
+    CT_ASSERT_EQ(spawn(futex_waiter, 0, &sp), OK);
+    CT_TRUE(blocked_threads_reach(&sp, 1));
+    CT_EQ(bs_task_kill(sp.thread), OK);
+    CT_EQ(reap(&sp), OK);
+    CT_EQ(counter, 0);
+    CT_EQ(bs_futex_wake((const uint32_t *)&futex_word, 100), 0); /* it left the queue */
+}
+
 CT_TEST(thread_runs_and_exits)
 {
     counter = 0;
