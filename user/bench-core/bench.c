@@ -7,20 +7,10 @@
  * "BENCH <name> <value> insn/op". A call that is not implemented yet
  * (ERR_NOT_SUPPORTED) is reported as such instead of measured.
  */
-#include <basalt/basalt.h>
+#include "bench.h"
 #include <stdio.h>
 
-#define WARMUP 1000
-#define ITERS  100000
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static void report(const char *name, uint64_t cycles, uint64_t n)
+void report(const char *name, uint64_t cycles, uint64_t n)
 {
     char line[128];
     snprintf(line, sizeof(line), "BENCH %s %llu insn/op\n", name,
@@ -131,5 +121,7 @@ int main(void)
     bench_vmo_write_4k();
     bench_channel_write_read_64();
     bench_page_fault();
+    bench_futex_wake_no_waiter();
+    bench_event_wake_other_process();
     return 0;
 }

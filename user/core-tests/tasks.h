@@ -6,7 +6,8 @@
  */
 #pragma once
 
-#include "ct.h"
+#include <basalt/basalt.h>
+#include <stdint.h>
 #include <basalt/syscall_numbers.h>
 #include <stdbool.h>
 #include <stddef.h>

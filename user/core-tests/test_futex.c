@@ -3,6 +3,7 @@
  * and a futex shared by two processes through one VMO mapped at different
  * addresses. (Waking threads is in test_thread.c.)
  */
+#include "ct.h"
 #include "tasks.h"
 
 static volatile uint32_t word;

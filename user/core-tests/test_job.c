@@ -2,6 +2,7 @@
  * test_job.c - jobs (handle_create with BS_OBJ_JOB, job_create), their
  * information and lists, and killing a job's subtree.
  */
+#include "ct.h"
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u

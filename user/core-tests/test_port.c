@@ -2,6 +2,7 @@
  * test_port.c - object_signal, object_signal_peer, eventpairs,
  * object_wait_many, ports (port_queue, port_wait, object_wait_async).
  */
+#include "ct.h"
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u

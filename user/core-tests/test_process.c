@@ -3,6 +3,7 @@
  * and task_suspend/resume on processes, and process information. The
  * processes here run a few bytes of machine code (tasks.h).
  */
+#include "ct.h"
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u

@@ -8,6 +8,7 @@
  * without the stack protector. Each ends with thread_exit: there is no
  * return address to return to.
  */
+#include "ct.h"
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u

@@ -2,6 +2,7 @@
  * test_wait.c - object_wait_one, handle_create for events, timers and
  * channels, and timer_set / timer_cancel.
  */
+#include "ct.h"
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u

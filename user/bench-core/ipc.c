@@ -1,0 +1,69 @@
+/*
+ * ipc.c - benchmarks of waiting and waking (issue 7's figures): a futex
+ * wake with nobody waiting, and an event signal that wakes a waiter in
+ * another process. The other process is a few bytes of machine code
+ * (user/core-tests/tasks.h).
+ */
+#include "../core-tests/tasks.h"
+#include "bench.h"
+
+void bench_futex_wake_no_waiter(void)
+{
+    static volatile uint32_t word;
+    for (int i = 0; i < WARMUP; i++)
+        bs_futex_wake((const uint32_t *)&word, 1);
+    uint64_t t0 = rdtsc();
+    for (int i = 0; i < ITERS; i++)
+        bs_futex_wake((const uint32_t *)&word, 1);
+    report("user_futex_wake_no_waiter", rdtsc() - t0, ITERS);
+}
+
+/*
+ * The other process, given its end of an eventpair in RDI, for ever: wait
+ * until its end is SIGNALED, clear that, signal the peer.
+ */
+static const uint8_t echo[] = {
+    0x48, 0x89, 0xfb,                     /* mov %rdi, %rbx */
+    0x48, 0x89, 0xdf,                     /* loop: mov %rbx, %rdi */
+    0xbe, 0x08, 0x00, 0x00, 0x00,         /* mov $SIGNALED, %esi */
+    0x48, 0xba, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, /* mov $INT64_MAX, %rdx */
+    0x45, 0x31, 0xd2,                     /* xor %r10d, %r10d */
+    X_MOV_EAX(BS_SYS_OBJECT_WAIT_ONE), X_SYSCALL,
+    0x48, 0x89, 0xdf,                     /* mov %rbx, %rdi */
+    0xbe, 0x08, 0x00, 0x00, 0x00,         /* mov $SIGNALED, %esi (clear) */
+    0x31, 0xd2,                           /* xor %edx, %edx (set nothing) */
+    X_MOV_EAX(BS_SYS_OBJECT_SIGNAL), X_SYSCALL,
+    0x48, 0x89, 0xdf,                     /* mov %rbx, %rdi */
+    0x31, 0xf6,                           /* xor %esi, %esi */
+    0xba, 0x08, 0x00, 0x00, 0x00,         /* mov $SIGNALED, %edx (set) */
+    X_MOV_EAX(BS_SYS_OBJECT_SIGNAL_PEER), X_SYSCALL,
+    0xeb, 0xc0,                           /* jmp loop (-64) */
+};
+
+void bench_event_wake_other_process(void)
+{
+    enum { N = 20000 };
+    bs_handle_t mine, theirs;
+    struct task t;
+    if (bs_eventpair_create(0, &mine, &theirs) != OK ||
+        task_make(bs_startup_handle(BS_AT_ROOT_JOB), "echo", echo, sizeof(echo), false, &t) != OK ||
+        task_start(&t, theirs) != OK) {
+        bs_log("bench: event wake: cannot start the other process\n");
+        return;
+    }
+    bs_signals_t seen;
+    uint64_t t0 = 0;
+    for (int i = 0; i < WARMUP + N; i++) {
+        if (i == WARMUP)
+            t0 = rdtsc();
+        bs_object_signal_peer(mine, 0, BS_SIGNAL_SIGNALED);
+        bs_object_wait_one(mine, BS_SIGNAL_SIGNALED, INT64_MAX, &seen);
+        bs_object_signal(mine, BS_SIGNAL_SIGNALED, 0);
+    }
+    /* Each round trip is two signal -> wake-in-the-other-process hops. */
+    report("user_event_wake_other_process", rdtsc() - t0, 2 * N);
+    bs_task_kill(t.proc);
+    task_wait(t.proc);
+    task_close(&t);
+    bs_handle_close(mine);
+}
