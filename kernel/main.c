@@ -23,6 +23,7 @@
 #include <mm/kvm.h>
 #include <mm/pmm.h>
 #include <object/init_launch.h>
+#include <object/job.h>
 #include <panic.h>
 #include <printf.h>
 #include <sched/sched.h>
@@ -75,11 +76,17 @@ static int kmain_thread(void *arg)
         kshell_run();
 
     struct process *init;
+    struct kobject *bootstrap;
     char how[16];
     bool exit_qemu = cmdline_value("init_exit", how, sizeof(how)) && strcmp(how, "qemu") == 0;
-    if (init_launch(&init) == OK) {
-        int64_t code = process_wait_terminated(init);
+    if (init_launch(&init, &bootstrap) == OK) {
+        bs_signals_t seen;
+        kobject_wait(&init->obj, BS_SIGNAL_TERMINATED, DEADLINE_INFINITE, &seen);
+        struct bs_info_process info;
+        process_get_info(init, &info);
+        int64_t code = info.exit_code;
         kprintf("init exited with code %ld\n", code);
+        kobject_unref(bootstrap);
         kobject_unref(&init->obj);
         if (exit_qemu)
             arch_debug_exit(code == 0 ? DEBUG_EXIT_SUCCESS : DEBUG_EXIT_FAILURE);
@@ -127,6 +134,7 @@ void kmain(struct boot_info *bi)
     sched_init();
     console_init();
     arch_user_init();
+    job_init();
     bootfs_init(bi);
     arch_irq_enable();
     kprintf("boot: interrupts on\n");

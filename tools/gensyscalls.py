@@ -85,9 +85,10 @@ def table(calls):
         if c["status"] == "implemented":
             out.append(proto(c) + ";\n")
     out.append("\n")
-    out.append("/* Calls that are part of the ABI but not implemented yet (docs/abi.md). */\n")
-    out.append("static int64_t call_planned(struct trap_frame *tf)\n{\n")
-    out.append("    (void)tf;\n    return ERR_NOT_SUPPORTED;\n}\n\n")
+    if any(c["status"] == "planned" for c in calls):
+        out.append("/* Calls that are part of the ABI but not implemented yet (docs/abi.md). */\n")
+        out.append("static int64_t call_planned(struct trap_frame *tf)\n{\n")
+        out.append("    (void)tf;\n    return ERR_NOT_SUPPORTED;\n}\n\n")
     for c in calls:
         if c["status"] == "planned":
             continue

@@ -27,6 +27,7 @@ const char *status_name(status_t s)
         NAME(ERR_PEER_CLOSED)
         NAME(ERR_NOT_FOUND)
         NAME(ERR_ALREADY_EXISTS)
+        NAME(ERR_INTERRUPTED)
         NAME(ERR_ACCESS_DENIED)
         NAME(ERR_IO)
 #undef NAME

@@ -29,8 +29,9 @@
 #define PERMS_ALL  (MMU_READ | MMU_WRITE | MMU_EXEC)
 
 struct vmar {
+    struct kobject obj;     /* first: a VMAR is a kernel object (BS_OBJ_VMAR) */
     uint32_t magic;
-    struct arch_aspace *as; /* constant */
+    struct arch_aspace *as; /* set at creation; NULL once shut down (guarded by lock) */
     struct mutex lock;
     struct rb_tree mappings; /* guarded by lock: struct vm_mapping.node, by base */
     uint64_t mapped_bytes;   /* guarded by lock */
@@ -110,6 +111,26 @@ static status_t check_range(vaddr_t addr, size_t *len)
 
 /* ---- life cycle ------------------------------------------------------------ */
 
+static uint64_t live;
+
+static void vmar_obj_destroy(struct kobject *obj)
+{
+    struct vmar *vm = (struct vmar *)obj;
+    DEBUG_ASSERT(vm->magic == VMAR_MAGIC);
+    vmar_shutdown(vm);
+    mutex_destroy(&vm->lock);
+    vm->magic = 0;
+    __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
+    kfree(vm);
+}
+
+static const struct kobject_ops vmar_ops = {
+    .name = "vmar",
+    .default_rights = BS_RIGHT_DUPLICATE | BS_RIGHT_TRANSFER | BS_RIGHT_READ | BS_RIGHT_WRITE |
+                      BS_RIGHT_EXECUTE | BS_RIGHT_MAP | BS_RIGHT_INSPECT,
+    .destroy = vmar_obj_destroy,
+};
+
 status_t vmar_create(struct vmar **out)
 {
     struct vmar *vm = kzalloc(sizeof(*vm));
@@ -120,11 +141,19 @@ status_t vmar_create(struct vmar **out)
         kfree(vm);
         return s;
     }
+    kobject_init(&vm->obj, BS_OBJ_VMAR, &vmar_ops);
     vm->magic = VMAR_MAGIC;
     mutex_init(&vm->lock, "vmar");
     rb_init(&vm->mappings);
+    __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
     *out = vm;
     return OK;
+}
+
+struct kobject *vmar_kobject(struct vmar *vm)
+{
+    check_vmar(vm);
+    return &vm->obj;
 }
 
 /* Drops the VMO references of mappings taken out of everything (linked through vmo_node). */
@@ -140,17 +169,22 @@ static void release_dead(struct list_node *dead)
     }
 }
 
-void vmar_destroy(struct vmar *vm)
+void vmar_shutdown(struct vmar *vm)
 {
     check_vmar(vm);
     struct list_node dead;
     list_init(&dead);
     mutex_lock(&vm->lock);
+    struct arch_aspace *as = vm->as;
+    if (!as) {
+        mutex_unlock(&vm->lock);
+        return;
+    }
     struct rb_node *n;
     while ((n = rb_first(&vm->mappings))) {
         struct vm_mapping *m = mapping_of(n);
         vmo_lock(m->vmo);
-        status_t s = arch_mmu_unmap(vm->as, m->base, m->size);
+        status_t s = arch_mmu_unmap(as, m->base, m->size);
         ASSERT(s == OK);
         vmo_mapping_remove_locked(m->vmo, m);
         vmo_unlock(m->vmo);
@@ -158,18 +192,30 @@ void vmar_destroy(struct vmar *vm)
         list_add_tail(&dead, &m->vmo_node);
     }
     vm->mapped_bytes = 0;
+    vm->as = NULL;
     mutex_unlock(&vm->lock);
-    arch_aspace_destroy(vm->as);
+    arch_aspace_destroy(as);
     release_dead(&dead);
-    mutex_destroy(&vm->lock);
-    vm->magic = 0;
-    kfree(vm);
+}
+
+void vmar_destroy(struct vmar *vm)
+{
+    vmar_shutdown(vm);
+    kobject_unref(&vm->obj);
+}
+
+uint64_t vmar_live_count(void)
+{
+    return __atomic_load_n(&live, __ATOMIC_RELAXED);
 }
 
 struct arch_aspace *vmar_aspace(struct vmar *vm)
 {
     check_vmar(vm);
-    return vm->as;
+    mutex_lock(&vm->lock);
+    struct arch_aspace *as = vm->as;
+    mutex_unlock(&vm->lock);
+    return as;
 }
 
 /* ---- mapping --------------------------------------------------------------- */
@@ -216,7 +262,9 @@ status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_o
         return ERR_NO_MEMORY;
     status_t s = OK;
     mutex_lock(&vm->lock);
-    if (addr) {
+    if (!vm->as) {
+        s = ERR_BAD_STATE;
+    } else if (addr) {
         struct vm_mapping *above = first_above_locked(vm, addr);
         if (above && above->base < addr + len)
             s = ERR_ALREADY_EXISTS;
@@ -288,6 +336,10 @@ status_t vmar_unmap(struct vmar *vm, vaddr_t addr, size_t len)
     list_init(&dead);
 
     mutex_lock(&vm->lock);
+    if (!vm->as) {
+        mutex_unlock(&vm->lock);
+        return ERR_BAD_STATE;
+    }
     struct vm_mapping *m = first_above_locked(vm, addr), *spare = NULL;
     if (m && m->base < addr && mapping_end(m) > end) {
         spare = kmalloc(sizeof(*spare)); /* the one mapping cut in two */
@@ -355,6 +407,10 @@ status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
     vaddr_t end = addr + len;
 
     mutex_lock(&vm->lock);
+    if (!vm->as) {
+        mutex_unlock(&vm->lock);
+        return ERR_BAD_STATE;
+    }
     /* Validate: no hole in the range, every mapping allows `perms`. */
     struct vm_mapping *first = first_above_locked(vm, addr), *m = first, *last = NULL;
     for (vaddr_t at = addr; at < end; m = mapping_of(rb_next(&m->node))) {
@@ -414,7 +470,7 @@ status_t vmar_handle_fault(struct vmar *vm, vaddr_t addr, unsigned access)
                     : access & VM_FAULT_EXEC ? MMU_EXEC
                                              : MMU_READ;
     mutex_lock(&vm->lock);
-    struct vm_mapping *m = find_locked(vm, va);
+    struct vm_mapping *m = vm->as ? find_locked(vm, va) : NULL;
     status_t s = !m ? ERR_NOT_FOUND : !(m->perms & need) ? ERR_ACCESS_DENIED : OK;
     if (s != OK) {
         mutex_unlock(&vm->lock);

@@ -20,6 +20,7 @@
 #include <object/kobject.h>
 #include <panic.h>
 
+
 static uint64_t next_koid = KOID_FIRST;          /* atomic */
 static uint64_t live_objects[BS_OBJ_TYPE_COUNT]; /* atomic, per type */
 
@@ -35,6 +36,7 @@ void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *
     obj->ops = ops;
     spin_lock_init(&obj->lock, ops->name);
     obj->signals = 0;
+    list_init(&obj->waiters);
     __atomic_fetch_add(&live_objects[type], 1, __ATOMIC_RELAXED);
 }
 
@@ -45,6 +47,17 @@ void kobject_ref(struct kobject *obj)
     /* From zero would resurrect an object that is being destroyed. */
     DEBUG_ASSERT(old != 0 && old != UINT32_MAX);
     (void)old;
+}
+
+bool kobject_try_ref(struct kobject *obj)
+{
+    uint32_t old = __atomic_load_n(&obj->refs, __ATOMIC_RELAXED);
+    do {
+        if (old == 0)
+            return false;
+    } while (!__atomic_compare_exchange_n(&obj->refs, &old, old + 1, true, __ATOMIC_ACQUIRE,
+                                          __ATOMIC_RELAXED));
+    return true;
 }
 
 void kobject_unref(struct kobject *obj)
@@ -88,8 +101,10 @@ bs_signals_t kobject_signal(struct kobject *obj, bs_signals_t clear, bs_signals_
     irqstate_t st = spin_lock_irqsave(&obj->lock);
     bs_signals_t now = (obj->signals & ~clear) | set;
     obj->signals = now;
-    /* Waking the waiters on the new word comes with object_wait_*. */
+    bool woke = !list_empty(&obj->waiters) && kobject_wake_waiters_locked(obj, now);
     spin_unlock_irqrestore(&obj->lock, st);
+    if (woke)
+        kobject_after_wake();
     return now;
 }
 

@@ -1,43 +1,54 @@
 /*
- * process.c - the process object (see object/process.h).
- *
- * Lifetime: process_create() gives one reference (the creator's); each user
- * thread holds one; each handle holds one. Termination (the last thread's
- * exit, or a fatal fault) releases the address space and the handle table
- * at once and raises TERMINATED; the struct goes with the last reference.
- *
- * For now a process has exactly one thread: process_start_thread() refuses
- * a second one (ERR_NOT_SUPPORTED) until multi-threaded processes, which
- * need every thread stopped before the address space goes, are built.
+ * process.c - the process object (see object/process.h for the life cycle
+ * and the locking; the threads are in uthread.c).
  */
 #include <arch.h>
 #include <lib/string.h>
 #include <mm/heap.h>
+#include <object/job.h>
 #include <object/process.h>
+#include <object/uthread.h>
 #include <panic.h>
 #include <printf.h>
 #include <sched/thread.h>
-#include <sync/event.h>
-
-struct process_private {
-    struct process pub;
-    struct event terminated; /* manual reset: set once, for process_wait_terminated */
-};
 
 static uint64_t live;
 
 static void process_destroy(struct kobject *obj)
 {
-    struct process_private *pp = (struct process_private *)obj;
-    ASSERT_MSG(pp->pub.state != PROCESS_RUNNING, "process '%s' destroyed while running",
-               pp->pub.name);
-    if (pp->pub.vmar)
-        vmar_destroy(pp->pub.vmar);
-    if (pp->pub.handles)
-        handle_table_destroy(pp->pub.handles);
-    event_destroy(&pp->terminated);
+    struct process *p = (struct process *)obj;
+    ASSERT_MSG(p->state == PROCESS_TERMINATED || p->state == PROCESS_INITIAL,
+               "process '%s' destroyed while %s", p->name,
+               p->state == PROCESS_RUNNING ? "running" : "dying");
+    ASSERT(list_empty(&p->threads));
+    if (p->state == PROCESS_INITIAL) {
+        /* Never started and never killed (its creation failed half way). */
+        if (p->handles)
+            handle_table_destroy(p->handles);
+        if (p->job)
+            job_remove_process(p->job, p);
+    }
+    vmar_destroy(p->vmar);
+    wait_queue_destroy(&p->suspend_wq);
+    if (p->job)
+        kobject_unref(&p->job->obj);
     __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
-    kfree(pp);
+    kfree(p);
+}
+
+/*
+ * The last handle went: a process nobody can start any more is ended, which
+ * also breaks the reference cycle between it and its NEW threads. A started
+ * process runs on: its threads keep it alive.
+ */
+static void process_on_zero_handles(struct kobject *obj)
+{
+    struct process *p = (struct process *)obj;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    bool unstarted = p->state == PROCESS_INITIAL;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    if (unstarted)
+        process_kill(p, BS_EXIT_KILLED);
 }
 
 static const struct kobject_ops process_ops = {
@@ -46,28 +57,39 @@ static const struct kobject_ops process_ops = {
                       BS_RIGHT_WAIT | BS_RIGHT_INSPECT | BS_RIGHT_MANAGE | BS_RIGHT_DESTROY |
                       BS_RIGHT_SUSPEND | BS_RIGHT_RESUME | BS_RIGHT_ENUMERATE,
     .destroy = process_destroy,
+    .on_zero_handles = process_on_zero_handles,
 };
 
-status_t process_create(const char *name, struct process **out)
+status_t process_create(struct job *job, const char *name, struct process **out)
 {
-    struct process_private *pp = kzalloc(sizeof(*pp));
-    if (!pp)
+    if (!job || !name)
+        return ERR_INVALID_ARGS;
+    struct process *p = kzalloc(sizeof(*p));
+    if (!p)
         return ERR_NO_MEMORY;
-    struct process *p = &pp->pub;
     status_t s = vmar_create(&p->vmar);
     if (s == OK)
         s = handle_table_create(&p->handles);
     if (s != OK) {
         if (p->vmar)
             vmar_destroy(p->vmar);
-        kfree(pp);
+        kfree(p);
         return s;
     }
     kobject_init(&p->obj, BS_OBJ_PROCESS, &process_ops);
     strlcpy(p->name, name, sizeof(p->name));
-    event_init(&pp->terminated, EVENT_MANUAL_RESET, "process-terminated");
+    list_init(&p->threads);
+    list_node_init(&p->job_node);
+    wait_queue_init(&p->suspend_wq, "process-suspend");
     p->state = PROCESS_INITIAL;
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+    s = job_add_process(job, p);
+    if (s != OK) {
+        kobject_unref(&p->obj); /* p->job is NULL: destroy leaves the job alone */
+        return s;
+    }
+    kobject_ref(&job->obj);
+    p->job = job;
     *out = p;
     return OK;
 }
@@ -82,96 +104,136 @@ uint64_t process_live_count(void)
     return __atomic_load_n(&live, __ATOMIC_RELAXED);
 }
 
-struct user_start {
-    uint64_t entry, stack, arg1, arg2;
-};
-
-static int user_thread_main(void *arg)
+void process_kill(struct process *p, int64_t code)
 {
-    struct user_start st = *(struct user_start *)arg;
-    kfree(arg);
-    arch_enter_user(st.entry, st.stack, st.arg1, st.arg2);
-}
-
-status_t process_start_thread(struct process *p, const char *name, uint64_t entry, uint64_t stack,
-                              uint64_t arg1, uint64_t arg2)
-{
-    struct user_start *st = kmalloc(sizeof(*st));
-    if (!st)
-        return ERR_NO_MEMORY;
-    *st = (struct user_start){entry, stack, arg1, arg2};
-
-    irqstate_t is = spin_lock_irqsave(&p->obj.lock);
-    status_t s = OK;
-    if (p->state == PROCESS_TERMINATED)
-        s = ERR_BAD_STATE;
-    else if (p->nthreads > 0)
-        s = ERR_NOT_SUPPORTED; /* one thread per process for now (see the top) */
-    else
-        p->nthreads++;
-    spin_unlock_irqrestore(&p->obj.lock, is);
-    if (s != OK) {
-        kfree(st);
-        return s;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    if (p->state >= PROCESS_DYING) {
+        spin_unlock_irqrestore(&p->obj.lock, st);
+        return;
     }
-
-    struct thread *t;
-    s = thread_create(&t, name, user_thread_main, st, THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
-    if (s != OK) {
-        kfree(st);
-        is = spin_lock_irqsave(&p->obj.lock);
-        p->nthreads--;
-        spin_unlock_irqrestore(&p->obj.lock, is);
-        return s;
+    p->exit_code = code;
+    __atomic_store_n(&p->state, PROCESS_DYING, __ATOMIC_RELAXED);
+    struct list_node *n, *tmp;
+    list_for_each_safe(n, tmp, &p->threads)
+    {
+        struct uthread *ut = list_entry(n, struct uthread, proc_node);
+        if (ut->state == UTHREAD_RUNNING)
+            uthread_kill_locked(ut);
     }
-    kobject_ref(&p->obj);
-    t->process = p;
-    t->arch.aspace = vmar_aspace(p->vmar);
-    p->state = PROCESS_RUNNING;
-    thread_start(t);
-    return OK;
+    /* NEW threads are left to process_finish, which ends them. */
+    bool finish = p->nrunning == 0 && !p->finishing;
+    if (finish)
+        p->finishing = true;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    if (finish)
+        process_finish(p);
 }
 
 __noreturn void process_exit_current(int64_t code)
 {
-    struct thread *t = thread_current();
-    struct process *p = t->process;
-    ASSERT_MSG(p, "process_exit_current on kernel thread '%s'", t->name);
-    struct process_private *pp = (struct process_private *)p;
-
-    irqstate_t is = spin_lock_irqsave(&p->obj.lock);
-    bool last = --p->nthreads == 0;
-    bool first_exit = p->state != PROCESS_TERMINATED;
-    if (first_exit) {
-        p->state = PROCESS_TERMINATED;
-        p->exit_code = code;
-    }
-    spin_unlock_irqrestore(&p->obj.lock, is);
-
-    /* Leave the address space before it goes. */
-    is = arch_irq_save();
-    t->arch.aspace = NULL;
-    arch_aspace_switch(arch_kernel_aspace());
-    arch_irq_restore(is);
-
-    if (last) {
-        vmar_destroy(p->vmar);
-        p->vmar = NULL;
-        handle_table_destroy(p->handles);
-        p->handles = NULL;
-        kprintf("process '%s' (koid %lu) exited with code %ld\n", p->name, p->obj.koid,
-                p->exit_code);
-        kobject_signal(&p->obj, 0, BS_SIGNAL_TERMINATED);
-        event_signal(&pp->terminated);
-    }
-    t->process = NULL;
-    kobject_unref(&p->obj);
-    thread_exit((int)code);
+    struct process *p = process_current();
+    ASSERT_MSG(p, "process_exit_current on kernel thread '%s'", thread_current()->name);
+    process_kill(p, code);
+    uthread_exit_current();
 }
 
-int64_t process_wait_terminated(struct process *p)
+void process_finish(struct process *p)
 {
-    struct process_private *pp = (struct process_private *)p;
-    event_wait(&pp->terminated, DEADLINE_INFINITE);
-    return p->exit_code;
+    /* The threads that never started die now. */
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    DEBUG_ASSERT(p->finishing && p->nrunning == 0 && p->state == PROCESS_DYING);
+    struct list_node unstarted;
+    list_init(&unstarted);
+    while (!list_empty(&p->threads)) {
+        struct uthread *ut = list_entry(list_first(&p->threads), struct uthread, proc_node);
+        bool reap = uthread_kill_locked(ut);
+        ASSERT(reap); /* nothing is running */
+        list_add_tail(&unstarted, &ut->proc_node);
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    while (!list_empty(&unstarted)) {
+        struct uthread *ut = list_entry(list_first(&unstarted), struct uthread, proc_node);
+        list_del(&ut->proc_node);
+        uthread_reap_new(ut);
+    }
+
+    vmar_shutdown(p->vmar);
+    struct handle_table *ht = p->handles;
+    p->handles = NULL;
+    handle_table_destroy(ht);
+    job_remove_process(p->job, p);
+
+    st = spin_lock_irqsave(&p->obj.lock);
+    __atomic_store_n(&p->state, PROCESS_TERMINATED, __ATOMIC_RELAXED);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    kprintf("process '%s' (koid %lu) exited with code %ld\n", p->name, p->obj.koid, p->exit_code);
+    kobject_signal(&p->obj, 0, BS_SIGNAL_TERMINATED);
+}
+
+status_t process_suspend(struct process *p)
+{
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = p->state >= PROCESS_DYING ? ERR_BAD_STATE : OK;
+    if (s == OK && p->suspend_count++ == 0) {
+        struct list_node *n;
+        list_for_each(n, &p->threads)
+        {
+            struct uthread *ut = list_entry(n, struct uthread, proc_node);
+            __atomic_fetch_or(&ut->work, UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
+            uthread_kick_locked(ut);
+        }
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return s;
+}
+
+status_t process_resume(struct process *p)
+{
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = p->suspend_count == 0 ? ERR_BAD_STATE : OK;
+    if (s == OK && --p->suspend_count == 0) {
+        struct list_node *n;
+        list_for_each(n, &p->threads)
+        {
+            struct uthread *ut = list_entry(n, struct uthread, proc_node);
+            if (ut->suspend_count == 0)
+                __atomic_fetch_and(&ut->work, ~UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
+        }
+        spin_lock(&p->suspend_wq.lock);
+        wait_queue_wake_all_locked(&p->suspend_wq, OK);
+        spin_unlock(&p->suspend_wq.lock);
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    sched_preempt_check();
+    return s;
+}
+
+void process_get_info(struct process *p, struct bs_info_process *out)
+{
+    static const uint32_t states[] = {
+        [PROCESS_INITIAL] = BS_PROCESS_STATE_INITIAL,
+        [PROCESS_RUNNING] = BS_PROCESS_STATE_RUNNING,
+        [PROCESS_DYING] = BS_PROCESS_STATE_DYING,
+        [PROCESS_TERMINATED] = BS_PROCESS_STATE_TERMINATED,
+    };
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    out->state = states[p->state];
+    out->exit_code = p->state >= PROCESS_DYING ? p->exit_code : 0;
+    out->threads = p->nthreads;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+}
+
+size_t process_thread_koids(struct process *p, bs_koid_t *koids, size_t max)
+{
+    size_t n = 0;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    struct list_node *pos;
+    list_for_each(pos, &p->threads)
+    {
+        if (n < max)
+            koids[n] = list_entry(pos, struct uthread, proc_node)->obj.koid;
+        n++;
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return n;
 }

@@ -2,11 +2,12 @@
  * sys_vmar.c - native calls on address spaces: vmar_map, vmar_unmap,
  * vmar_protect (docs/abi.md, mm/vmar.h).
  *
- * VMAR objects do not exist yet: the `vmar` argument is a handle to a
- * process (WRITE right), standing for its root VMAR, and only the caller's
- * own process is accepted for now (another process: ERR_NOT_SUPPORTED),
- * since nothing yet keeps another process's address space alive during the
- * call.
+ * The `vmar` argument is a VMAR handle (WRITE right): a process's root
+ * VMAR, from process_create or, for a process the kernel started, its
+ * auxiliary vector. It may name another process's address space (that is
+ * how a launcher builds a new process); the reference the lookup takes
+ * keeps the vmar alive for the call, and one whose process has ended
+ * answers ERR_BAD_STATE.
  *
  * vmar_map derives the most a later vmar_protect may grant from the VMO
  * handle's rights (READ, WRITE, EXECUTE), so a mapping can never become
@@ -28,23 +29,19 @@ int64_t sys_vmar_protect(bs_handle_t vmar, uint64_t addr, uint64_t len, uint32_t
 
 #define PERMS_ALL (MMU_READ | MMU_WRITE | MMU_EXEC)
 
-/*
- * Looks up the process handle standing for a VMAR (WRITE) and returns its
- * address space. The reference taken by the lookup is dropped at once: the
- * process is the caller's own, alive while it runs.
- */
+/* Looks up a VMAR handle with WRITE; on success *out holds a reference. */
 static status_t vmar_from_handle(struct process *p, bs_handle_t h, struct vmar **out)
 {
     struct kobject *obj;
-    status_t s = handle_table_get(p->handles, h, BS_OBJ_PROCESS, BS_RIGHT_WRITE, &obj, NULL);
-    if (s != OK)
-        return s;
-    bool self = obj == &p->obj;
-    kobject_unref(obj);
-    if (!self)
-        return ERR_NOT_SUPPORTED;
-    *out = p->vmar;
-    return OK;
+    status_t s = handle_table_get(p->handles, h, BS_OBJ_VMAR, BS_RIGHT_WRITE, &obj, NULL);
+    if (s == OK)
+        *out = (struct vmar *)obj;
+    return s;
+}
+
+static void vmar_put(struct vmar *vm)
+{
+    kobject_unref(vmar_kobject(vm));
 }
 
 /* The handle rights that mapping permissions need, and the permissions rights allow. */
@@ -68,14 +65,17 @@ int64_t sys_vmar_map(bs_handle_t vmar, uint32_t perms, bs_handle_t vmo, uint64_t
     status_t s = vmar_from_handle(p, vmar, &vm);
     if (s != OK)
         return s;
-    if (perms & ~PERMS_ALL)
-        return ERR_INVALID_ARGS;
-    struct kobject *obj;
+    struct kobject *obj = NULL;
     bs_rights_t have;
-    s = handle_table_get(p->handles, vmo, BS_OBJ_VMO, BS_RIGHT_MAP | rights_for_perms(perms), &obj,
-                         &have);
-    if (s != OK)
+    if (perms & ~PERMS_ALL)
+        s = ERR_INVALID_ARGS;
+    else
+        s = handle_table_get(p->handles, vmo, BS_OBJ_VMO, BS_RIGHT_MAP | rights_for_perms(perms),
+                             &obj, &have);
+    if (s != OK) {
+        vmar_put(vm);
         return s;
+    }
     uint64_t want;
     s = copy_from_user(&want, addr, sizeof(want));
     if (s != OK)
@@ -91,6 +91,7 @@ int64_t sys_vmar_map(bs_handle_t vmar, uint32_t perms, bs_handle_t vmo, uint64_t
         vmar_unmap(vm, mapped, len); /* the caller never learnt the address */
 out_unref:
     kobject_unref(obj);
+    vmar_put(vm);
     return s;
 }
 
@@ -101,7 +102,9 @@ int64_t sys_vmar_unmap(bs_handle_t vmar, uint64_t addr, uint64_t len)
     status_t s = vmar_from_handle(p, vmar, &vm);
     if (s != OK)
         return s;
-    return vmar_unmap(vm, addr, len);
+    s = vmar_unmap(vm, addr, len);
+    vmar_put(vm);
+    return s;
 }
 
 int64_t sys_vmar_protect(bs_handle_t vmar, uint64_t addr, uint64_t len, uint32_t perms)
@@ -111,5 +114,7 @@ int64_t sys_vmar_protect(bs_handle_t vmar, uint64_t addr, uint64_t len, uint32_t
     status_t s = vmar_from_handle(p, vmar, &vm);
     if (s != OK)
         return s;
-    return vmar_protect(vm, addr, len, perms);
+    s = vmar_protect(vm, addr, len, perms);
+    vmar_put(vm);
+    return s;
 }

@@ -11,6 +11,7 @@
 #include <object/handle.h>
 #include <object/process.h>
 #include <object/vmo.h>
+#include <syscall/publish.h>
 #include <usercopy.h>
 
 int64_t sys_vmo_create(uint64_t size, uint32_t options, bs_handle_t *out);
@@ -20,21 +21,6 @@ int64_t sys_vmo_get_size(bs_handle_t vmo, uint64_t *size);
 int64_t sys_vmo_set_size(bs_handle_t vmo, uint64_t size);
 int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t options,
                       bs_handle_t *out);
-
-/* Installs a handle to the new VMO `v` (consuming the creator's reference) and copies it out. */
-static status_t vmo_publish(struct process *p, struct vmo *v, bs_handle_t *out)
-{
-    struct kobject *obj = vmo_kobject(v);
-    bs_handle_t h;
-    status_t s = handle_table_add(p->handles, obj, obj->ops->default_rights, &h);
-    kobject_unref(obj); /* the handle holds its own reference */
-    if (s != OK)
-        return s;
-    s = copy_to_user(out, &h, sizeof(h));
-    if (s != OK)
-        handle_table_close(p->handles, h); /* the last reference: the VMO goes */
-    return s;
-}
 
 /*
  * [off, off + len) inside the VMO as it is now. The VMO checks again under
@@ -60,12 +46,11 @@ static status_t vmo_get(struct process *p, bs_handle_t h, bs_rights_t rights, st
 
 int64_t sys_vmo_create(uint64_t size, uint32_t options, bs_handle_t *out)
 {
-    struct process *p = process_current();
     struct vmo *v;
     status_t s = vmo_create(size, options, &v);
     if (s != OK)
         return s;
-    return vmo_publish(p, v, out);
+    return publish_handle(vmo_kobject(v), vmo_kobject(v)->ops->default_rights, out);
 }
 
 int64_t sys_vmo_read(bs_handle_t vmo, void *buf, uint64_t offset, size_t len)
@@ -129,5 +114,5 @@ int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t 
     kobject_unref(vmo_kobject(v));
     if (s != OK)
         return s;
-    return vmo_publish(p, c, out);
+    return publish_handle(vmo_kobject(c), vmo_kobject(c)->ops->default_rights, out);
 }

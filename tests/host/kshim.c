@@ -11,6 +11,7 @@
 #include <printf.h>
 
 #include "kshim.h"
+#include <object/kobject.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,3 +133,13 @@ bool arch_hw_random(uint64_t *out)
     *out = 0;
     return false;
 }
+
+/* kobject.c wakes waiters through object/wait.c, which is kernel-only; the host tests never wait. */
+bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
+{
+    (void)obj;
+    (void)now;
+    return false;
+}
+
+void kobject_after_wake(void) {}

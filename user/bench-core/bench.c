@@ -108,7 +108,7 @@ static void bench_channel_write_read_64(void)
 static void bench_page_fault(void)
 {
     enum { PAGES = 2048 };
-    bs_handle_t self = bs_startup_handle(BS_AT_SELF_PROCESS), v;
+    bs_handle_t self = bs_startup_handle(BS_AT_SELF_VMAR), v;
     uint64_t addr = 0;
     if (bs_vmo_create(PAGES * 4096ull, 0, &v) == ERR_NOT_SUPPORTED ||
         bs_vmar_map(self, 3, v, 0, PAGES * 4096ull, &addr) != OK) {

@@ -1,8 +1,8 @@
 /*
- * test_vmar.c - vmar_map, vmar_unmap, vmar_protect. Until VMAR objects
- * exist the `vmar` argument is a handle to the process itself. Nothing
- * here touches memory it has just unmapped or made read-only for a write
- * (that would kill this one process that runs every test).
+ * test_vmar.c - vmar_map, vmar_unmap, vmar_protect on the process's own
+ * root VMAR (and, at the end, on a new process's). Nothing here touches
+ * memory it has just unmapped or made read-only for a write (that would
+ * kill the test's process).
  */
 #include "ct.h"
 
@@ -16,7 +16,7 @@
 
 static bs_handle_t self(void)
 {
-    return bs_startup_handle(BS_AT_SELF_PROCESS);
+    return bs_startup_handle(BS_AT_SELF_VMAR);
 }
 
 static bs_handle_t new_vmo(uint64_t size)
@@ -212,6 +212,9 @@ CT_TEST(vmar_map_refuses_wrong_types)
     uint64_t addr = 0;
     CT_EQ(bs_vmar_map(v, P_R, v, 0, PAGE, &addr), ERR_WRONG_TYPE);
     CT_EQ(bs_vmar_map(self(), P_R, self(), 0, PAGE, &addr), ERR_WRONG_TYPE);
+    /* A process handle is not its VMAR. */
+    CT_EQ(bs_vmar_map(bs_startup_handle(BS_AT_SELF_PROCESS), P_R, v, 0, PAGE, &addr),
+          ERR_WRONG_TYPE);
     bs_handle_close(v);
 }
 

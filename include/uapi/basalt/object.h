@@ -75,6 +75,11 @@ typedef uint64_t bs_koid_t;
 #define BS_INFO_PROCESS      2u /* struct bs_info_process; INSPECT */
 #define BS_INFO_VMO          3u /* struct bs_info_vmo; INSPECT */
 #define BS_INFO_SYSTEM       4u /* struct bs_info_system; INSPECT (any handle) */
+#define BS_INFO_THREAD       5u /* struct bs_info_thread; INSPECT */
+#define BS_INFO_JOB          6u /* struct bs_info_job; INSPECT */
+#define BS_INFO_JOB_CHILDREN 7u /* bs_koid_t[]: the child jobs; ENUMERATE */
+#define BS_INFO_JOB_PROCESSES 8u /* bs_koid_t[]: the live processes; ENUMERATE */
+#define BS_INFO_PROCESS_THREADS 9u /* bs_koid_t[]: the threads not yet dead; ENUMERATE */
 
 struct bs_info_handle_basic {
     bs_koid_t koid;
@@ -85,11 +90,34 @@ struct bs_info_handle_basic {
 #define BS_PROCESS_STATE_INITIAL    0u
 #define BS_PROCESS_STATE_RUNNING    1u
 #define BS_PROCESS_STATE_TERMINATED 2u
+#define BS_PROCESS_STATE_DYING      3u /* killed or exiting: its threads are stopping */
 
 struct bs_info_process {
     int64_t exit_code; /* valid once TERMINATED */
     uint32_t state;    /* BS_PROCESS_STATE_* */
     uint32_t threads;
+};
+
+#define BS_THREAD_STATE_NEW       0u /* created, not started */
+#define BS_THREAD_STATE_RUNNING   1u /* running or ready to */
+#define BS_THREAD_STATE_SUSPENDED 2u
+#define BS_THREAD_STATE_BLOCKED   3u /* waiting in a system call */
+#define BS_THREAD_STATE_DYING     4u /* killed, not yet gone */
+#define BS_THREAD_STATE_DEAD      5u
+
+struct bs_info_thread {
+    uint32_t state;     /* BS_THREAD_STATE_* */
+    uint32_t reserved;
+    bs_koid_t process;  /* koid of the process it belongs to */
+    uint64_t cpu_time_ns;
+};
+
+struct bs_info_job {
+    bs_koid_t parent;   /* 0 for the root job */
+    uint32_t children;  /* child jobs */
+    uint32_t processes; /* live processes */
+    uint32_t killed;    /* 1 once task_kill'ed: no new processes or jobs */
+    uint32_t depth;     /* 0 for the root job */
 };
 
 struct bs_info_vmo {

@@ -31,6 +31,7 @@
 #define ERR_PEER_CLOSED    (-24)
 #define ERR_NOT_FOUND      (-25)
 #define ERR_ALREADY_EXISTS (-26)
+#define ERR_INTERRUPTED    (-27) /* a wait was cut short: the thread is being killed */
 
 /* Permission */
 #define ERR_ACCESS_DENIED (-30)

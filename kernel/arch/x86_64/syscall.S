@@ -10,9 +10,14 @@
  * format. Interrupts are on while the call runs.
  *
  * The way back is SYSRET unless the frame no longer looks like a plain
- * return to 64-bit user code (its CS was changed, or its RIP is not a
- * canonical user address, where SYSRET would fault in ring 0 on Intel
- * CPUs): then the general IRET path (trap_return) restores it.
+ * return to 64-bit user code. A changed CS means someone edited the frame
+ * or, with CS = 0 (SYSCALL_FRAME_CS_WORK), that the thread has work to do
+ * first (it is being killed or suspended: arch_thread_request_user_work);
+ * syscall_exit_slow() sees to both, then the general IRET path
+ * (trap_return) restores the frame. A RIP that is not a canonical user
+ * address, where SYSRET would fault in ring 0 on Intel CPUs, also leaves
+ * through trap_return. The fast path pays nothing for any of this: the CS
+ * comparison was needed anyway.
  */
 #include <basalt/syscall_numbers.h>
 
@@ -64,7 +69,7 @@ syscall_entry:
 1:  call syscall_dispatch
 2:  cli
     cmpq $USER_CS, FRAME_CS(%rsp)
-    jne trap_return
+    jne 3f
     movq FRAME_RIP(%rsp), %rcx
     shrq $47, %rcx          /* above the user half: not canonical for SYSRET */
     jnz trap_return
@@ -88,6 +93,9 @@ syscall_entry:
     movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
     swapgs
     sysretq
+3:  movq %rsp, %rdi
+    call syscall_exit_slow
+    jmp trap_return
 
 /*
  * void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg1, uint64_t arg2)

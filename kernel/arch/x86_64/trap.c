@@ -12,6 +12,7 @@
 #include <arch.h>
 #include <arch/gdt.h>
 #include <arch/trap.h>
+#include <object/uthread.h>
 #include <arch/x86.h>
 #include <mm/vmar.h>
 #include <object/process.h>
@@ -217,7 +218,7 @@ static void user_exception(struct trap_frame *tf)
     process_exit_current(BS_EXIT_EXCEPTION_KILL);
 }
 
-void trap_dispatch(struct trap_frame *tf)
+static void dispatch(struct trap_frame *tf)
 {
     unsigned v = tf->vector & 255;
 
@@ -248,4 +249,38 @@ void trap_dispatch(struct trap_frame *tf)
         report_exception(tf);
     }
     trap_unhandled_count[v]++;
+}
+
+/*
+ * The last step before a return to user mode, with interrupts off: while
+ * the thread has work (a kill, a suspension), do it with interrupts on.
+ * The final check is made with interrupts off, so no request can slip in
+ * between it and the return (one CPU: whoever requests work runs on it).
+ */
+static void user_return_work(struct trap_frame *tf)
+{
+    struct uthread *ut = sched_running ? uthread_current() : NULL;
+    if (!ut)
+        return;
+    for (;;) {
+        if (tf->cs == SYSCALL_FRAME_CS_WORK)
+            tf->cs = TRAP_USER_CS;
+        if (!__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE))
+            return;
+        arch_irq_enable();
+        uthread_return_to_user(tf);
+        arch_irq_disable();
+    }
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+    dispatch(tf);
+    if (tf->cs & 3)
+        user_return_work(tf);
+}
+
+void syscall_exit_slow(struct trap_frame *tf)
+{
+    user_return_work(tf);
 }

@@ -34,14 +34,30 @@ struct vmar;
 /* Unmapped bytes left around mappings placed anywhere. */
 #define VMAR_GUARD MMU_PAGE_4K
 
+/*
+ * A vmar is also the kernel object of type BS_OBJ_VMAR that user space
+ * reaches through a VMAR handle (process_create returns one for the new
+ * process's root VMAR). The creator holds one reference; every handle one
+ * more. Shutting it down (when its process ends) empties it for good: the
+ * mappings and page tables go at once, later calls on it get
+ * ERR_BAD_STATE, and the struct lives on while references remain.
+ */
 status_t vmar_create(struct vmar **out);
 /*
- * Unmaps everything, drops the VMO references, frees the page tables.
+ * Unmaps everything, drops the VMO references, frees the page tables; later
+ * map/unmap/protect calls get ERR_BAD_STATE and faults ERR_NOT_FOUND.
  * Nobody may run in the address space any more (it is not loaded anywhere).
+ * A second call does nothing.
  */
+void vmar_shutdown(struct vmar *vm);
+/* vmar_shutdown, then drops the creator's reference. */
 void vmar_destroy(struct vmar *vm);
 
+struct kobject *vmar_kobject(struct vmar *vm);
+/* The page tables, or NULL once shut down. */
 struct arch_aspace *vmar_aspace(struct vmar *vm);
+/* Live vmars (leak tests). */
+uint64_t vmar_live_count(void);
 
 /*
  * `perms` of vmar_map may also carry, in VMAR_PERM_MAX(p), the most that a

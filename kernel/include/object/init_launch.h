@@ -7,5 +7,9 @@
 /* Remembers where the initrd is (the boot file system). */
 void bootfs_init(const struct boot_info *bi);
 
-/* Loads and starts init=PATH (default /boot/init); *out holds a reference. */
-status_t init_launch(struct process **out);
+/*
+ * Loads and starts init=PATH (default /boot/init) in the root job; *out
+ * holds a reference to the process, *bootstrap the kernel's end of its
+ * bootstrap channel.
+ */
+status_t init_launch(struct process **out, struct kobject **bootstrap);

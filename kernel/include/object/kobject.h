@@ -14,9 +14,8 @@
  *     taken out of a table to travel through a channel still counts: it is
  *     a handle in flight (object/handle.h), so a message in transit does not
  *     look like the last close,
- *   - a 32-bit signal word and the list of waiters on it (waiting comes with
- *     the next issue; kobject_signal() already updates the word under the
- *     object's lock).
+ *   - a 32-bit signal word and the list of threads waiting on it
+ *     (kobject_wait; kobject_signal wakes those whose wanted signals rose).
  *
  * Every type provides the same slots in its ops table (STYLE.md rule 5), and
  * a live counter per type lets tests check that nothing leaks.
@@ -38,6 +37,7 @@
 #include <basalt/object.h>
 #include <err.h>
 #include <stdint.h>
+#include <lib/list.h>
 #include <sync/spinlock.h>
 
 #define KOBJECT_MAGIC      0x4b4f424au /* "KOBJ" */
@@ -79,7 +79,8 @@ struct kobject {
     uint32_t handles; /* atomic; includes handles in flight */
     const struct kobject_ops *ops;
     spinlock_t lock;
-    bs_signals_t signals; /* guarded by lock */
+    bs_signals_t signals;     /* guarded by lock */
+    struct list_node waiters; /* guarded by lock: struct kobject_waiter, oldest first */
 };
 
 /*
@@ -90,6 +91,12 @@ void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *
 
 /* Takes another reference; the caller must already hold one (or a handle entry's). */
 void kobject_ref(struct kobject *obj);
+/*
+ * Takes a reference unless the count is already zero (the object is being
+ * destroyed). For containers that list objects without holding references
+ * (a job's processes and child jobs): true when the reference was taken.
+ */
+bool kobject_try_ref(struct kobject *obj);
 /* Drops a reference; destroys the object when it was the last. No spinlock may be held. */
 void kobject_unref(struct kobject *obj);
 
@@ -105,6 +112,20 @@ bs_signals_t kobject_signal(struct kobject *obj, bs_signals_t clear, bs_signals_
  * if `clear` or `set` names a signal outside ops->user_signals.
  */
 status_t kobject_user_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set);
+
+/*
+ * Blocks until one of `want` is set on the object or the monotonic clock
+ * reaches `deadline` (DEADLINE_INFINITE: never). *observed gets the signal
+ * word seen last. OK, ERR_TIMED_OUT, or ERR_INTERRUPTED when the calling
+ * user thread is being killed. The caller holds a reference to obj and no
+ * spinlock.
+ */
+status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
+                      bs_signals_t *observed);
+
+/* For kobject_signal (object/wait.c): wake matching waiters (obj->lock held), then preempt. */
+bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now);
+void kobject_after_wake(void);
 
 /* The current signal word (a snapshot: it may change as soon as the lock is dropped). */
 bs_signals_t kobject_signals(struct kobject *obj);

@@ -1,59 +1,100 @@
 /*
  * object/process.h - processes: an address space (a VMAR), a handle table
- * and threads (DESIGN.md section 6).
+ * and threads, inside a job (DESIGN.md section 6).
  *
- * A process is alive from creation until its last thread exits or it is
- * killed; then it is TERMINATED: its address space and handles are released
- * at once, its exit code stays readable, and the struct lives on while
- * anyone holds a reference. The TERMINATED signal rises on the way out.
+ * States: INITIAL (created, no thread started yet) -> RUNNING (process_start
+ * started its first thread) -> DYING (process_exit, task_kill, a fatal
+ * fault, its job killed, or its last thread gone: threads are stopping) ->
+ * TERMINATED. A process that is never started goes from INITIAL to DYING
+ * when it is killed or its last handle is closed.
  *
- * Each user thread is a scheduler thread whose `process` points here and
- * whose arch context carries the address space. A user thread enters user
- * mode through process_start_thread() and never returns to kernel code
- * except through system calls, interrupts and exceptions.
+ * Termination happens once, in process_finish, run by whoever sees the last
+ * running thread go (or by the killer of a process that has none): NEW
+ * threads die, the address space is shut down, the handle table is closed,
+ * the process leaves its job, and TERMINATED rises. The exit code stays
+ * readable and the struct lives on while anyone holds a reference.
  *
- * Lock: obj.lock guards state, exit_code and nthreads.
+ * References: the creator's; one per handle; one from each of its thread
+ * objects (object/uthread.h), which a running scheduler thread keeps alive
+ * in turn. The process holds one reference to its job, to its vmar and to
+ * each thread object on its list.
+ *
+ * Lock: obj.lock guards the fields marked below and the thread objects'
+ * "process lock" fields. Lock order: the job tree lock -> obj.lock -> a
+ * wait queue's lock -> the run queue lock.
  */
 #pragma once
 
+#include <lib/list.h>
 #include <mm/vmar.h>
 #include <object/handle.h>
 #include <object/kobject.h>
+#include <sync/waitqueue.h>
 
 #define PROCESS_NAME_MAX 32
 
-enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_TERMINATED };
+struct job;
+struct uthread;
+
+enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_TERMINATED };
 
 struct process {
     struct kobject obj;
     char name[PROCESS_NAME_MAX];
-    struct vmar *vmar;            /* NULL once terminated */
+    struct job *job;              /* constant; a reference */
+    struct vmar *vmar;            /* constant; a reference (shut down at termination) */
     struct handle_table *handles; /* NULL once terminated */
+    struct list_node job_node;    /* in job.processes until terminated (job tree lock) */
+
+    /* Guarded by obj.lock: */
     enum process_state state;
-    int64_t exit_code;
-    unsigned nthreads;
+    int64_t exit_code;          /* valid from DYING on */
+    struct list_node threads;   /* struct uthread.proc_node: NEW and RUNNING threads */
+    unsigned nthreads;          /* on that list */
+    unsigned nrunning;          /* started and not yet exited */
+    unsigned suspend_count;     /* task_suspend on the process, not yet resumed */
+    bool finishing;             /* process_finish has been claimed */
+    struct wait_queue suspend_wq; /* suspended threads park here */
 };
 
-status_t process_create(const char *name, struct process **out);
+/*
+ * A new empty process in `job` (ERR_BAD_STATE when the job was killed);
+ * the caller gets the one reference. ERR_NO_MEMORY, ERR_INVALID_ARGS.
+ */
+status_t process_create(struct job *job, const char *name, struct process **out);
 
 /* The process of the running thread, or NULL for a kernel thread. */
 struct process *process_current(void);
 
 /*
- * Starts a user thread in `p` at `entry` with `stack`, RDI = arg1 and
- * RSI = arg2. The thread holds a reference to the process.
+ * Ends the process with `code` (if it is not ending already): every thread
+ * is asked to die; when none is running the process is finished at once.
+ * The caller holds a reference. A thread of `p` that calls this dies at its
+ * next return to user mode; process_exit_current dies at once.
  */
-status_t process_start_thread(struct process *p, const char *name, uint64_t entry, uint64_t stack,
-                              uint64_t arg1, uint64_t arg2);
+void process_kill(struct process *p, int64_t code);
 
 /* Ends the calling thread's process with `code` (all its threads stop). */
 __noreturn void process_exit_current(int64_t code);
 
+/* task_suspend / task_resume on a process: counts nest, like threads'. */
+status_t process_suspend(struct process *p);
+status_t process_resume(struct process *p);
+
+/*
+ * Terminates `p`: for process_kill and the exit of the last thread only (see
+ * the top). No lock held; the caller holds a reference.
+ */
+void process_finish(struct process *p);
+
 /* Live (not yet destroyed) processes, for leak checks. */
 uint64_t process_live_count(void);
 
+/* Fills the object_get_info record. */
+void process_get_info(struct process *p, struct bs_info_process *out);
+
 /*
- * Waits until `p` has terminated (a stepping stone until object_wait_one
- * exists) and returns its exit code.
+ * Copies the koids of up to `max` threads on the list into `koids` and
+ * returns how many there are in all.
  */
-int64_t process_wait_terminated(struct process *p);
+size_t process_thread_koids(struct process *p, bs_koid_t *koids, size_t max);

@@ -74,7 +74,8 @@ struct thread {
     struct kstack stack;
     thread_fn entry;
     void *arg;
-    void *process; /* the owning process, once user mode exists; NULL for kernel threads */
+    void *process;       /* the owning process (struct process); NULL for kernel threads */
+    struct uthread *user; /* its thread object (object/uthread.h); NULL for kernel threads */
 
     /* Guarded by the run queue lock of `cpu` (struct cpu.rq.lock): */
     enum thread_state state;

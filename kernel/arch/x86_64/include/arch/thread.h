@@ -63,6 +63,15 @@ void arch_thread_init(struct arch_thread *at, uintptr_t stack_top, void (*entry)
 /* Describes the running boot thread and returns the bounds of its stack. */
 void arch_thread_init_boot(struct arch_thread *at, uintptr_t *stack_base, uintptr_t *stack_top);
 
+/*
+ * For a user thread that is not running and has entered user mode: if it
+ * sits inside a system call, make that call's exit take the slow path,
+ * which runs the thread's pending work (uthread_return_to_user) before it
+ * returns to user mode. A thread stopped by an interrupt from user mode
+ * checks its work at the end of that interrupt anyway.
+ */
+void arch_thread_request_user_work(struct arch_thread *at);
+
 /* CPU setup for the FPU: SSE on, XSAVE and the state components it manages (AVX, ...). */
 void arch_fpu_init(void);
 /* Gives the thread a save area holding the initial FPU state. ERR_NO_MEMORY. */

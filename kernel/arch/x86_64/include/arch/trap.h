@@ -15,6 +15,21 @@ struct trap_frame {
 };
 STATIC_ASSERT(sizeof(struct trap_frame) == 22 * 8);
 
+/* trap_frame.vector of a system call (syscall.S), above every real vector. */
+#define TRAP_VECTOR_SYSCALL 256
+/* User code and stack selectors (gdt.c; syscall.S has the same numbers). */
+#define TRAP_USER_CS 0x2b
+#define TRAP_USER_SS 0x23
+/* A syscall frame's CS while its thread has work to do before returning (arch/thread.h). */
+#define SYSCALL_FRAME_CS_WORK 0
+
+/*
+ * From syscall.S, with interrupts off, when a system call's frame no
+ * longer looks like a plain return to user mode: runs the thread's pending
+ * work if that is why, then the call leaves through trap_return.
+ */
+void syscall_exit_slow(struct trap_frame *tf);
+
 /* A handler returns true when it dealt with the trap. */
 typedef bool (*trap_handler_fn)(struct trap_frame *tf);
 

@@ -1,0 +1,128 @@
+/*
+ * object/uthread.h - thread objects: the kernel object (BS_OBJ_THREAD) that
+ * user space names a thread of a process by (DESIGN.md section 6).
+ *
+ * A thread object is made by thread_create (NEW), started by process_start
+ * or thread_start (RUNNING: it now has a scheduler thread, struct thread,
+ * whose `user` points back here), and ends DEAD: when it calls thread_exit,
+ * when its process exits or is killed, when task_kill names it, or - still
+ * NEW - when its process ends or its last handle goes. TERMINATED rises on
+ * it then.
+ *
+ * Stopping a thread from outside (kill, suspend) never touches it in the
+ * middle of kernel code: the request is a bit in `work`, and the thread acts
+ * on it itself at the boundary back to user mode (uthread_return_to_user:
+ * the end of a system call, an interrupt or an exception taken in user
+ * mode), where it holds no lock. A thread blocked in an interruptible wait
+ * (kobject_wait, nanosleep) is woken with ERR_INTERRUPTED so that it gets
+ * there. A suspended thread parks on its process's suspend queue at that
+ * boundary until both its own and its process's suspend counts are zero.
+ *
+ * Lock: the fields marked "process lock" are guarded by the owning
+ * process's obj.lock (one lock for a process and all its threads); `work`
+ * is an atomic so that the return path reads it without a lock.
+ * Order: process lock -> a wait queue's lock -> run queue lock.
+ */
+#pragma once
+
+#include <arch/trap.h>
+#include <basalt/object.h>
+#include <lib/list.h>
+#include <object/kobject.h>
+#include <sched/thread.h>
+
+struct process;
+struct wait_queue;
+
+enum uthread_state { UTHREAD_NEW, UTHREAD_RUNNING, UTHREAD_DEAD };
+
+/* Bits of uthread.work: what the thread must do before it returns to user mode. */
+#define UTHREAD_WORK_KILL    (1u << 0)
+#define UTHREAD_WORK_SUSPEND (1u << 1)
+
+struct uthread {
+    struct kobject obj;      /* first: BS_OBJ_THREAD */
+    struct process *process; /* constant; a reference */
+    char name[THREAD_NAME_MAX];
+    uint32_t work; /* atomic: UTHREAD_WORK_* */
+    struct {
+        uint64_t entry, stack, arg1, arg2;
+    } start; /* the user registers it starts with (set by uthread_start) */
+
+    /* Process lock: */
+    enum uthread_state state;
+    struct thread *t;            /* the scheduler thread while RUNNING, else NULL */
+    struct list_node proc_node;  /* in process.threads while NEW or RUNNING */
+    unsigned suspend_count;      /* task_suspend on the thread, not yet resumed */
+    bool parked;                 /* suspended at the return to user mode */
+    bool in_user;                /* has entered user mode: its kernel stack holds a user frame */
+    struct wait_queue *wait_wq;  /* the interruptible wait it is in, or NULL */
+    uint64_t cpu_time_ns;        /* its scheduler thread's, once DEAD */
+};
+
+/* The thread object of the running thread, or NULL for a kernel thread. */
+struct uthread *uthread_current(void);
+
+/*
+ * A NEW thread in `p` (which gets a reference from it and lists it). The
+ * caller gets the one reference. ERR_BAD_STATE when p is dying or dead,
+ * ERR_NO_MEMORY.
+ */
+status_t uthread_create(struct process *p, const char *name, struct uthread **out);
+
+/*
+ * NEW -> RUNNING: a scheduler thread enters user mode at `entry` with RSP =
+ * `stack`, RDI = arg1, RSI = arg2. ERR_BAD_STATE unless the thread is NEW
+ * and its process running (or, with `first`, not yet started: then the
+ * process becomes RUNNING). ERR_INVALID_ARGS for an entry or stack outside
+ * the user half. ERR_NO_MEMORY.
+ */
+status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint64_t arg1,
+                       uint64_t arg2, bool first);
+
+/* Ends the calling user thread (its process with it when it is the last). */
+__noreturn void uthread_exit_current(void);
+
+/*
+ * Asks `ut` to die: it exits when it next reaches the boundary to user
+ * mode; a NEW thread dies at once. Called with the process lock held.
+ * Returns true when the thread was NEW and is now DEAD: the caller then
+ * finishes it with uthread_reap_new() once the lock is dropped.
+ */
+bool uthread_kill_locked(struct uthread *ut);
+/* Signals TERMINATED on a thread uthread_kill_locked ended while NEW, and drops the list's reference. */
+void uthread_reap_new(struct uthread *ut);
+
+/* task_kill on a thread. */
+void uthread_kill(struct uthread *ut);
+/* task_suspend / task_resume on a thread. ERR_BAD_STATE when dead (resume: when not suspended). */
+status_t uthread_suspend(struct uthread *ut);
+status_t uthread_resume(struct uthread *ut);
+/* Makes `ut` look at its work bits before it next runs user code. Process lock held. */
+void uthread_kick_locked(struct uthread *ut);
+
+/* BS_THREAD_STATE_* and the rest of the object_get_info record. */
+void uthread_get_info(struct uthread *ut, struct bs_info_thread *out);
+
+/*
+ * Interruptible waits. A user thread about to block on `wq` calls
+ * uthread_wait_begin (ERR_INTERRUPTED if it is already being killed: do not
+ * block), takes wq->lock, checks uthread_wait_interrupted() and only then
+ * blocks, and calls uthread_wait_end afterwards. A kill in between wakes wq
+ * with ERR_INTERRUPTED. For kernel threads these do nothing.
+ */
+status_t uthread_wait_begin(struct wait_queue *wq);
+bool uthread_wait_interrupted(void);
+void uthread_wait_end(void);
+/* Sleeps until `deadline` (monotonic ns); ERR_INTERRUPTED or OK. */
+status_t uthread_sleep_until(uint64_t deadline);
+
+/*
+ * The boundary back to user mode: runs pending work (dies, or parks while
+ * suspended). Called with interrupts enabled, from the system-call exit and
+ * the interrupt/exception return paths when they return to user mode.
+ */
+void uthread_return_to_user(struct trap_frame *tf);
+
+/* Live thread objects (leak tests). */
+uint64_t uthread_live_count(void);

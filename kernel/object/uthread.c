@@ -1,0 +1,377 @@
+/*
+ * uthread.c - thread objects (object/uthread.h): creation, start, exit,
+ * kill, suspend and resume, and the interruptible waits.
+ *
+ * References on a thread object: the creator's, one per handle, one from
+ * its process's list while it is NEW or RUNNING, and one from its
+ * scheduler thread while that runs. The object holds one on its process.
+ */
+#include <arch.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <object/process.h>
+#include <object/uthread.h>
+#include <panic.h>
+#include <sched/sched.h>
+#include <time.h>
+
+/* Kicking writes into a stopped thread's kernel stack: only safe with one CPU (see kick). */
+STATIC_ASSERT(SCHED_MAX_CPUS == 1);
+
+static uint64_t live;
+
+static void uthread_destroy(struct kobject *obj)
+{
+    struct uthread *ut = (struct uthread *)obj;
+    ASSERT(ut->state != UTHREAD_RUNNING);
+    struct process *p = ut->process;
+    __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
+    kfree(ut);
+    kobject_unref(&p->obj);
+}
+
+/* A NEW thread whose last handle goes can never be started: it dies. */
+static void uthread_on_zero_handles(struct kobject *obj)
+{
+    struct uthread *ut = (struct uthread *)obj;
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    bool reap = ut->state == UTHREAD_NEW && uthread_kill_locked(ut);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    if (reap)
+        uthread_reap_new(ut);
+}
+
+static const struct kobject_ops uthread_ops = {
+    .name = "thread",
+    .default_rights = BS_RIGHT_DUPLICATE | BS_RIGHT_TRANSFER | BS_RIGHT_READ | BS_RIGHT_WRITE |
+                      BS_RIGHT_WAIT | BS_RIGHT_INSPECT | BS_RIGHT_MANAGE | BS_RIGHT_DESTROY |
+                      BS_RIGHT_SUSPEND | BS_RIGHT_RESUME,
+    .destroy = uthread_destroy,
+    .on_zero_handles = uthread_on_zero_handles,
+};
+
+struct uthread *uthread_current(void)
+{
+    return sched_running ? thread_current()->user : NULL;
+}
+
+uint64_t uthread_live_count(void)
+{
+    return __atomic_load_n(&live, __ATOMIC_RELAXED);
+}
+
+status_t uthread_create(struct process *p, const char *name, struct uthread **out)
+{
+    struct uthread *ut = kzalloc(sizeof(*ut));
+    if (!ut)
+        return ERR_NO_MEMORY;
+    kobject_init(&ut->obj, BS_OBJ_THREAD, &uthread_ops);
+    strlcpy(ut->name, name, sizeof(ut->name));
+    kobject_ref(&p->obj);
+    ut->process = p;
+    list_node_init(&ut->proc_node);
+    __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = p->state >= PROCESS_DYING ? ERR_BAD_STATE : OK;
+    if (s == OK) {
+        kobject_ref(&ut->obj); /* the process's list */
+        list_add_tail(&p->threads, &ut->proc_node);
+        p->nthreads++;
+        if (p->suspend_count)
+            ut->work = UTHREAD_WORK_SUSPEND;
+    } else {
+        ut->state = UTHREAD_DEAD;
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    if (s != OK) {
+        kobject_unref(&ut->obj);
+        return s;
+    }
+    *out = ut;
+    return OK;
+}
+
+/* Where a user thread's scheduler thread starts: enter user mode (or die first). */
+static int user_thread_main(void *arg)
+{
+    struct uthread *ut = arg;
+    struct process *p = ut->process;
+    for (;;) {
+        if (__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE))
+            uthread_return_to_user(NULL); /* may not return */
+        arch_irq_disable();
+        /* With interrupts off nobody can ask for work until we are in user mode. */
+        if (!__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE))
+            break;
+        arch_irq_enable();
+    }
+    spin_lock(&p->obj.lock);
+    ut->in_user = true;
+    spin_unlock(&p->obj.lock);
+    arch_enter_user(ut->start.entry, ut->start.stack, ut->start.arg1, ut->start.arg2);
+}
+
+status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint64_t arg1,
+                       uint64_t arg2, bool first)
+{
+    /* IRETQ to a non-canonical RIP would fault in the kernel: only user addresses. */
+    if (entry >= USER_VM_END || stack > USER_VM_END)
+        return ERR_INVALID_ARGS;
+    struct process *p = ut->process;
+    struct thread *t;
+    status_t s = thread_create(&t, ut->name, user_thread_main, ut,
+                               THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
+    if (s != OK)
+        return s;
+
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    enum process_state want = first ? PROCESS_INITIAL : PROCESS_RUNNING;
+    if (ut->state != UTHREAD_NEW || p->state != want) {
+        spin_unlock_irqrestore(&p->obj.lock, st);
+        thread_destroy(t);
+        return ERR_BAD_STATE;
+    }
+    ut->start.entry = entry;
+    ut->start.stack = stack;
+    ut->start.arg1 = arg1;
+    ut->start.arg2 = arg2;
+    ut->state = UTHREAD_RUNNING;
+    ut->t = t;
+    kobject_ref(&ut->obj); /* the scheduler thread's */
+    t->process = p;
+    t->user = ut;
+    t->arch.aspace = vmar_aspace(p->vmar);
+    p->nrunning++;
+    if (first)
+        __atomic_store_n(&p->state, PROCESS_RUNNING, __ATOMIC_RELAXED);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    thread_start(t);
+    return OK;
+}
+
+__noreturn void uthread_exit_current(void)
+{
+    struct thread *t = thread_current();
+    struct uthread *ut = t->user;
+    ASSERT_MSG(ut, "uthread_exit_current on kernel thread '%s'", t->name);
+    struct process *p = ut->process;
+
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    ut->state = UTHREAD_DEAD;
+    ut->t = NULL;
+    list_del(&ut->proc_node);
+    p->nthreads--;
+    bool last = --p->nrunning == 0;
+    if (last && p->state == PROCESS_RUNNING) {
+        /* The last thread left on its own: the process ends with it. */
+        bool killed = __atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL;
+        p->exit_code = killed ? BS_EXIT_KILLED : 0;
+        __atomic_store_n(&p->state, PROCESS_DYING, __ATOMIC_RELAXED);
+    }
+    bool finish = last && !p->finishing;
+    if (finish)
+        p->finishing = true;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    ut->cpu_time_ns = thread_runtime_ns(t);
+
+    /* Leave the address space before it may go. */
+    st = arch_irq_save();
+    t->arch.aspace = NULL;
+    arch_aspace_switch(arch_kernel_aspace());
+    arch_irq_restore(st);
+
+    if (finish)
+        process_finish(p); /* p lives: ut holds a reference, and we hold ut */
+    kobject_signal(&ut->obj, 0, BS_SIGNAL_TERMINATED);
+    t->process = NULL;
+    t->user = NULL;
+    kobject_unref(&ut->obj); /* the process list's */
+    kobject_unref(&ut->obj); /* ours; may free ut and then p */
+    thread_exit(0);
+}
+
+bool uthread_kill_locked(struct uthread *ut)
+{
+    if (ut->state == UTHREAD_DEAD)
+        return false;
+    __atomic_fetch_or(&ut->work, UTHREAD_WORK_KILL, __ATOMIC_RELEASE);
+    if (ut->state == UTHREAD_RUNNING) {
+        uthread_kick_locked(ut);
+        return false;
+    }
+    ut->state = UTHREAD_DEAD;
+    list_del(&ut->proc_node);
+    ut->process->nthreads--;
+    return true;
+}
+
+void uthread_reap_new(struct uthread *ut)
+{
+    kobject_signal(&ut->obj, 0, BS_SIGNAL_TERMINATED);
+    kobject_unref(&ut->obj); /* the process list's */
+}
+
+void uthread_kick_locked(struct uthread *ut)
+{
+    if (ut->wait_wq) {
+        spin_lock(&ut->wait_wq->lock);
+        wait_queue_wake_all_locked(ut->wait_wq, ERR_INTERRUPTED);
+        spin_unlock(&ut->wait_wq->lock);
+    }
+    if (ut->parked) {
+        struct wait_queue *wq = &ut->process->suspend_wq;
+        spin_lock(&wq->lock);
+        wait_queue_wake_all_locked(wq, OK);
+        spin_unlock(&wq->lock);
+    }
+    /*
+     * Inside a system call: make its exit look at the work. (With more than
+     * one CPU this would need the thread off every CPU and an IPI when it
+     * runs user code: see the STATIC_ASSERT at the top.)
+     */
+    if (ut->t && ut->in_user)
+        arch_thread_request_user_work(&ut->t->arch);
+}
+
+void uthread_kill(struct uthread *ut)
+{
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    bool reap = uthread_kill_locked(ut);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    if (reap)
+        uthread_reap_new(ut);
+}
+
+status_t uthread_suspend(struct uthread *ut)
+{
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = ut->state == UTHREAD_DEAD ? ERR_BAD_STATE : OK;
+    if (s == OK && ut->suspend_count++ == 0) {
+        __atomic_fetch_or(&ut->work, UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
+        uthread_kick_locked(ut);
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return s;
+}
+
+status_t uthread_resume(struct uthread *ut)
+{
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = ut->suspend_count == 0 ? ERR_BAD_STATE : OK;
+    if (s == OK && --ut->suspend_count == 0 && p->suspend_count == 0) {
+        __atomic_fetch_and(&ut->work, ~UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
+        if (ut->parked) {
+            spin_lock(&p->suspend_wq.lock);
+            wait_queue_wake_all_locked(&p->suspend_wq, OK);
+            spin_unlock(&p->suspend_wq.lock);
+        }
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    sched_preempt_check();
+    return s;
+}
+
+void uthread_return_to_user(struct trap_frame *tf)
+{
+    (void)tf; /* the POSIX layer will deliver signals through it */
+    struct uthread *ut = uthread_current();
+    struct process *p = ut->process;
+    for (;;) {
+        uint32_t work = __atomic_load_n(&ut->work, __ATOMIC_ACQUIRE);
+        if (work & UTHREAD_WORK_KILL)
+            uthread_exit_current();
+        if (!(work & UTHREAD_WORK_SUSPEND))
+            return;
+        /* Park until resumed (or killed): the wake comes under the process lock. */
+        irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+        if (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) == UTHREAD_WORK_SUSPEND) {
+            ut->parked = true;
+            spin_lock(&p->suspend_wq.lock);
+            spin_unlock(&p->obj.lock);
+            wait_queue_block_locked(&p->suspend_wq, DEADLINE_INFINITE);
+            spin_unlock(&p->suspend_wq.lock);
+            spin_lock(&p->obj.lock);
+            ut->parked = false;
+        }
+        spin_unlock_irqrestore(&p->obj.lock, st);
+    }
+}
+
+void uthread_get_info(struct uthread *ut, struct bs_info_thread *out)
+{
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    uint32_t work = __atomic_load_n(&ut->work, __ATOMIC_RELAXED);
+    if (ut->state == UTHREAD_NEW)
+        out->state = BS_THREAD_STATE_NEW;
+    else if (ut->state == UTHREAD_DEAD)
+        out->state = BS_THREAD_STATE_DEAD;
+    else if (work & UTHREAD_WORK_KILL)
+        out->state = BS_THREAD_STATE_DYING;
+    else if (ut->parked)
+        out->state = BS_THREAD_STATE_SUSPENDED;
+    else if (ut->wait_wq || ut->t->state == THREAD_BLOCKED)
+        out->state = BS_THREAD_STATE_BLOCKED;
+    else
+        out->state = BS_THREAD_STATE_RUNNING;
+    out->process = p->obj.koid;
+    out->cpu_time_ns = ut->t ? thread_runtime_ns(ut->t) : ut->cpu_time_ns;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+}
+
+/* ---- interruptible waits ------------------------------------------------------- */
+
+status_t uthread_wait_begin(struct wait_queue *wq)
+{
+    struct uthread *ut = uthread_current();
+    if (!ut)
+        return OK;
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL)
+                     ? ERR_INTERRUPTED
+                     : OK;
+    if (s == OK)
+        ut->wait_wq = wq;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return s;
+}
+
+bool uthread_wait_interrupted(void)
+{
+    struct uthread *ut = uthread_current();
+    return ut && (__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE) & UTHREAD_WORK_KILL);
+}
+
+void uthread_wait_end(void)
+{
+    struct uthread *ut = uthread_current();
+    if (!ut)
+        return;
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    ut->wait_wq = NULL;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+}
+
+status_t uthread_sleep_until(uint64_t deadline)
+{
+    struct wait_queue wq;
+    wait_queue_init(&wq, "nanosleep");
+    status_t s = uthread_wait_begin(&wq);
+    if (s == OK) {
+        irqstate_t st = spin_lock_irqsave(&wq.lock);
+        s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(&wq, deadline);
+        spin_unlock_irqrestore(&wq.lock, st);
+        uthread_wait_end();
+        if (s == ERR_TIMED_OUT)
+            s = OK;
+    }
+    wait_queue_destroy(&wq);
+    return s;
+}
