@@ -35,16 +35,16 @@
 #include <lib/elf_check.h>
 #include <stdbool.h>
 
-#define PAGE          4096ull
-#define USER_LO       PAGE                    /* the first page stays unmapped */
-#define USER_HI       0x0000800000000000ull   /* the end of the user half */
-#define MAX_PHNUM     64
-#define HDR_BUF       4096 /* the ELF header and the program headers must lie in the first 4 KiB */
-#define IMAGE_MAX     8192 /* the initial stack image: strings, pointers, auxv */
-#define NAME_LEN_MAX  31   /* PROCESS_NAME_MAX - 1 */
-#define VMAR_R        1u
-#define VMAR_W        2u
-#define VMAR_X        4u
+#define PAGE         4096ull
+#define USER_LO      PAGE                  /* the first page stays unmapped */
+#define USER_HI      0x0000800000000000ull /* the end of the user half */
+#define MAX_PHNUM    64
+#define HDR_BUF      4096 /* the ELF header and the program headers must lie in the first 4 KiB */
+#define IMAGE_MAX    8192 /* the initial stack image: strings, pointers, auxv */
+#define NAME_LEN_MAX 31   /* PROCESS_NAME_MAX - 1 */
+#define VMAR_R       1u
+#define VMAR_W       2u
+#define VMAR_X       4u
 
 static uint8_t copy_buf[64 * 1024];
 static uint8_t hdr_buf[HDR_BUF];
@@ -286,14 +286,26 @@ static bs_status_t make_stack(struct launch *l)
     uint64_t random = push(&im, rnd, sizeof(rnd));
     im.used = (im.used + 15) & ~(size_t)15;
 
+    /* clang-format off */
     uint64_t aux[] = {
-        AT_PHDR,   l->phdr,  AT_PHENT,  sizeof(Elf64_Phdr), AT_PHNUM, l->phnum,
-        AT_PAGESZ, PAGE,     AT_BASE,   0,                  AT_ENTRY, l->entry,
+        AT_PHDR,   l->phdr,
+        AT_PHENT,  sizeof(Elf64_Phdr),
+        AT_PHNUM,  l->phnum,
+        AT_PAGESZ, PAGE,
+        AT_BASE,   0,
+        AT_ENTRY,  l->entry,
         /* musl takes a missing AT_UID..AT_EGID for a set-uid start and polls fds 0-2 */
-        AT_UID,    0,        AT_EUID,   0,                  AT_GID,   0,
-        AT_EGID,   0,        AT_SECURE, 0,                  AT_HWCAP, 0,
-        AT_RANDOM, random,   AT_EXECFN, execfn,             AT_NULL,  0,
+        AT_UID,    0,
+        AT_EUID,   0,
+        AT_GID,    0,
+        AT_EGID,   0,
+        AT_SECURE, 0,
+        AT_HWCAP,  0,
+        AT_RANDOM, random,
+        AT_EXECFN, execfn,
+        AT_NULL,   0,
     };
+    /* clang-format on */
     /* argc, argv[], NULL, envp NULL, auxv: the final sp must be 16-byte aligned. */
     size_t words = 1 + (size_t)argc + 1 + 1 + sizeof(aux) / 8;
     if (words & 1)

@@ -72,7 +72,8 @@ static void bootstrap_load(void)
         return;
     bs_status_t s = bs_channel_read(bs_bootstrap_handle, buf, hs, sizeof(buf),
                                     BS_BOOTSTRAP_MAX_HANDLES, actual);
-    const char *why = s != OK ? "cannot read the bootstrap channel" : bootstrap_check(buf, actual, &h);
+    const char *why =
+        s != OK ? "cannot read the bootstrap channel" : bootstrap_check(buf, actual, &h);
     if (why) {
         for (uint32_t i = 0; s == OK && i < actual[1]; i++)
             bs_handle_close(hs[i]);
