@@ -18,6 +18,7 @@
 #include <object/process.h>
 #include <object/uthread.h>
 #include <object/vmo.h>
+#include <sched/thread.h>
 #include <usercopy.h>
 
 int64_t sys_object_get_info(bs_handle_t handle, uint32_t topic, void *buf, size_t len,
@@ -143,8 +144,15 @@ int64_t sys_object_get_info(bs_handle_t handle, uint32_t topic, void *buf, size_
         kobject_unref(obj);
         return s;
     }
-    if (topic == BS_INFO_SYSTEM)
-        heap_shrink(); /* cached empty slabs are not "in use": leak checks compare this */
+    if (topic == BS_INFO_SYSTEM) {
+        /*
+         * Not "in use" either, and leak checks compare these figures: exited
+         * threads waiting for the reaper (it runs when the CPU is idle), and
+         * cached empty slabs.
+         */
+        thread_reap();
+        heap_shrink();
+    }
     fill(topic, obj, rights, &rec);
     kobject_unref(obj);
 

@@ -5,6 +5,7 @@
 #include <basalt/object.h>
 #include <err.h>
 #include <mm/heap.h>
+#include <object/uthread.h>
 #include <printf.h>
 #include <sched/thread.h>
 #include <sched/timer.h>
@@ -57,6 +58,5 @@ int64_t sys_nanosleep(int64_t deadline)
 {
     if (deadline <= (int64_t)clock_monotonic_ns())
         return OK;
-    thread_sleep_until((uint64_t)deadline);
-    return OK;
+    return uthread_sleep_until((uint64_t)deadline); /* a kill cuts it short */
 }

@@ -120,3 +120,20 @@ int64_t sys_timer_cancel(bs_handle_t timer)
     kobject_unref(obj);
     return OK;
 }
+
+int64_t sys_job_create(bs_handle_t parent, uint32_t options, bs_handle_t *out);
+
+int64_t sys_job_create(bs_handle_t parent, uint32_t options, bs_handle_t *out)
+{
+    struct kobject *pobj;
+    status_t s = handle_table_get(process_current()->handles, parent, BS_OBJ_JOB, BS_RIGHT_MANAGE,
+                                  &pobj, NULL);
+    if (s != OK)
+        return s;
+    struct job *job = NULL;
+    s = options != 0 ? ERR_INVALID_ARGS : job_create((struct job *)pobj, &job);
+    kobject_unref(pobj);
+    if (s != OK)
+        return s;
+    return publish_handle(&job->obj, job->obj.ops->default_rights, out);
+}

@@ -189,14 +189,19 @@ int64_t sys_thread_exit(void)
 /* The task behind `h` with `right`: a thread, a process or (for kill) a job. */
 static status_t get_task(bs_handle_t h, bs_rights_t right, bool jobs, struct kobject **obj)
 {
-    status_t s = get(h, BS_OBJ_NONE, right, obj);
+    bs_rights_t have;
+    status_t s = handle_table_get(process_current()->handles, h, BS_OBJ_NONE, BS_RIGHT_NONE, obj,
+                                  &have);
     if (s != OK)
         return s;
     uint32_t type = (*obj)->type;
     if (type == BS_OBJ_THREAD || type == BS_OBJ_PROCESS || (jobs && type == BS_OBJ_JOB))
-        return OK;
-    kobject_unref(*obj);
-    return ERR_WRONG_TYPE;
+        s = (have & right) ? OK : ERR_ACCESS_DENIED;
+    else
+        s = ERR_WRONG_TYPE;
+    if (s != OK)
+        kobject_unref(*obj);
+    return s;
 }
 
 int64_t sys_task_kill(bs_handle_t task)

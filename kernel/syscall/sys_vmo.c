@@ -44,13 +44,28 @@ static status_t vmo_get(struct process *p, bs_handle_t h, bs_rights_t rights, st
     return s;
 }
 
+/*
+ * BS_VMO_EXECUTABLE is the syscall layer's: the VMO itself is the same, the
+ * new handle just gets EXECUTE on top of the default rights.
+ */
+static status_t publish_vmo(struct vmo *v, uint32_t options, bs_handle_t *out)
+{
+    struct kobject *obj = vmo_kobject(v);
+    bs_rights_t rights = obj->ops->default_rights;
+    if (options & BS_VMO_EXECUTABLE)
+        rights |= BS_RIGHT_EXECUTE;
+    return publish_handle(obj, rights, out);
+}
+
 int64_t sys_vmo_create(uint64_t size, uint32_t options, bs_handle_t *out)
 {
+    if (options & ~(BS_VMO_RESIZABLE | BS_VMO_EXECUTABLE))
+        return ERR_INVALID_ARGS;
     struct vmo *v;
-    status_t s = vmo_create(size, options, &v);
+    status_t s = vmo_create(size, options & ~BS_VMO_EXECUTABLE, &v);
     if (s != OK)
         return s;
-    return publish_handle(vmo_kobject(v), vmo_kobject(v)->ops->default_rights, out);
+    return publish_vmo(v, options, out);
 }
 
 int64_t sys_vmo_read(bs_handle_t vmo, void *buf, uint64_t offset, size_t len)
@@ -106,13 +121,18 @@ int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t 
 {
     struct process *p = process_current();
     struct vmo *v;
-    status_t s = vmo_get(p, vmo, BS_RIGHT_DUPLICATE | BS_RIGHT_READ, &v);
+    /* An executable clone only of what the caller could map executable already. */
+    bs_rights_t need = BS_RIGHT_DUPLICATE | BS_RIGHT_READ |
+                       ((options & BS_VMO_EXECUTABLE) ? BS_RIGHT_EXECUTE : 0);
+    status_t s = vmo_get(p, vmo, need, &v);
     if (s != OK)
         return s;
     struct vmo *c;
-    s = vmo_clone(v, offset, size, options, &c);
+    s = (options & ~(BS_VMO_RESIZABLE | BS_VMO_EXECUTABLE))
+            ? ERR_INVALID_ARGS
+            : vmo_clone(v, offset, size, options & ~BS_VMO_EXECUTABLE, &c);
     kobject_unref(vmo_kobject(v));
     if (s != OK)
         return s;
-    return publish_handle(vmo_kobject(c), vmo_kobject(c)->ops->default_rights, out);
+    return publish_vmo(c, options, out);
 }

@@ -53,8 +53,28 @@ CT_TEST(vmo_create_up_to_one_tib)
 CT_TEST(vmo_create_refuses_unknown_options)
 {
     bs_handle_t h;
-    CT_EQ(bs_vmo_create(PAGE, 2, &h), ERR_INVALID_ARGS);
+    CT_EQ(bs_vmo_create(PAGE, 4, &h), ERR_INVALID_ARGS);
     CT_EQ(bs_vmo_create(PAGE, 0x80000000u, &h), ERR_INVALID_ARGS);
+}
+
+CT_TEST(vmo_executable_option_gives_the_execute_right)
+{
+    bs_handle_t plain, code, c;
+    struct bs_info_handle_basic b;
+    CT_ASSERT_EQ(bs_vmo_create(PAGE, 0, &plain), OK);
+    CT_ASSERT_EQ(bs_vmo_create(PAGE, BS_VMO_EXECUTABLE, &code), OK);
+    CT_EQ(bs_object_get_info(plain, BS_INFO_HANDLE_BASIC, &b, sizeof(b), NULL), OK);
+    CT_EQ(b.rights & BS_RIGHT_EXECUTE, 0);
+    CT_EQ(bs_object_get_info(code, BS_INFO_HANDLE_BASIC, &b, sizeof(b), NULL), OK);
+    CT_EQ(b.rights & BS_RIGHT_EXECUTE, BS_RIGHT_EXECUTE);
+    /* An executable clone only of what may be executed already. */
+    CT_EQ(bs_vmo_clone(plain, 0, PAGE, BS_VMO_EXECUTABLE, &c), ERR_ACCESS_DENIED);
+    CT_ASSERT_EQ(bs_vmo_clone(code, 0, PAGE, BS_VMO_EXECUTABLE, &c), OK);
+    CT_EQ(bs_object_get_info(c, BS_INFO_HANDLE_BASIC, &b, sizeof(b), NULL), OK);
+    CT_EQ(b.rights & BS_RIGHT_EXECUTE, BS_RIGHT_EXECUTE);
+    bs_handle_close(c);
+    bs_handle_close(code);
+    bs_handle_close(plain);
 }
 
 CT_TEST(vmo_create_refuses_bad_out_pointers)
@@ -318,7 +338,7 @@ CT_TEST(vmo_clone_refuses_bad_arguments)
 {
     bs_handle_t p = new_vmo(PAGE, 0), c;
     CT_EQ(bs_vmo_clone(p, 1, PAGE, 0, &c), ERR_INVALID_ARGS);
-    CT_EQ(bs_vmo_clone(p, 0, PAGE, 2, &c), ERR_INVALID_ARGS);
+    CT_EQ(bs_vmo_clone(p, 0, PAGE, 4, &c), ERR_INVALID_ARGS);
     CT_EQ(bs_vmo_clone(p, 0, TIB + 1, 0, &c), ERR_OUT_OF_RANGE);
     CT_EQ(bs_vmo_clone(p, 2 * TIB, PAGE, 0, &c), ERR_OUT_OF_RANGE);
     CT_EQ(bs_vmo_clone(p, 0, PAGE, 0, CT_PTR_NULL), ERR_INVALID_ARGS);

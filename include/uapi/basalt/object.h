@@ -58,6 +58,10 @@ typedef uint64_t bs_koid_t;
 #define BS_SIGNAL_NO_PROCESSES (1u << 5)
 #define BS_SIGNAL_USER_ALL    (0xffu << 24) /* 8 user signals on events and eventpairs */
 
+/* vmo_create / vmo_clone options. */
+#define BS_VMO_RESIZABLE  (1u << 0)
+#define BS_VMO_EXECUTABLE (1u << 1) /* the new handle also gets EXECUTE (code to map) */
+
 /* Exit code of a process killed because one of its threads faulted. */
 #define BS_EXIT_EXCEPTION_KILL (-1028)
 /* Exit code of a process killed through task_kill. */
