@@ -57,6 +57,9 @@ $(GEN)/stamp: include/uapi/basalt/syscalls.def tools/gensyscalls.py
 	$(call say,GEN,syscall table)python3 tools/gensyscalls.py $< $(GEN) $(GEN)/abi.md
 	@touch $@
 $(GEN)/syscall_table.c: $(GEN)/stamp
+# The generated headers come from the stamp rule too; saying so makes an
+# object that depends on one (through its .d file) wait for the new header.
+$(GEN)/include/basalt/syscall_numbers.h $(GEN)/include/basalt/syscall_wrappers.h: $(GEN)/stamp ;
 $(filter-out $(GEN)/%,$(KERNEL_OBJS)): | $(GEN)/stamp
 
 $(GEN)/syscall_table.c.o: $(GEN)/syscall_table.c

@@ -200,7 +200,8 @@ static bs_status_t load_segment(struct launch *l, const Elf64_Phdr *ph)
     uint64_t end = (ph->p_vaddr + ph->p_memsz + PAGE - 1) & ~(PAGE - 1);
     uint64_t in_page = ph->p_vaddr - start;
     bs_handle_t vmo;
-    bs_status_t s = bs_vmo_create(end - start, 0, &vmo);
+    /* Only a code segment's VMO handle gets EXECUTE (mapping as code needs it). */
+    bs_status_t s = bs_vmo_create(end - start, ph->p_flags & PF_X ? BS_VMO_EXECUTABLE : 0, &vmo);
     if (s != OK)
         return fail(l, s, "cannot get a VMO for a segment");
     for (uint64_t done = 0; s == OK && done < ph->p_filesz;) {
