@@ -98,6 +98,14 @@ bs_status_t ct_launch_self(bs_handle_t job, int argc, const char *const *argv, b
     return bs_launch(&a, proc, NULL);
 }
 
+static bool job_ends(bs_handle_t job)
+{
+    int64_t now = 0;
+    bs_signals_t seen = 0;
+    bs_clock_get(0, &now);
+    return bs_object_wait_one(job, BS_SIGNAL_TERMINATED, now + CT_TIME_LIMIT_NS, &seen) == OK;
+}
+
 /*
  * Runs one test in a child process in a job of its own and prints its
  * verdict. Returns true if it passed. Whatever the child left running (a
@@ -139,7 +147,18 @@ static bool run_in_child(const char *name)
     }
     bs_handle_close(proc);
 out_job:
-    bs_task_kill(job);
+    /*
+     * A killed process dies when its threads next reach the kernel, so
+     * processes the test left in the job (spinning, blocked) may still be on
+     * their way out: wait for the job's TERMINATED (killed, no processes, no
+     * child jobs), so that nothing of this test runs or is counted while the
+     * next one does.
+     */
+    if (bs_task_kill(job) == OK && !job_ends(job)) {
+        if (passed)
+            ct_log("FAIL %s (its processes outlived the kill of its job)\n", name);
+        passed = false;
+    }
     bs_handle_close(job);
     return passed;
 }
