@@ -57,6 +57,9 @@ $(GEN)/stamp: include/uapi/basalt/syscalls.def tools/gensyscalls.py
 	$(call say,GEN,syscall table)python3 tools/gensyscalls.py $< $(GEN) $(GEN)/abi.md
 	@touch $@
 $(GEN)/syscall_table.c: $(GEN)/stamp
+# The generated headers come from the stamp rule too; saying so makes an
+# object that depends on one (through its .d file) wait for the new header.
+$(GEN)/include/basalt/syscall_numbers.h $(GEN)/include/basalt/syscall_wrappers.h: $(GEN)/stamp ;
 $(filter-out $(GEN)/%,$(KERNEL_OBJS)): | $(GEN)/stamp
 
 $(GEN)/syscall_table.c.o: $(GEN)/syscall_table.c
@@ -126,16 +129,51 @@ $(BUILD)/BOOTX64.EFI: $(LOADER_OBJS)
 # ---- user programs ---------------------------------------------------------
 # Static musl programs, one per directory under user/ that has a main program
 # (user/NAME/*.c -> $(BUILD)/user/NAME). They go into the initrd, i.e. /boot.
+# Every program links libbasalt ($(BUILD)/user/libbasalt.a: user/lib/*.c and
+# *.S, plus the kernel's pure ELF checker) and starts at its entry shim
+# bs_start, which keeps the bootstrap handle a launcher passes in RDI
+# (docs/usermode.md, "Starting processes from user space").
 
 USER_CC := musl-gcc
+USER_AR := ar
 USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I include/uapi -I user/lib/include -I $(GEN)/include
+USER_LDFLAGS := -Wl,-e,bs_start -Wl,-u,bs_start
 USER_PROGS := init fault-test core-tests bench-core
 
+# libbasalt: stricter warnings than the programs (STYLE.md rule 20). The
+# kernel's include directory comes after musl's, so <elf.h> stays musl's and
+# only <lib/elf_check.h> is found there.
+LIBBASALT_WARN := $(filter-out -static,$(USER_CFLAGS)) -Wstrict-prototypes \
+	-Wmissing-prototypes -Wshadow -Wvla -MMD -MP
+LIBBASALT_CFLAGS := $(LIBBASALT_WARN) -idirafter kernel/include
+LIBBASALT_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
+LIBBASALT_OBJS := $(patsubst %,$(BUILD)/%.o,$(LIBBASALT_SRCS)) $(BUILD)/user/lib/elf_check.c.o
+LIBBASALT := $(BUILD)/user/libbasalt.a
+
+$(BUILD)/user/lib/%.c.o: user/lib/%.c $(GEN)/stamp
+	@mkdir -p $(@D)
+	$(call say,USERCC,$<)$(USER_CC) $(LIBBASALT_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/lib/%.S.o: user/lib/%.S
+	@mkdir -p $(@D)
+	$(call say,USERAS,$<)$(USER_CC) $(LIBBASALT_CFLAGS) -c $< -o $@
+
+# The same checker the kernel and the UEFI loader use (pure code; its <elf.h>
+# is the kernel's, hence -I rather than -idirafter for this one file).
+$(BUILD)/user/lib/elf_check.c.o: kernel/lib/elf_check.c
+	@mkdir -p $(@D)
+	$(call say,USERCC,$<)$(USER_CC) $(LIBBASALT_WARN) -I kernel/include -c $< -o $@
+
+$(LIBBASALT): $(LIBBASALT_OBJS)
+	$(call say,AR,$@)rm -f $@ && $(USER_AR) rcs $@ $^
+
 define user_prog
-$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp \
+		$(LIBBASALT)
 	@mkdir -p $$(@D)
-	$$(call say,USERCC,$$@)$(USER_CC) $(USER_CFLAGS) -o $$@ $(wildcard user/$(1)/*.c)
+	$$(call say,USERCC,$$@)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $$@ \
+	    $(wildcard user/$(1)/*.c) $(LIBBASALT)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 
@@ -196,4 +234,4 @@ clean:
 
 include tests/host/Makefile.inc
 
--include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(LIBBASALT_OBJS:.o=.d)

@@ -9,11 +9,15 @@
  *     }
  *
  * Tests register themselves (a constructor per test) and run in file and
- * line order; each prints "PASS name" or "FAIL name" with the failed checks,
- * and the run ends with "core-tests: N passed, N failed" and a leak check.
- * The program exits 0 only if everything passed. Tests run in this one
- * process for now; each will get a process of its own once process_create
- * and process_start are implemented.
+ * line order, each in a process of its own (main.c: the runner launches
+ * /boot/core-tests --run NAME with bs_launch and judges the child by its
+ * exit code, so a test that crashes or hangs fails alone). The failed checks
+ * are logged by the child, the verdict "PASS name" or "FAIL name (why)" by
+ * the runner, and the run ends with a leak check over the whole run and
+ * "core-tests: N passed, N failed". The program exits 0 only if everything
+ * passed. In the child bs_startup_handle() gives the process's own handles
+ * (BS_AT_SELF_PROCESS, BS_AT_SELF_VMAR), its job (BS_AT_ROOT_JOB) and the
+ * boot file system (BS_AT_BOOTFS_VMO), as the kernel gives them to the runner.
  */
 #pragma once
 
@@ -29,10 +33,24 @@ struct ct_test {
     struct ct_test *next;
 };
 
+/* Where the runner finds itself, and how long a test may take. */
+#define CT_SELF_PATH     "/boot/core-tests"
+#define CT_TIME_LIMIT_NS (20ll * 1000 * 1000 * 1000)
+
 void ct_register(struct ct_test *t);
 void ct_fail(const char *file, int line, const char *what, long long a, long long b);
 /* printf to the kernel log (stdout has no driver yet). */
 void ct_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Launches /boot/core-tests with argv in `job`, handing it its job and the boot
+ * file system (as the runner does for every test). *proc: the running child.
+ */
+bs_status_t ct_launch_self(bs_handle_t job, int argc, const char *const *argv, bs_handle_t *proc);
+/* Waits up to limit_ns for a process to end; *code gets its exit code. ERR_TIMED_OUT. */
+bs_status_t ct_wait_exit(bs_handle_t proc, int64_t limit_ns, int64_t *code);
+/* `core-tests --helper NAME ARGS...` (test_launch.c): argv[0] is NAME. */
+int ct_helper_main(int argc, char **argv);
 
 #define CT_TEST(tname)                                                                             \
     static void ct_fn_##tname(void);                                                               \

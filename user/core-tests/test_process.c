@@ -8,7 +8,8 @@
 
 #define BAD_HANDLE_VALUE 0x12345679u
 
-static bs_handle_t root_job(void)
+/* The job this test runs in: the runner gives each test's process a job of its own. */
+static bs_handle_t my_job(void)
 {
     return bs_startup_handle(BS_AT_ROOT_JOB);
 }
@@ -19,7 +20,7 @@ static const uint8_t spin[] = {X_JMP_SELF};
 CT_TEST(process_create_gives_process_and_vmar_handles)
 {
     bs_handle_t p, v;
-    CT_ASSERT_EQ(bs_process_create(root_job(), "child", 5, &p, &v), OK);
+    CT_ASSERT_EQ(bs_process_create(my_job(), "child", 5, &p, &v), OK);
     struct bs_info_handle_basic b;
     CT_EQ(bs_object_get_info(p, BS_INFO_HANDLE_BASIC, &b, sizeof(b), NULL), OK);
     CT_EQ(b.type, BS_OBJ_PROCESS);
@@ -37,22 +38,22 @@ CT_TEST(process_create_refuses_bad_input)
 {
     bs_handle_t p = BS_HANDLE_INVALID, v = BS_HANDLE_INVALID, vmo, weak;
     CT_ASSERT_EQ(bs_vmo_create(TASK_PAGE, 0, &vmo), OK);
-    CT_ASSERT_EQ(bs_handle_duplicate(root_job(), BS_RIGHT_INSPECT | BS_RIGHT_DUPLICATE, &weak), OK);
+    CT_ASSERT_EQ(bs_handle_duplicate(my_job(), BS_RIGHT_INSPECT | BS_RIGHT_DUPLICATE, &weak), OK);
     CT_EQ(bs_process_create(BS_HANDLE_INVALID, "x", 1, &p, &v), ERR_BAD_HANDLE);
     CT_EQ(bs_process_create(BAD_HANDLE_VALUE, "x", 1, &p, &v), ERR_BAD_HANDLE);
     CT_EQ(bs_process_create(vmo, "x", 1, &p, &v), ERR_WRONG_TYPE);
     CT_EQ(bs_process_create(weak, "x", 1, &p, &v), ERR_ACCESS_DENIED);
-    CT_EQ(bs_process_create(root_job(), "0123456789012345678901234567890123", 32, &p, &v),
+    CT_EQ(bs_process_create(my_job(), "0123456789012345678901234567890123", 32, &p, &v),
           ERR_OUT_OF_RANGE);
-    CT_EQ(bs_process_create(root_job(), "a\0b", 3, &p, &v), ERR_INVALID_ARGS);
-    CT_EQ(bs_process_create(root_job(), CT_PTR_NULL, 4, &p, &v), ERR_INVALID_ARGS);
-    CT_EQ(bs_process_create(root_job(), CT_PTR_KERNEL, 4, &p, &v), ERR_INVALID_ARGS);
-    CT_EQ(bs_process_create(root_job(), CT_PTR_UNMAPPED, 4, &p, &v), ERR_INVALID_ARGS);
+    CT_EQ(bs_process_create(my_job(), "a\0b", 3, &p, &v), ERR_INVALID_ARGS);
+    CT_EQ(bs_process_create(my_job(), CT_PTR_NULL, 4, &p, &v), ERR_INVALID_ARGS);
+    CT_EQ(bs_process_create(my_job(), CT_PTR_KERNEL, 4, &p, &v), ERR_INVALID_ARGS);
+    CT_EQ(bs_process_create(my_job(), CT_PTR_UNMAPPED, 4, &p, &v), ERR_INVALID_ARGS);
     /* Bad out pointers: nothing is left behind. */
     uint64_t before = task_live_objects();
-    CT_EQ(bs_process_create(root_job(), "x", 1, CT_PTR_KERNEL, &v), ERR_INVALID_ARGS);
-    CT_EQ(bs_process_create(root_job(), "x", 1, &p, CT_PTR_NULL), ERR_INVALID_ARGS);
-    CT_EQ(bs_process_create(root_job(), "x", 1, (bs_handle_t *)CT_PTR_NONCANON, &v),
+    CT_EQ(bs_process_create(my_job(), "x", 1, CT_PTR_KERNEL, &v), ERR_INVALID_ARGS);
+    CT_EQ(bs_process_create(my_job(), "x", 1, &p, CT_PTR_NULL), ERR_INVALID_ARGS);
+    CT_EQ(bs_process_create(my_job(), "x", 1, (bs_handle_t *)CT_PTR_NONCANON, &v),
           ERR_INVALID_ARGS);
     CT_EQ(task_live_objects(), before);
     bs_handle_close(weak);
@@ -62,7 +63,7 @@ CT_TEST(process_create_refuses_bad_input)
 CT_TEST(process_runs_code_and_exits_with_its_code)
 {
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "exit42", exit42, sizeof(exit42), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "exit42", exit42, sizeof(exit42), false, &t), OK);
     CT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
     CT_EQ(task_wait(t.proc), 42);
     struct bs_info_process pi;
@@ -91,7 +92,7 @@ CT_TEST(process_start_moves_arg1_into_the_child)
                                    X_MOV_EAX(BS_SYS_PROCESS_EXIT), X_SYSCALL};
     struct task t;
     bs_handle_t ev;
-    CT_ASSERT_EQ(task_make(root_job(), "arg1", code, sizeof(code), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "arg1", code, sizeof(code), false, &t), OK);
     CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
     CT_EQ(task_start(&t, ev), OK);
     CT_EQ(task_wait(t.proc), OK);          /* a valid handle over there */
@@ -103,8 +104,8 @@ CT_TEST(process_start_refuses_bad_input)
 {
     struct task t, other;
     bs_handle_t ev, weak, notransfer;
-    CT_ASSERT_EQ(task_make(root_job(), "bad", exit42, sizeof(exit42), false, &t), OK);
-    CT_ASSERT_EQ(task_make(root_job(), "other", exit42, sizeof(exit42), false, &other), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "bad", exit42, sizeof(exit42), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "other", exit42, sizeof(exit42), false, &other), OK);
     CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
     CT_ASSERT_EQ(bs_handle_duplicate(ev, BS_RIGHT_WAIT, &notransfer), OK);
     CT_ASSERT_EQ(bs_handle_duplicate(t.proc, BS_RIGHT_INSPECT, &weak), OK);
@@ -137,7 +138,7 @@ CT_TEST(process_that_faults_is_killed_with_the_exception_code)
 {
     static const uint8_t code[] = {X_UD2};
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "ud2", code, sizeof(code), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "ud2", code, sizeof(code), false, &t), OK);
     CT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
     CT_EQ(task_wait(t.proc), BS_EXIT_EXCEPTION_KILL);
     task_close(&t);
@@ -147,7 +148,7 @@ CT_TEST(process_with_a_bad_stack_and_entry_dies_cleanly)
 {
     /* Entry 0 (nothing mapped there) faults at once in user mode. */
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "nowhere", exit42, sizeof(exit42), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "nowhere", exit42, sizeof(exit42), false, &t), OK);
     CT_EQ(bs_process_start(t.proc, t.thread, 0, 0, 0, 0), OK);
     CT_EQ(task_wait(t.proc), BS_EXIT_EXCEPTION_KILL);
     task_close(&t);
@@ -156,7 +157,7 @@ CT_TEST(process_with_a_bad_stack_and_entry_dies_cleanly)
 CT_TEST(task_kill_ends_a_spinning_process)
 {
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "spin", spin, sizeof(spin), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "spin", spin, sizeof(spin), false, &t), OK);
     CT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
     bs_signals_t seen = 0;
     CT_EQ(bs_object_wait_one(t.proc, BS_SIGNAL_TERMINATED, task_now() + 20 * MS, &seen),
@@ -172,7 +173,7 @@ CT_TEST(task_kill_needs_destroy_and_a_task)
 {
     struct task t;
     bs_handle_t weak, vmo;
-    CT_ASSERT_EQ(task_make(root_job(), "victim", spin, sizeof(spin), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "victim", spin, sizeof(spin), false, &t), OK);
     CT_ASSERT_EQ(bs_handle_duplicate(t.proc, BS_RIGHT_INSPECT, &weak), OK);
     CT_ASSERT_EQ(bs_vmo_create(TASK_PAGE, 0, &vmo), OK);
     CT_EQ(bs_task_kill(BS_HANDLE_INVALID), ERR_BAD_HANDLE);
@@ -191,7 +192,7 @@ CT_TEST(task_kill_needs_destroy_and_a_task)
 CT_TEST(unstarted_process_ends_with_its_last_handle)
 {
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "unstarted", exit42, sizeof(exit42), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "unstarted", exit42, sizeof(exit42), false, &t), OK);
     bs_handle_t vmo;
     uint64_t addr = 0;
     CT_ASSERT_EQ(bs_vmo_create(TASK_PAGE, 0, &vmo), OK);
@@ -212,7 +213,7 @@ CT_TEST(process_suspend_stops_it_and_resume_lets_it_go)
                                    (TASK_DATA_ADDR >> 16) & 0xff, (TASK_DATA_ADDR >> 24) & 0xff,
                                    0, 0, 0, 0, 0x48, 0xff, 0x03, 0xeb, 0xfb};
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "counter", code, sizeof(code), true, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "counter", code, sizeof(code), true, &t), OK);
     CT_ASSERT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
     uint64_t a = 0, b = 0;
     for (int i = 0; i < 500 && a == 0; i++) {
@@ -248,7 +249,7 @@ CT_TEST(process_suspend_stops_it_and_resume_lets_it_go)
 CT_TEST(suspended_process_can_be_killed)
 {
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "parked", spin, sizeof(spin), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "parked", spin, sizeof(spin), false, &t), OK);
     CT_ASSERT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
     CT_EQ(bs_task_suspend(t.thread), OK);
     bs_nanosleep(task_now() + 5 * MS);
@@ -261,7 +262,7 @@ CT_TEST(suspended_process_can_be_killed)
 CT_TEST(process_threads_list_needs_enumerate)
 {
     struct task t;
-    CT_ASSERT_EQ(task_make(root_job(), "threads", exit42, sizeof(exit42), false, &t), OK);
+    CT_ASSERT_EQ(task_make(my_job(), "threads", exit42, sizeof(exit42), false, &t), OK);
     bs_handle_t th2, weak;
     CT_ASSERT_EQ(bs_thread_create(t.proc, "second", 6, &th2), OK);
     bs_koid_t koids[4];
