@@ -29,7 +29,7 @@
 #define PERMS_ALL  (MMU_READ | MMU_WRITE | MMU_EXEC)
 
 struct vmar {
-    struct kobject obj;     /* first: a VMAR is a kernel object (BS_OBJ_VMAR) */
+    struct vmar_hot hot; /* first: the kobject (a VMAR is one) and unmap_gen (mm/vmar.h) */
     uint32_t magic;
     struct arch_aspace *as; /* set at creation; NULL once shut down (guarded by lock) */
     struct mutex lock;
@@ -141,7 +141,7 @@ status_t vmar_create(struct vmar **out)
         kfree(vm);
         return s;
     }
-    kobject_init(&vm->obj, BS_OBJ_VMAR, &vmar_ops);
+    kobject_init(&vm->hot.obj, BS_OBJ_VMAR, &vmar_ops);
     vm->magic = VMAR_MAGIC;
     mutex_init(&vm->lock, "vmar");
     rb_init(&vm->mappings);
@@ -153,7 +153,7 @@ status_t vmar_create(struct vmar **out)
 struct kobject *vmar_kobject(struct vmar *vm)
 {
     check_vmar(vm);
-    return &vm->obj;
+    return &vm->hot.obj;
 }
 
 /* Drops the VMO references of mappings taken out of everything (linked through vmo_node). */
@@ -192,6 +192,7 @@ void vmar_shutdown(struct vmar *vm)
         list_add_tail(&dead, &m->vmo_node);
     }
     vm->mapped_bytes = 0;
+    __atomic_store_n(&vm->hot.unmap_gen, vm->hot.unmap_gen + 1, __ATOMIC_RELEASE);
     __atomic_store_n(&vm->as, NULL, __ATOMIC_RELEASE);
     mutex_unlock(&vm->lock);
     arch_aspace_destroy(as);
@@ -201,7 +202,7 @@ void vmar_shutdown(struct vmar *vm)
 void vmar_destroy(struct vmar *vm)
 {
     vmar_shutdown(vm);
-    kobject_unref(&vm->obj);
+    kobject_unref(&vm->hot.obj);
 }
 
 uint64_t vmar_live_count(void)
@@ -346,6 +347,8 @@ status_t vmar_unmap(struct vmar *vm, vaddr_t addr, size_t len)
             return ERR_NO_MEMORY;
         }
     }
+    if (m && m->base < end)
+        __atomic_store_n(&vm->hot.unmap_gen, vm->hot.unmap_gen + 1, __ATOMIC_RELEASE);
     while (m && m->base < end) {
         struct vm_mapping *next = mapping_of(rb_next(&m->node));
         vaddr_t lo = MAX(m->base, addr), hi = MIN(mapping_end(m), end), mend = mapping_end(m);
@@ -501,6 +504,7 @@ status_t vmar_handle_fault(struct vmar *vm, vaddr_t addr, unsigned access)
 }
 
 /* ---- queries --------------------------------------------------------------- */
+
 
 uint64_t vmar_mapped_bytes(struct vmar *vm)
 {

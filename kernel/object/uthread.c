@@ -25,6 +25,7 @@ static void uthread_destroy(struct kobject *obj)
     struct uthread *ut = (struct uthread *)obj;
     ASSERT(ut->state != UTHREAD_RUNNING);
     struct process *p = ut->process;
+    wait_queue_destroy(&ut->wq);
     __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
     kfree(ut);
     kobject_unref(&p->obj);
@@ -51,11 +52,6 @@ static const struct kobject_ops uthread_ops = {
     .on_zero_handles = uthread_on_zero_handles,
 };
 
-struct uthread *uthread_current(void)
-{
-    return sched_running ? thread_current()->user : NULL;
-}
-
 uint64_t uthread_live_count(void)
 {
     return __atomic_load_n(&live, __ATOMIC_RELAXED);
@@ -71,6 +67,7 @@ status_t uthread_create(struct process *p, const char *name, struct uthread **ou
     kobject_ref(&p->obj);
     ut->process = p;
     list_node_init(&ut->proc_node);
+    wait_queue_init(&ut->wq, "thread");
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
@@ -221,6 +218,9 @@ void uthread_reap_new(struct uthread *ut)
 
 void uthread_kick_locked(struct uthread *ut)
 {
+    spin_lock(&ut->wq.lock);
+    wait_queue_wake_all_locked(&ut->wq, ERR_INTERRUPTED);
+    spin_unlock(&ut->wq.lock);
     if (ut->wait_wq) {
         spin_lock(&ut->wait_wq->lock);
         wait_queue_wake_all_locked(ut->wait_wq, ERR_INTERRUPTED);
@@ -365,19 +365,30 @@ void uthread_wait_end(void)
     spin_unlock_irqrestore(&p->obj.lock, st);
 }
 
+struct wait_queue *uthread_wait_queue(struct wait_queue *local)
+{
+    struct uthread *ut = uthread_current();
+    if (ut)
+        return &ut->wq;
+    wait_queue_init(local, "kernel_wait");
+    return local;
+}
+
+void uthread_wait_queue_done(struct wait_queue *wq, struct wait_queue *local)
+{
+    if (wq == local)
+        wait_queue_destroy(local);
+}
+
 status_t uthread_sleep_until(uint64_t deadline)
 {
-    struct wait_queue wq;
-    wait_queue_init(&wq, "nanosleep");
-    status_t s = uthread_wait_begin(&wq);
-    if (s == OK) {
-        irqstate_t st = spin_lock_irqsave(&wq.lock);
-        s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(&wq, deadline);
-        spin_unlock_irqrestore(&wq.lock, st);
-        uthread_wait_end();
-        if (s == ERR_TIMED_OUT)
-            s = OK;
-    }
-    wait_queue_destroy(&wq);
-    return s;
+    struct wait_queue local, *wq = uthread_wait_queue(&local);
+    irqstate_t st = spin_lock_irqsave_fast(&wq->lock);
+    status_t s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
+    spin_unlock_irqrestore_fast(&wq->lock, st);
+    uthread_wait_queue_done(wq, &local);
+    if (s == ERR_TIMED_OUT)
+        s = OK;
+    /* Nobody else wakes this queue: anything else is a kill. */
+    return s == OK ? OK : ERR_INTERRUPTED;
 }

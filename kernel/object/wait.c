@@ -5,8 +5,8 @@
  * lists; port.c handles them.
  *
  * A waiting thread puts one record per object (on its stack) into the
- * objects' waiter lists, all pointing to one wait queue of its own, and
- * blocks on that queue. kobject_signal, under the object's lock, marks every
+ * objects' waiter lists, all pointing to its own wait queue (uthread.wq),
+ * and blocks on that queue. kobject_signal, under the object's lock, marks every
  * record whose wanted signals rose, takes it off the list and wakes its
  * queue. The waiter takes its queue's lock before it checks the records for
  * the last time and sleeps, so a signal in between cannot be missed; and it
@@ -39,9 +39,9 @@ bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
         list_del(pos);
         __atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
         w->observed = now;
-        spin_lock(&w->wq->lock);
+        spin_lock_fast(&w->wq->lock);
         wait_queue_wake_all_locked(w->wq, OK);
-        spin_unlock(&w->wq->lock);
+        spin_unlock_fast(&w->wq->lock);
         woke = true;
     }
     return woke;
@@ -55,25 +55,26 @@ void kobject_after_wake(void)
 /* Puts w on obj's list unless a wanted signal is already up; true if it is. */
 static bool arm(struct kobject *obj, struct kobject_waiter *w)
 {
-    irqstate_t st = spin_lock_irqsave(&obj->lock);
-    bool ready = obj->signals & w->want;
+    irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
+    bs_signals_t now = obj->signals;
+    bool ready = now & w->want;
     if (ready)
-        w->observed = obj->signals;
+        w->observed = now;
     else
         list_add_tail(&obj->waiters, &w->node);
-    spin_unlock_irqrestore(&obj->lock, st);
+    spin_unlock_irqrestore_fast(&obj->lock, st);
     return ready;
 }
 
-/* Takes w back (if no waker did) and returns what it saw. */
+/* Takes w back (if no waker did) and returns the signals now. */
 static bs_signals_t disarm(struct kobject *obj, struct kobject_waiter *w)
 {
-    irqstate_t st = spin_lock_irqsave(&obj->lock);
-    bs_signals_t seen = obj->signals;
+    irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
+    bs_signals_t now = obj->signals;
     if (!w->woken)
         list_del(&w->node);
-    spin_unlock_irqrestore(&obj->lock, st);
-    return seen;
+    spin_unlock_irqrestore_fast(&obj->lock, st);
+    return now;
 }
 
 static bool any_woken(struct kobject_waiter *w, size_t n)
@@ -87,36 +88,33 @@ static bool any_woken(struct kobject_waiter *w, size_t n)
 status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size_t n,
                            uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed)
 {
-    struct wait_queue wq;
-    wait_queue_init(&wq, "object_wait");
-    status_t s = uthread_wait_begin(&wq);
+    struct wait_queue local, *wq = uthread_wait_queue(&local);
+    status_t s = OK;
     bool ready = false;
     size_t armed = 0;
-    if (s == OK) {
-        for (; armed < n; armed++) {
-            DEBUG_ASSERT(objs[armed]->magic == KOBJECT_MAGIC);
-            w[armed] = (struct kobject_waiter){.want = want[armed], .wq = &wq};
-            if ((ready = arm(objs[armed], &w[armed])))
-                break;
+    for (; armed < n; armed++) {
+        DEBUG_ASSERT(objs[armed]->magic == KOBJECT_MAGIC);
+        w[armed] = (struct kobject_waiter){.want = want[armed], .wq = wq};
+        if ((ready = arm(objs[armed], &w[armed]))) {
+            observed[armed] = w[armed].observed;
+            break;
         }
     }
-    if (s == OK && !ready) {
-        irqstate_t st = spin_lock_irqsave(&wq.lock);
+    if (!ready) {
+        irqstate_t st = spin_lock_irqsave_fast(&wq->lock);
         if (uthread_wait_interrupted())
             s = ERR_INTERRUPTED;
         else if (!any_woken(w, armed))
-            s = wait_queue_block_locked(&wq, deadline);
-        spin_unlock_irqrestore(&wq.lock, st);
+            s = wait_queue_block_locked(wq, deadline);
+        spin_unlock_irqrestore_fast(&wq->lock, st);
     }
     for (size_t i = 0; i < armed; i++)
-        disarm(objs[i], &w[i]);
+        observed[i] = disarm(objs[i], &w[i]);
+    for (size_t i = armed + ready; i < n; i++)
+        observed[i] = kobject_signals(objs[i]); /* the ones after a ready one */
     if (ready || any_woken(w, armed))
         s = OK; /* signalled, even if the deadline passed meanwhile */
-    for (size_t i = 0; i < n; i++)
-        observed[i] = kobject_signals(objs[i]);
-    if (uthread_current())
-        uthread_wait_end();
-    wait_queue_destroy(&wq);
+    uthread_wait_queue_done(wq, &local);
     return s;
 }
 

@@ -126,6 +126,22 @@ struct vmar_region {
     unsigned perms, max_perms;
 };
 
+/*
+ * A counter bumped by every unmap (and the shutdown): what a mapping lookup
+ * found stays true while it has not moved, since only an unmap changes
+ * what an address maps (mapping only fills free space). Read without the
+ * lock, for caches of lookups (futexes).
+ */
+struct vmar_hot {
+    struct kobject obj;
+    uint64_t unmap_gen; /* written under the vmar's lock, read without */
+};
+
+static inline uint64_t vmar_unmap_generation(struct vmar *vm)
+{
+    return __atomic_load_n(&((struct vmar_hot *)vm)->unmap_gen, __ATOMIC_ACQUIRE);
+}
+
 /* The mapping that contains `addr`, or ERR_NOT_FOUND. */
 status_t vmar_lookup(struct vmar *vm, vaddr_t addr, struct vmar_region *out);
 

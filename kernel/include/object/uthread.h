@@ -30,9 +30,9 @@
 #include <lib/list.h>
 #include <object/kobject.h>
 #include <sched/thread.h>
+#include <sync/waitqueue.h>
 
 struct process;
-struct wait_queue;
 
 enum uthread_state { UTHREAD_NEW, UTHREAD_RUNNING, UTHREAD_DEAD };
 
@@ -45,6 +45,19 @@ struct uthread {
     struct process *process; /* constant; a reference */
     char name[THREAD_NAME_MAX];
     uint32_t work; /* atomic: UTHREAD_WORK_* */
+    /*
+     * The queue this thread sleeps on in object waits, futex waits and
+     * sleeps: only it ever waits here, so a wake needs no bookkeeping, and
+     * a kill wakes it with ERR_INTERRUPTED.
+     */
+    struct wait_queue wq;
+    /* The last futex address this thread looked up (object/futex.c; its own use only). */
+    struct {
+        uintptr_t page; /* 0: empty */
+        uint64_t gen;   /* vmar_unmap_generation when looked up */
+        bs_koid_t vmo;
+        uint64_t offset; /* of the page in the VMO */
+    } futex_cache;
     struct {
         uint64_t entry, stack, arg1, arg2;
     } start; /* the user registers it starts with (set by uthread_start) */
@@ -61,7 +74,10 @@ struct uthread {
 };
 
 /* The thread object of the running thread, or NULL for a kernel thread. */
-struct uthread *uthread_current(void);
+static inline struct uthread *uthread_current(void)
+{
+    return sched_running ? thread_current()->user : NULL;
+}
 
 /*
  * A NEW thread in `p` (which gets a reference from it and lists it). The
@@ -105,15 +121,25 @@ void uthread_kick_locked(struct uthread *ut);
 void uthread_get_info(struct uthread *ut, struct bs_info_thread *out);
 
 /*
- * Interruptible waits. A user thread about to block on `wq` calls
- * uthread_wait_begin (ERR_INTERRUPTED if it is already being killed: do not
- * block), takes wq->lock, checks uthread_wait_interrupted() and only then
- * blocks, and calls uthread_wait_end afterwards. A kill in between wakes wq
- * with ERR_INTERRUPTED. For kernel threads these do nothing.
+ * Interruptible waits. Most blocking calls sleep on their thread's own
+ * queue (uthread.wq; a kernel thread uses one on its stack): they take
+ * its lock, check uthread_wait_interrupted() and only then block, so a kill
+ * (which sets the bit, then wakes that queue under its lock) is never
+ * missed.
+ *
+ * A call that must sleep on a queue shared with other threads (port_wait)
+ * registers it with uthread_wait_begin (ERR_INTERRUPTED if the thread is
+ * already being killed: do not block) so a kill wakes it too, and calls
+ * uthread_wait_end afterwards. For kernel threads these do nothing.
  */
 status_t uthread_wait_begin(struct wait_queue *wq);
 bool uthread_wait_interrupted(void);
 void uthread_wait_end(void);
+
+/* A thread's sleeping place: its own queue, or `local` (set up here) for a kernel thread. */
+struct wait_queue *uthread_wait_queue(struct wait_queue *local);
+/* Undoes uthread_wait_queue. */
+void uthread_wait_queue_done(struct wait_queue *wq, struct wait_queue *local);
 /* Sleeps until `deadline` (monotonic ns); ERR_INTERRUPTED or OK. */
 status_t uthread_sleep_until(uint64_t deadline);
 
