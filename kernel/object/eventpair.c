@@ -78,11 +78,11 @@ status_t kobject_signal_peer(struct kobject *obj, bs_signals_t clear, bs_signals
     struct eventpair *e = (struct eventpair *)obj;
     if ((clear | set) & ~EVENTPAIR_USER_SIGNALS)
         return ERR_INVALID_ARGS;
-    irqstate_t st = spin_lock_irqsave(&peer_lock);
+    irqstate_t st = spin_lock_irqsave_fast(&peer_lock);
     struct eventpair *peer = e->peer;
     if (peer)
         kobject_ref(&peer->obj);
-    spin_unlock_irqrestore(&peer_lock, st);
+    spin_unlock_irqrestore_fast(&peer_lock, st);
     if (!peer)
         return ERR_PEER_CLOSED;
     status_t s = kobject_user_signal(&peer->obj, clear, set);

@@ -98,11 +98,11 @@ void kobject_handle_removed(struct kobject *obj)
 bs_signals_t kobject_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set)
 {
     DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    irqstate_t st = spin_lock_irqsave(&obj->lock);
+    irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
     bs_signals_t now = (obj->signals & ~clear) | set;
     obj->signals = now;
     bool woke = !list_empty(&obj->waiters) && kobject_wake_waiters_locked(obj, now);
-    spin_unlock_irqrestore(&obj->lock, st);
+    spin_unlock_irqrestore_fast(&obj->lock, st);
     if (woke)
         kobject_after_wake();
     return now;
@@ -120,9 +120,9 @@ status_t kobject_user_signal(struct kobject *obj, bs_signals_t clear, bs_signals
 bs_signals_t kobject_signals(struct kobject *obj)
 {
     DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    irqstate_t st = spin_lock_irqsave(&obj->lock);
+    irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
     bs_signals_t now = obj->signals;
-    spin_unlock_irqrestore(&obj->lock, st);
+    spin_unlock_irqrestore_fast(&obj->lock, st);
     return now;
 }
 

@@ -365,21 +365,6 @@ void uthread_wait_end(void)
     spin_unlock_irqrestore(&p->obj.lock, st);
 }
 
-struct wait_queue *uthread_wait_queue(struct wait_queue *local)
-{
-    struct uthread *ut = uthread_current();
-    if (ut)
-        return &ut->wq;
-    wait_queue_init(local, "kernel_wait");
-    return local;
-}
-
-void uthread_wait_queue_done(struct wait_queue *wq, struct wait_queue *local)
-{
-    if (wq == local)
-        wait_queue_destroy(local);
-}
-
 status_t uthread_sleep_until(uint64_t deadline)
 {
     struct wait_queue local, *wq = uthread_wait_queue(&local);

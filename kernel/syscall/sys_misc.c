@@ -58,5 +58,6 @@ int64_t sys_nanosleep(int64_t deadline)
 {
     if (deadline <= (int64_t)clock_monotonic_ns())
         return OK;
-    return uthread_sleep_until((uint64_t)deadline); /* a kill cuts it short */
+    /* A kill cuts it short; INT64_MAX sleeps until one comes. */
+    return uthread_sleep_until(deadline == INT64_MAX ? DEADLINE_INFINITE : (uint64_t)deadline);
 }

@@ -122,6 +122,7 @@ int main(void)
     bench_channel_write_read_64();
     bench_page_fault();
     bench_futex_wake_no_waiter();
+    bench_signal_and_ready_wait();
     bench_event_wake_other_process();
     return 0;
 }

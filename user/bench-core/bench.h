@@ -19,3 +19,4 @@ void report(const char *name, uint64_t cycles, uint64_t n);
 
 void bench_futex_wake_no_waiter(void);
 void bench_event_wake_other_process(void);
+void bench_signal_and_ready_wait(void);

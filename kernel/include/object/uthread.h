@@ -137,9 +137,21 @@ bool uthread_wait_interrupted(void);
 void uthread_wait_end(void);
 
 /* A thread's sleeping place: its own queue, or `local` (set up here) for a kernel thread. */
-struct wait_queue *uthread_wait_queue(struct wait_queue *local);
+static inline struct wait_queue *uthread_wait_queue(struct wait_queue *local)
+{
+    struct uthread *ut = uthread_current();
+    if (ut)
+        return &ut->wq;
+    wait_queue_init(local, "kernel_wait");
+    return local;
+}
+
 /* Undoes uthread_wait_queue. */
-void uthread_wait_queue_done(struct wait_queue *wq, struct wait_queue *local);
+static inline void uthread_wait_queue_done(struct wait_queue *wq, struct wait_queue *local)
+{
+    if (wq == local)
+        wait_queue_destroy(local);
+}
 /* Sleeps until `deadline` (monotonic ns); ERR_INTERRUPTED or OK. */
 status_t uthread_sleep_until(uint64_t deadline);
 
