@@ -118,9 +118,38 @@ status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size
     return s;
 }
 
+/*
+ * One object: the same steps as kobject_wait_many with n = 1, written out
+ * so the common wait takes each lock once and keeps interrupts off from
+ * the check to the sleep.
+ */
 status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
                       bs_signals_t *observed)
 {
-    struct kobject_waiter w;
-    return kobject_wait_many(&obj, &want, 1, deadline, &w, observed);
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
+    bs_signals_t now = obj->signals;
+    if (now & want) {
+        spin_unlock_irqrestore_fast(&obj->lock, st);
+        *observed = now;
+        return OK;
+    }
+    struct wait_queue local, *wq = uthread_wait_queue(&local);
+    struct kobject_waiter w = {.want = want, .wq = wq};
+    list_add_tail(&obj->waiters, &w.node);
+    /* The queue's lock before the object's goes: a signal now cannot be missed. */
+    spin_lock_fast(&wq->lock);
+    spin_unlock_fast(&obj->lock);
+    status_t s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
+    spin_unlock_fast(&wq->lock);
+    spin_lock_fast(&obj->lock);
+    now = obj->signals;
+    if (w.woken)
+        s = OK; /* signalled, even if the deadline passed meanwhile */
+    else
+        list_del(&w.node);
+    spin_unlock_irqrestore_fast(&obj->lock, st);
+    uthread_wait_queue_done(wq, &local);
+    *observed = now;
+    return s;
 }
