@@ -80,7 +80,7 @@ def proto(c):
 
 def table(calls):
     out = [HEADER, "#include <arch/trap.h>\n#include <basalt/object.h>\n#include <basalt/syscall_numbers.h>\n#include <err.h>\n",
-           "#include <stddef.h>\n#include <stdint.h>\n#include <syscall/dispatch.h>\n\n"]
+           "#include <compiler.h>\n#include <object/job.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <syscall/dispatch.h>\n\n"]
     for c in calls:
         if c["status"] == "implemented":
             out.append(proto(c) + ";\n")
@@ -98,6 +98,12 @@ def table(calls):
             args.append(f"({t})tf->{reg}")
         if not args:
             out.append("    (void)tf;\n")
+        if any("bs_handle_t" in t or "bs_wait_item" in t for t, _ in c["params"]):
+            # Calls that take handles answer to the job's bad-handle policy.
+            out.append(f"    int64_t r = sys_{c['name']}({', '.join(args)});\n")
+            out.append("    if (unlikely(r == ERR_BAD_HANDLE))\n        policy_bad_handle();\n")
+            out.append("    return r;\n}\n\n")
+            continue
         out.append(f"    return sys_{c['name']}({', '.join(args)});\n}}\n\n")
     by_num = {c["num"]: c for c in calls}
     if len(by_num) <= calls[-1]["num"]:

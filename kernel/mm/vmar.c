@@ -35,6 +35,7 @@ struct vmar {
     struct mutex lock;
     struct rb_tree mappings; /* guarded by lock: struct vm_mapping.node, by base */
     uint64_t mapped_bytes;   /* guarded by lock */
+    bool no_wx_alias;        /* set before any mapping, then constant: see vmar_forbid_wx_alias */
 };
 
 static inline void check_vmar(struct vmar *vm)
@@ -205,6 +206,12 @@ void vmar_destroy(struct vmar *vm)
     kobject_unref(&vm->hot.obj);
 }
 
+void vmar_forbid_wx_alias(struct vmar *vm)
+{
+    check_vmar(vm);
+    vm->no_wx_alias = true;
+}
+
 uint64_t vmar_live_count(void)
 {
     return __atomic_load_n(&live, __ATOMIC_RELAXED);
@@ -218,6 +225,13 @@ struct arch_aspace *vmar_aspace(struct vmar *vm)
 }
 
 /* ---- mapping --------------------------------------------------------------- */
+
+/* Would `perms` on a mapping of v (other than `self`) make it writable and executable at once? */
+static bool wx_alias_locked(struct vmo *v, unsigned perms, const struct vm_mapping *self)
+{
+    unsigned other = (perms & MMU_EXEC) ? MMU_WRITE : (perms & MMU_WRITE) ? MMU_EXEC : 0;
+    return other && vmo_mapped_with_locked(v, other, self);
+}
 
 /* Highest free range of `len` bytes with VMAR_GUARD on both sides. */
 static status_t find_gap_locked(struct vmar *vm, size_t len, vaddr_t *out)
@@ -242,7 +256,8 @@ status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_o
                   unsigned perms, vaddr_t *out)
 {
     check_vmar(vm);
-    unsigned max = perms >> VMAR_PERM_MAX_SHIFT;
+    bool no_alias = (perms & VMAR_NO_WX_ALIAS) || vm->no_wx_alias;
+    unsigned max = (perms & ~VMAR_NO_WX_ALIAS) >> VMAR_PERM_MAX_SHIFT;
     perms &= VMAR_PERM_MAX(1) - 1;
     if (!max)
         max = perms;
@@ -274,6 +289,8 @@ status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_o
         vmo_lock(vmo);
         if (vmo_off + len > vmo_size(vmo)) {
             s = ERR_OUT_OF_RANGE;
+        } else if (no_alias && wx_alias_locked(vmo, perms, NULL)) {
+            s = ERR_ACCESS_DENIED;
         } else {
             m->as = vm->as;
             m->vmo = vmo;
@@ -400,6 +417,8 @@ static void set_perms_locked(struct vm_mapping *m, unsigned perms)
 status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
 {
     check_vmar(vm);
+    bool no_alias = (perms & VMAR_NO_WX_ALIAS) || vm->no_wx_alias;
+    perms &= ~VMAR_NO_WX_ALIAS;
     status_t s = check_range(addr, &len);
     if (s == OK)
         s = check_perms(perms);
@@ -422,6 +441,15 @@ status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
         if (perms & ~m->max_perms) {
             s = ERR_ACCESS_DENIED;
             break;
+        }
+        if (no_alias) {
+            vmo_lock(m->vmo);
+            bool alias = wx_alias_locked(m->vmo, perms, m);
+            vmo_unlock(m->vmo);
+            if (alias) {
+                s = ERR_ACCESS_DENIED;
+                break;
+            }
         }
         at = mapping_end(m);
         last = m;

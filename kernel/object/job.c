@@ -11,6 +11,7 @@
 #include <object/job.h>
 #include <object/process.h>
 #include <panic.h>
+#include <printf.h>
 
 static spinlock_t tree_lock = SPINLOCK_INIT("job_tree");
 static struct job *root;
@@ -64,6 +65,8 @@ static struct job *job_alloc(struct job *parent)
     kobject_init(&job->obj, BS_OBJ_JOB, &job_ops);
     job->parent = parent;
     job->depth = parent ? parent->depth + 1 : 0;
+    if (parent)
+        job->policy = parent->policy;
     list_init(&job->children);
     list_init(&job->processes);
     list_node_init(&job->child_node);
@@ -222,6 +225,59 @@ size_t job_process_koids(struct job *job, bs_koid_t *koids, size_t max)
     }
     spin_unlock_irqrestore(&tree_lock, st);
     return n;
+}
+
+status_t job_set_policy(struct job *job, const struct bs_job_policy *p)
+{
+    uint32_t known_types = ((1u << BS_OBJ_TYPE_COUNT) - 1) & ~1u;
+    if ((p->deny_new & ~known_types) || p->bad_handle > BS_POLICY_KILL || p->reserved ||
+        (p->flags & ~(BS_POLICY_FLAG_NO_WX_ALIAS | BS_POLICY_FLAG_CAPABILITY_MODE)))
+        return ERR_INVALID_ARGS;
+    irqstate_t st = spin_lock_irqsave(&tree_lock);
+    status_t s = job->nprocesses || job->nchildren ? ERR_BAD_STATE : OK;
+    if (s == OK) {
+        job->policy.deny_new |= p->deny_new;
+        if (p->bad_handle == BS_POLICY_KILL)
+            job->policy.bad_handle = BS_POLICY_KILL;
+        job->policy.flags |= p->flags;
+    }
+    spin_unlock_irqrestore(&tree_lock, st);
+    return s;
+}
+
+/* The running process's job policy, or NULL for a kernel thread. */
+static const struct bs_job_policy *my_policy(void)
+{
+    struct process *p = process_current();
+    return p ? &p->job->policy : NULL;
+}
+
+status_t policy_check_new(uint32_t type)
+{
+    const struct bs_job_policy *pol = my_policy();
+    return pol && (pol->deny_new & (1u << type)) ? ERR_ACCESS_DENIED : OK;
+}
+
+bool policy_capability_mode(void)
+{
+    const struct bs_job_policy *pol = my_policy();
+    return pol && (pol->flags & BS_POLICY_FLAG_CAPABILITY_MODE);
+}
+
+bool policy_no_wx_alias(void)
+{
+    const struct bs_job_policy *pol = my_policy();
+    return pol && (pol->flags & BS_POLICY_FLAG_NO_WX_ALIAS);
+}
+
+void policy_bad_handle(void)
+{
+    const struct bs_job_policy *pol = my_policy();
+    if (pol && pol->bad_handle == BS_POLICY_KILL) {
+        struct process *p = process_current();
+        kprintf("process '%s' (koid %lu) killed: bad handle (job policy)\n", p->name, p->obj.koid);
+        process_kill(p, BS_EXIT_POLICY_KILL); /* it dies on its way out of the call */
+    }
 }
 
 uint64_t job_live_count(void)

@@ -92,6 +92,8 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     }
     kobject_ref(&job->obj);
     p->job = job;
+    if (job->policy.flags & BS_POLICY_FLAG_NO_WX_ALIAS)
+        vmar_forbid_wx_alias(p->vmar);
     *out = p;
     return OK;
 }

@@ -102,6 +102,19 @@ void vmo_mapping_remove_locked(struct vmo *v, struct vm_mapping *m)
     list_del(&m->vmo_node);
 }
 
+bool vmo_mapped_with_locked(struct vmo *v, unsigned perms, const struct vm_mapping *except)
+{
+    DEBUG_ASSERT(mutex_held(&v->lock));
+    struct list_node *pos;
+    list_for_each(pos, &v->mappings)
+    {
+        struct vm_mapping *m = list_entry(pos, struct vm_mapping, vmo_node);
+        if (m != except && (m->perms & perms))
+            return true;
+    }
+    return false;
+}
+
 /*
  * Removes every translation of [off, off + len) in every mapping. With only
  * 4 KiB pages in user address spaces nothing needs splitting, so it cannot

@@ -12,6 +12,7 @@
 #include <mm/heap.h>
 #include <object/channel.h>
 #include <object/handle.h>
+#include <object/job.h>
 #include <object/process.h>
 #include <usercopy.h>
 
@@ -28,7 +29,9 @@ int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out
         !user_range_ok((uintptr_t)out1, sizeof(*out1)))
         return ERR_INVALID_ARGS;
     struct kobject *e0, *e1;
-    status_t s = channel_create(&e0, &e1);
+    status_t s = policy_check_new(BS_OBJ_CHANNEL);
+    if (s == OK)
+        s = channel_create(&e0, &e1);
     if (s != OK)
         return s;
     bs_handle_t h0, h1;

@@ -71,6 +71,23 @@ int64_t sys_handle_create(uint32_t type, uint32_t options, bs_handle_t *out)
     status_t s;
     switch (type) {
     case BS_OBJ_EVENT:
+    case BS_OBJ_TIMER:
+    case BS_OBJ_PORT:
+    case BS_OBJ_CHANNEL:
+    case BS_OBJ_EVENTPAIR:
+        break;
+    case BS_OBJ_JOB:
+        /* Under the caller's own job, named by no handle: ambient authority. */
+        if (policy_capability_mode())
+            return ERR_ACCESS_DENIED;
+        break;
+    default:
+        return ERR_INVALID_ARGS;
+    }
+    if ((s = policy_check_new(type)) != OK)
+        return s;
+    switch (type) {
+    case BS_OBJ_EVENT:
         s = event_object_create(&obj);
         break;
     case BS_OBJ_TIMER:
@@ -159,7 +176,9 @@ int64_t sys_job_create(bs_handle_t parent, uint32_t options, bs_handle_t *out)
     if (s != OK)
         return s;
     struct job *job = NULL;
-    s = options != 0 ? ERR_INVALID_ARGS : job_create((struct job *)pobj, &job);
+    s = options != 0 ? ERR_INVALID_ARGS : policy_check_new(BS_OBJ_JOB);
+    if (s == OK)
+        s = job_create((struct job *)pobj, &job);
     kobject_unref(pobj);
     if (s != OK)
         return s;
@@ -259,7 +278,9 @@ int64_t sys_eventpair_create(uint32_t options, bs_handle_t *out0, bs_handle_t *o
     if (options != 0)
         return ERR_INVALID_ARGS;
     struct kobject *e0, *e1;
-    status_t s = eventpair_create(&e0, &e1);
+    status_t s = policy_check_new(BS_OBJ_EVENTPAIR);
+    if (s == OK)
+        s = eventpair_create(&e0, &e1);
     if (s != OK)
         return s;
     return publish_pair(e0, e1, out0, out1);
@@ -270,7 +291,9 @@ int64_t sys_port_create(uint32_t options, bs_handle_t *out)
     if (options != 0)
         return ERR_INVALID_ARGS;
     struct kobject *obj;
-    status_t s = port_create(&obj);
+    status_t s = policy_check_new(BS_OBJ_PORT);
+    if (s == OK)
+        s = port_create(&obj);
     if (s != OK)
         return s;
     return publish_handle(obj, obj->ops->default_rights, out);
@@ -341,4 +364,21 @@ int64_t sys_futex_wait(const uint32_t *addr, uint32_t expected, int64_t deadline
 int64_t sys_futex_wake(const uint32_t *addr, uint32_t count)
 {
     return futex_wake((uintptr_t)addr, count);
+}
+
+int64_t sys_job_set_policy(bs_handle_t job, uint32_t options, const struct bs_job_policy *policy);
+
+int64_t sys_job_set_policy(bs_handle_t job, uint32_t options, const struct bs_job_policy *policy)
+{
+    struct kobject *obj;
+    status_t s =
+        handle_table_get(my_handles(), job, BS_OBJ_JOB, BS_RIGHT_SET_POLICY, &obj, NULL);
+    if (s != OK)
+        return s;
+    struct bs_job_policy p;
+    s = options != 0 ? ERR_INVALID_ARGS : copy_from_user(&p, policy, sizeof(p));
+    if (s == OK)
+        s = job_set_policy((struct job *)obj, &p);
+    kobject_unref(obj);
+    return s;
 }

@@ -58,6 +58,8 @@ int64_t sys_process_create(bs_handle_t job, const char *name, size_t name_len,
         return s;
     char kname[PROCESS_NAME_MAX];
     s = copy_name(name, name_len, kname);
+    if (s == OK)
+        s = policy_check_new(BS_OBJ_PROCESS);
     struct process *p = NULL;
     if (s == OK)
         s = process_create((struct job *)jobj, kname, &p);
@@ -163,6 +165,8 @@ int64_t sys_thread_create(bs_handle_t process, const char *name, size_t name_len
         return s;
     char kname[PROCESS_NAME_MAX];
     s = copy_name(name, name_len, kname);
+    if (s == OK)
+        s = policy_check_new(BS_OBJ_THREAD);
     struct uthread *ut = NULL;
     if (s == OK)
         s = uthread_create((struct process *)pobj, kname, &ut);

@@ -18,6 +18,7 @@
 #include <err.h>
 #include <mm/vmar.h>
 #include <object/handle.h>
+#include <object/job.h>
 #include <object/process.h>
 #include <object/vmo.h>
 #include <usercopy.h>
@@ -82,7 +83,8 @@ int64_t sys_vmar_map(bs_handle_t vmar, uint32_t perms, bs_handle_t vmo, uint64_t
         goto out_unref;
     vaddr_t mapped;
     unsigned max = perms_for_rights(have);
-    s = vmar_map(vm, want, (struct vmo *)obj, vmo_offset, len, perms | VMAR_PERM_MAX(max), &mapped);
+    unsigned flags = VMAR_PERM_MAX(max) | (policy_no_wx_alias() ? VMAR_NO_WX_ALIAS : 0);
+    s = vmar_map(vm, want, (struct vmo *)obj, vmo_offset, len, perms | flags, &mapped);
     if (s != OK)
         goto out_unref;
     uint64_t result = mapped;
@@ -114,7 +116,10 @@ int64_t sys_vmar_protect(bs_handle_t vmar, uint64_t addr, uint64_t len, uint32_t
     status_t s = vmar_from_handle(p, vmar, &vm);
     if (s != OK)
         return s;
-    s = vmar_protect(vm, addr, len, perms);
+    if (perms & ~PERMS_ALL)
+        s = ERR_INVALID_ARGS;
+    else
+        s = vmar_protect(vm, addr, len, perms | (policy_no_wx_alias() ? VMAR_NO_WX_ALIAS : 0));
     vmar_put(vm);
     return s;
 }

@@ -9,6 +9,7 @@
 #include <basalt/object.h>
 #include <err.h>
 #include <object/handle.h>
+#include <object/job.h>
 #include <object/process.h>
 #include <object/vmo.h>
 #include <syscall/publish.h>
@@ -62,7 +63,9 @@ int64_t sys_vmo_create(uint64_t size, uint32_t options, bs_handle_t *out)
     if (options & ~(BS_VMO_RESIZABLE | BS_VMO_EXECUTABLE))
         return ERR_INVALID_ARGS;
     struct vmo *v;
-    status_t s = vmo_create(size, options & ~BS_VMO_EXECUTABLE, &v);
+    status_t s = policy_check_new(BS_OBJ_VMO);
+    if (s == OK)
+        s = vmo_create(size, options & ~BS_VMO_EXECUTABLE, &v);
     if (s != OK)
         return s;
     return publish_vmo(v, options, out);
@@ -128,9 +131,10 @@ int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t 
     if (s != OK)
         return s;
     struct vmo *c;
-    s = (options & ~(BS_VMO_RESIZABLE | BS_VMO_EXECUTABLE))
-            ? ERR_INVALID_ARGS
-            : vmo_clone(v, offset, size, options & ~BS_VMO_EXECUTABLE, &c);
+    s = (options & ~(BS_VMO_RESIZABLE | BS_VMO_EXECUTABLE)) ? ERR_INVALID_ARGS
+                                                             : policy_check_new(BS_OBJ_VMO);
+    if (s == OK)
+        s = vmo_clone(v, offset, size, options & ~BS_VMO_EXECUTABLE, &c);
     kobject_unref(vmo_kobject(v));
     if (s != OK)
         return s;

@@ -91,6 +91,27 @@ struct bs_wait_item {
 };
 #define BS_WAIT_MANY_MAX 64u
 
+/* Job policies (job_set_policy). A job's policy is its parent's made stricter. */
+struct bs_job_policy {
+    uint32_t deny_new;   /* bit (1 << BS_OBJ_x): creating such objects fails with ERR_ACCESS_DENIED */
+    uint32_t bad_handle; /* BS_POLICY_DENY (the call fails) or BS_POLICY_KILL (the process dies) */
+    uint32_t flags;      /* BS_POLICY_FLAG_* */
+    uint32_t reserved;   /* 0 */
+};
+#define BS_POLICY_DENY 0u
+#define BS_POLICY_KILL 1u
+/* No VMO may be mapped writable and executable at once, even by two mappings. */
+#define BS_POLICY_FLAG_NO_WX_ALIAS (1u << 0)
+/*
+ * Capability mode: no call that uses ambient authority (a job made from the
+ * caller's own job, later every POSIX call naming a path or a pid); the
+ * process acts only through the handles it holds.
+ */
+#define BS_POLICY_FLAG_CAPABILITY_MODE (1u << 1)
+
+/* Exit code of a process killed by its job's bad-handle policy. */
+#define BS_EXIT_POLICY_KILL (-1030)
+
 /* Exit code of a process killed because one of its threads faulted. */
 #define BS_EXIT_EXCEPTION_KILL (-1028)
 /* Exit code of a process killed through task_kill. */

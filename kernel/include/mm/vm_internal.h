@@ -51,6 +51,8 @@ bool vmo_lock_held(struct vmo *v);
 /* Adds or removes a mapping on the VMO's list. */
 void vmo_mapping_add_locked(struct vmo *v, struct vm_mapping *m);
 void vmo_mapping_remove_locked(struct vmo *v, struct vm_mapping *m);
+/* Does a mapping of v other than `except` have any of `perms` now? (The W^X alias policy.) */
+bool vmo_mapped_with_locked(struct vmo *v, unsigned perms, const struct vm_mapping *except);
 
 /*
  * The page at `off` (page aligned) for a fault: committed (zero-filled) if

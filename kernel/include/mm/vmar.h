@@ -70,6 +70,18 @@ uint64_t vmar_live_count(void);
  */
 #define VMAR_PERM_MAX_SHIFT 8
 #define VMAR_PERM_MAX(p)    ((unsigned)(p) << VMAR_PERM_MAX_SHIFT)
+/*
+ * With this in `perms` of vmar_map or vmar_protect, the VMO may not end up
+ * writable through one mapping and executable through another
+ * (ERR_ACCESS_DENIED): the job policy BS_POLICY_FLAG_NO_WX_ALIAS.
+ */
+#define VMAR_NO_WX_ALIAS (1u << 16)
+/*
+ * The same rule for every map and protect in this address space, whoever
+ * asks (a process in a job with that policy). Called before anything is
+ * mapped.
+ */
+void vmar_forbid_wx_alias(struct vmar *vm);
 
 /*
  * Maps [vmo_off, vmo_off + len) of `vmo` (page aligned, inside the VMO when

@@ -33,6 +33,13 @@ struct job {
     struct kobject obj;
     struct job *parent; /* constant; a reference; NULL for the root job */
     unsigned depth;     /* constant; 0 for the root */
+    /*
+     * Inherited from the parent at creation, made stricter by
+     * job_set_policy while the job has no processes and no child jobs:
+     * so it never changes under a process that lives by it, and is read
+     * without a lock.
+     */
+    struct bs_job_policy policy;
 
     /* Guarded by the job tree lock: */
     struct list_node child_node; /* in parent->children */
@@ -68,6 +75,25 @@ void job_get_info(struct job *job, struct bs_info_job *out);
  */
 size_t job_child_koids(struct job *job, bs_koid_t *koids, size_t max);
 size_t job_process_koids(struct job *job, bs_koid_t *koids, size_t max);
+
+/*
+ * Adds `p` to the job's policy (ORing restrictions: nothing inherited can
+ * be relaxed). ERR_BAD_STATE when the job has processes or child jobs,
+ * ERR_INVALID_ARGS for unknown bits or values.
+ */
+status_t job_set_policy(struct job *job, const struct bs_job_policy *p);
+
+/*
+ * Checks for the running process, by its job's policy: may it create an
+ * object of `type` (ERR_ACCESS_DENIED if not), does it run in capability
+ * mode, must its VMOs never be writable and executable at once. A kernel
+ * thread has no policy.
+ */
+status_t policy_check_new(uint32_t type);
+bool policy_capability_mode(void);
+bool policy_no_wx_alias(void);
+/* A system call of the running process named a bad handle: kill it if its policy says so. */
+void policy_bad_handle(void);
 
 /* Live jobs, the root included (leak tests). */
 uint64_t job_live_count(void);
