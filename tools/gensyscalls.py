@@ -125,6 +125,30 @@ def table(calls):
     return "".join(out)
 
 
+SIGNALS = """
+## Signals
+
+Every object has a 32-bit signal word (`BS_SIGNAL_*` in `basalt/object.h`);
+`object_wait_one`, `object_wait_many` and `object_wait_async` wait for
+them. The kernel sets these per type:
+
+| type | signals |
+|---|---|
+| channel | `READABLE` (a message is queued), `WRITABLE` (the peer's queue has room), `PEER_CLOSED` (the other end's last handle went) |
+| event | `SIGNALED` and the 8 user signals (`BS_SIGNAL_USER_ALL`, bits 24-31), set and cleared by `object_signal` |
+| eventpair | `SIGNALED` and the user signals (`object_signal` on this end, `object_signal_peer` from the other), `PEER_CLOSED` |
+| timer | `SIGNALED` from the deadline until `timer_set` or `timer_cancel` |
+| process | `TERMINATED` once it has ended (exit code in `BS_INFO_PROCESS`) |
+| thread | `TERMINATED` once it has ended |
+| job | `NO_PROCESSES` while it has no live process; `TERMINATED` once it was killed and has neither processes nor child jobs |
+| VMO, VMAR, port | none |
+
+Only events and eventpairs have user signals; `object_signal` on any other
+type says `ERR_NOT_SUPPORTED`.
+
+"""
+
+
 def wrappers(calls):
     out = [HEADER, "#pragma once\n\n#include <basalt/object.h>\n#include <basalt/syscall.h>\n",
            "#include <basalt/syscall_numbers.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"]
@@ -156,6 +180,7 @@ def doc(calls):
            "| number | call | status |\n|---|---|---|\n"]
     for c in calls:
         out.append(f"| 0x{0x1000 + c['num']:x} | `{c['name']}` | {c['status']} |\n")
+    out.append(SIGNALS)
     for c in calls:
         args = ", ".join(f"{t} {n}" for t, n in c["params"]) or "void"
         out.append(f"\n## `{c['name']}` (0x{0x1000 + c['num']:x})")
