@@ -7,6 +7,12 @@
  * An endpoint's `peer` points at the other endpoint until either loses its
  * last handle (on_zero_handles clears both pointers). The pointer holds no
  * reference: the memory lives in the pair, which outlives both endpoints.
+ *
+ * Signals follow the queues (under the pair's lock): an endpoint is READABLE
+ * iff its queue is not empty, and WRITABLE iff it has a peer whose queue has
+ * room. Writes and reads change a signal only when its condition changes
+ * (an empty queue gets a message, a full one loses one), which keeps the
+ * common write and read to the queue itself.
  */
 #include <compiler.h>
 #include <lib/string.h>
@@ -191,7 +197,7 @@ bool channel_is_peer(struct kobject *ch, struct kobject *other)
 status_t channel_write(struct kobject *ch, struct channel_message *m, bool check_only)
 {
     struct channel *c = to_channel(ch);
-    irqstate_t st = spin_lock_irqsave(&c->pair->lock);
+    irqstate_t st = spin_lock_irqsave_fast(&c->pair->lock);
     struct channel *peer = c->peer;
     status_t s = OK;
     if (!peer)
@@ -199,6 +205,7 @@ status_t channel_write(struct kobject *ch, struct channel_message *m, bool check
     else if (!queue_has_room_locked(peer, m->num_bytes))
         s = ERR_SHOULD_WAIT;
     if (s == OK && !check_only) {
+        bool was_empty = !peer->head;
         m->next = NULL;
         if (peer->tail)
             peer->tail->next = m;
@@ -207,10 +214,13 @@ status_t channel_write(struct kobject *ch, struct channel_message *m, bool check
         peer->tail = m;
         peer->queued_msgs++;
         peer->queued_bytes += m->num_bytes;
-        kobject_signal(&peer->obj, 0, BS_SIGNAL_READABLE);
-        update_peer_writable_locked(peer); /* the writer's WRITABLE */
+        if (was_empty)
+            kobject_signal(&peer->obj, 0, BS_SIGNAL_READABLE);
+        /* It had room (just checked): the writer's WRITABLE goes if it is now full. */
+        if (!queue_has_room_locked(peer, 0))
+            update_peer_writable_locked(peer);
     }
-    spin_unlock_irqrestore(&c->pair->lock, st);
+    spin_unlock_irqrestore_fast(&c->pair->lock, st);
     return s;
 }
 
@@ -218,7 +228,7 @@ status_t channel_read(struct kobject *ch, uint32_t max_bytes, uint32_t max_handl
                       uint32_t *need_bytes, uint32_t *need_handles, struct channel_message **out)
 {
     struct channel *c = to_channel(ch);
-    irqstate_t st = spin_lock_irqsave(&c->pair->lock);
+    irqstate_t st = spin_lock_irqsave_fast(&c->pair->lock);
     struct channel_message *m = c->head;
     status_t s = OK;
     if (!m) {
@@ -231,6 +241,7 @@ status_t channel_read(struct kobject *ch, uint32_t max_bytes, uint32_t max_handl
         s = ERR_BUFFER_TOO_SMALL;
         goto out_unlock;
     }
+    bool had_room = queue_has_room_locked(c, 0);
     c->head = m->next;
     if (!c->head)
         c->tail = NULL;
@@ -239,10 +250,11 @@ status_t channel_read(struct kobject *ch, uint32_t max_bytes, uint32_t max_handl
     m->next = NULL;
     if (!c->head)
         kobject_signal(&c->obj, BS_SIGNAL_READABLE, 0);
-    update_peer_writable_locked(c);
+    if (!had_room) /* the peer's WRITABLE comes back if there is room now */
+        update_peer_writable_locked(c);
     *out = m;
 out_unlock:
-    spin_unlock_irqrestore(&c->pair->lock, st);
+    spin_unlock_irqrestore_fast(&c->pair->lock, st);
     return s;
 }
 

@@ -9,8 +9,15 @@
  * with the lock dropped; the call then takes the lock again and validates
  * everything afresh, since the table may have changed meanwhile.
  *
+ * Each slot keeps the whole handle value of its current handle (of the next
+ * one while free), so a lookup is one XOR, one mask and one compare: the
+ * slot named by the value's index bits (masked to the capacity) must be in
+ * use and hold exactly that value. A value with a bad tag, an index past
+ * the capacity or a stale generation cannot equal what that slot holds.
+ *
  * Invariants (under the lock): a slot is in use iff its obj is non-NULL; an
- * in-use slot owns one reference and one handle count of its object; the
+ * in-use slot owns one reference and one handle count of its object; slot
+ * i's value always encodes index i with the slot's current generation; the
  * free slots are exactly those on the FIFO (free_head .. free_tail, linked
  * by next_free); count is the number in use; once `dying` is set nothing
  * is added and the capacity no longer changes.
@@ -44,12 +51,13 @@ STATIC_ASSERT((HANDLE_TABLE_INITIAL & (HANDLE_TABLE_INITIAL - 1)) == 0);
 
 struct handle_entry {
     struct kobject *obj; /* NULL: free */
+    bs_handle_t value;   /* the handle in this slot (free: the next one to be) */
     union {
         bs_rights_t rights; /* in use */
         uint32_t next_free; /* free: the next slot on the FIFO, or NO_SLOT */
     };
-    uint16_t gen; /* of the current (or the next) handle in this slot */
 };
+STATIC_ASSERT(sizeof(struct handle_entry) == 16); /* a shift to index */
 
 struct handle_table {
     uint32_t magic;
@@ -80,19 +88,23 @@ static bs_handle_t encode(const struct handle_table *ht, uint32_t index, uint32_
     return ((gen << HANDLE_GEN_SHIFT) | (index << HANDLE_INDEX_SHIFT) | HANDLE_TAG) ^ ht->secret;
 }
 
-/* The slot `h` names, or NULL if it names no open handle. */
-static struct handle_entry *lookup_locked(struct handle_table *ht, bs_handle_t h)
+/* The same slot's value with the next generation (the generation is the top bits: it wraps). */
+static bs_handle_t next_generation(const struct handle_table *ht, bs_handle_t value)
+{
+    STATIC_ASSERT(HANDLE_GEN_SHIFT + 15 == 32 && HANDLE_GEN_MASK == 0x7fffu);
+    return ((value ^ ht->secret) + (1u << HANDLE_GEN_SHIFT)) ^ ht->secret;
+}
+
+/*
+ * The slot `h` names, or NULL if it names no open handle. Inlined in every
+ * call: it is most of what a system call on a handle does.
+ */
+static __always_inline struct handle_entry *lookup_locked(struct handle_table *ht, bs_handle_t h)
 {
     DEBUG_ASSERT_HELD(&ht->lock);
-    uint32_t raw = h ^ ht->secret;
-    if (!(raw & HANDLE_TAG))
-        return NULL;
-    uint32_t index = (raw >> HANDLE_INDEX_SHIFT) & HANDLE_INDEX_MASK;
-    uint32_t gen = raw >> HANDLE_GEN_SHIFT;
-    if (index >= ht->capacity)
-        return NULL;
+    uint32_t index = ((h ^ ht->secret) >> HANDLE_INDEX_SHIFT) & (ht->capacity - 1);
     struct handle_entry *e = &ht->slots[index];
-    if (!e->obj || e->gen != gen)
+    if (!e->obj || e->value != h)
         return NULL;
     return e;
 }
@@ -103,11 +115,11 @@ static uint32_t slot_index(const struct handle_table *ht, const struct handle_en
 }
 
 /* Empties an in-use slot (the caller deals with the object) and queues it for reuse. */
-static void free_slot_locked(struct handle_table *ht, struct handle_entry *e)
+static __always_inline void free_slot_locked(struct handle_table *ht, struct handle_entry *e)
 {
     uint32_t index = slot_index(ht, e);
     e->obj = NULL;
-    e->gen = (e->gen + 1) & HANDLE_GEN_MASK;
+    e->value = next_generation(ht, e->value);
     e->next_free = NO_SLOT;
     if (ht->free_tail == NO_SLOT)
         ht->free_head = index;
@@ -118,8 +130,8 @@ static void free_slot_locked(struct handle_table *ht, struct handle_entry *e)
 }
 
 /* Fills the oldest free slot, which must exist. Cannot fail. */
-static bs_handle_t fill_slot_locked(struct handle_table *ht, struct kobject *obj,
-                                    bs_rights_t rights)
+static __always_inline bs_handle_t fill_slot_locked(struct handle_table *ht, struct kobject *obj,
+                                                    bs_rights_t rights)
 {
     uint32_t index = ht->free_head;
     DEBUG_ASSERT(index != NO_SLOT);
@@ -131,7 +143,7 @@ static bs_handle_t fill_slot_locked(struct handle_table *ht, struct kobject *obj
     e->obj = obj;
     e->rights = rights;
     ht->count++;
-    return encode(ht, index, e->gen);
+    return e->value;
 }
 
 /* Chains slots [from, to) onto the free FIFO in order. */
@@ -139,7 +151,7 @@ static void queue_new_slots_locked(struct handle_table *ht, uint32_t from, uint3
 {
     for (uint32_t i = from; i < to; i++) {
         ht->slots[i].obj = NULL;
-        ht->slots[i].gen = 0;
+        ht->slots[i].value = encode(ht, i, 0);
         ht->slots[i].next_free = i + 1 < to ? i + 1 : NO_SLOT;
     }
     if (ht->free_tail == NO_SLOT)
@@ -189,11 +201,13 @@ static status_t grow_locked(struct handle_table *ht, struct grow_state *g)
     return g->spare ? OK : ERR_NO_MEMORY;
 }
 
-/* After unlocking: frees what grow_locked left over. */
-static void grow_done(struct grow_state *g)
+/* After unlocking: frees what grow_locked left over (usually nothing). */
+static __always_inline void grow_done(struct grow_state *g)
 {
-    kfree(g->spare);
-    kfree(g->old);
+    if (unlikely(g->spare || g->old)) {
+        kfree(g->spare);
+        kfree(g->old);
+    }
 }
 
 status_t handle_table_create(struct handle_table **out)
@@ -294,12 +308,6 @@ status_t handle_table_install(struct handle_table *ht, struct kobject *obj, bs_r
     return insert(ht, obj, rights, out, false);
 }
 
-void handle_drop(struct kobject *obj)
-{
-    kobject_handle_removed(obj);
-    kobject_unref(obj);
-}
-
 status_t handle_table_get(struct handle_table *ht, bs_handle_t h, uint32_t type, bs_rights_t rights,
                           struct kobject **obj, bs_rights_t *have)
 {
@@ -323,8 +331,9 @@ status_t handle_table_get(struct handle_table *ht, bs_handle_t h, uint32_t type,
     return status;
 }
 
-status_t handle_table_take(struct handle_table *ht, bs_handle_t h, struct kobject **obj,
-                           bs_rights_t *rights)
+/* handle_table_take, inlined into handle_table_close. */
+static __always_inline status_t take(struct handle_table *ht, bs_handle_t h, struct kobject **obj,
+                                     bs_rights_t *rights)
 {
     DEBUG_ASSERT(ht->magic == HANDLE_TABLE_MAGIC);
     irqstate_t st = spin_lock_irqsave_fast(&ht->lock);
@@ -341,10 +350,16 @@ status_t handle_table_take(struct handle_table *ht, bs_handle_t h, struct kobjec
     return OK;
 }
 
+status_t handle_table_take(struct handle_table *ht, bs_handle_t h, struct kobject **obj,
+                           bs_rights_t *rights)
+{
+    return take(ht, h, obj, rights);
+}
+
 status_t handle_table_close(struct handle_table *ht, bs_handle_t h)
 {
     struct kobject *obj;
-    status_t status = handle_table_take(ht, h, &obj, NULL);
+    status_t status = take(ht, h, &obj, NULL);
     if (status == OK)
         handle_drop(obj);
     return status;
@@ -361,33 +376,38 @@ static bool derive_rights(bs_rights_t have, bs_rights_t want, bs_rights_t *out)
     return true;
 }
 
-status_t handle_table_duplicate(struct handle_table *ht, bs_handle_t h, bs_rights_t rights,
-                                bs_handle_t *out)
+/* The checks of handle_duplicate, in their documented order, under the lock. */
+static __always_inline status_t duplicate_check_locked(struct handle_table *ht, bs_handle_t h,
+                                                       bs_rights_t rights,
+                                                       struct handle_entry **entry,
+                                                       bs_rights_t *new_rights)
 {
-    DEBUG_ASSERT(ht->magic == HANDLE_TABLE_MAGIC);
+    struct handle_entry *e = lookup_locked(ht, h);
+    if (!e)
+        return ERR_BAD_HANDLE;
+    if (!(e->rights & BS_RIGHT_DUPLICATE))
+        return ERR_ACCESS_DENIED;
+    if (!derive_rights(e->rights, rights, new_rights))
+        return ERR_INVALID_ARGS;
+    if (ht->dying)
+        return ERR_BAD_STATE;
+    *entry = e;
+    return OK;
+}
+
+/* handle_table_duplicate when the table is full: grow it, then check everything again. */
+static __noinline status_t duplicate_growing(struct handle_table *ht, bs_handle_t h,
+                                             bs_rights_t rights, bs_handle_t *out)
+{
     struct grow_state g = {0};
-    status_t status = OK;
+    status_t status;
     struct handle_entry *e;
     bs_rights_t new_rights;
     g.irq = spin_lock_irqsave_fast(&ht->lock);
     for (;;) {
-        e = lookup_locked(ht, h);
-        if (!e) {
-            status = ERR_BAD_HANDLE;
+        status = duplicate_check_locked(ht, h, rights, &e, &new_rights);
+        if (status != OK)
             goto out_unlock;
-        }
-        if (!(e->rights & BS_RIGHT_DUPLICATE)) {
-            status = ERR_ACCESS_DENIED;
-            goto out_unlock;
-        }
-        if (!derive_rights(e->rights, rights, &new_rights)) {
-            status = ERR_INVALID_ARGS;
-            goto out_unlock;
-        }
-        if (ht->dying) {
-            status = ERR_BAD_STATE;
-            goto out_unlock;
-        }
         if (ht->free_head != NO_SLOT)
             break;
         /* May move the slots or drop the lock: look the handle up again. */
@@ -402,6 +422,29 @@ out_unlock:
     spin_unlock_irqrestore_fast(&ht->lock, g.irq);
     grow_done(&g);
     return status;
+}
+
+status_t handle_table_duplicate(struct handle_table *ht, bs_handle_t h, bs_rights_t rights,
+                                bs_handle_t *out)
+{
+    DEBUG_ASSERT(ht->magic == HANDLE_TABLE_MAGIC);
+    struct handle_entry *e;
+    bs_rights_t new_rights;
+    irqstate_t st = spin_lock_irqsave_fast(&ht->lock);
+    status_t status = duplicate_check_locked(ht, h, rights, &e, &new_rights);
+    if (status != OK) {
+        spin_unlock_irqrestore_fast(&ht->lock, st);
+        return status;
+    }
+    if (unlikely(ht->free_head == NO_SLOT)) {
+        spin_unlock_irqrestore_fast(&ht->lock, st);
+        return duplicate_growing(ht, h, rights, out);
+    }
+    kobject_ref(e->obj);
+    kobject_handle_added(e->obj);
+    *out = fill_slot_locked(ht, e->obj, new_rights);
+    spin_unlock_irqrestore_fast(&ht->lock, st);
+    return OK;
 }
 
 status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_t rights,
@@ -421,9 +464,9 @@ status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_
          * The same slot, the next generation: the old value is dead at once,
          * and the object keeps its reference and handle count throughout.
          */
-        e->gen = (e->gen + 1) & HANDLE_GEN_MASK;
+        e->value = next_generation(ht, e->value);
         e->rights = new_rights;
-        *out = encode(ht, slot_index(ht, e), e->gen);
+        *out = e->value;
     }
     spin_unlock_irqrestore_fast(&ht->lock, st);
     return status;

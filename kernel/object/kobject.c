@@ -40,15 +40,6 @@ void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *
     __atomic_fetch_add(&live_objects[type], 1, __ATOMIC_RELAXED);
 }
 
-void kobject_ref(struct kobject *obj)
-{
-    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    uint32_t old = __atomic_fetch_add(&obj->refs, 1, __ATOMIC_RELAXED);
-    /* From zero would resurrect an object that is being destroyed. */
-    DEBUG_ASSERT(old != 0 && old != UINT32_MAX);
-    (void)old;
-}
-
 bool kobject_try_ref(struct kobject *obj)
 {
     uint32_t old = __atomic_load_n(&obj->refs, __ATOMIC_RELAXED);
@@ -60,14 +51,11 @@ bool kobject_try_ref(struct kobject *obj)
     return true;
 }
 
-void kobject_unref(struct kobject *obj)
+/* kobject_unref found `old` <= 1: the last reference went (or there was none, a bug). */
+void kobject_unref_last(struct kobject *obj, uint32_t old)
 {
-    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    uint32_t old = __atomic_fetch_sub(&obj->refs, 1, __ATOMIC_RELEASE);
     ASSERT_MSG(old != 0, "kobject_unref: %s koid %lu has no references", obj->ops->name,
                (unsigned long)obj->koid);
-    if (old != 1)
-        return;
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     ASSERT_MSG(__atomic_load_n(&obj->handles, __ATOMIC_RELAXED) == 0,
                "kobject_unref: %s koid %lu destroyed with handles open", obj->ops->name,
@@ -77,21 +65,12 @@ void kobject_unref(struct kobject *obj)
     obj->ops->destroy(obj);
 }
 
-void kobject_handle_added(struct kobject *obj)
+/* kobject_handle_removed found `old` <= 1: the last handle went (or there was none, a bug). */
+void kobject_handle_removed_last(struct kobject *obj, uint32_t old)
 {
-    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    uint32_t old = __atomic_fetch_add(&obj->handles, 1, __ATOMIC_RELAXED);
-    DEBUG_ASSERT(old < __atomic_load_n(&obj->refs, __ATOMIC_RELAXED));
-    (void)old;
-}
-
-void kobject_handle_removed(struct kobject *obj)
-{
-    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
-    uint32_t old = __atomic_fetch_sub(&obj->handles, 1, __ATOMIC_ACQ_REL);
     ASSERT_MSG(old != 0, "kobject_handle_removed: %s koid %lu has no handles", obj->ops->name,
                (unsigned long)obj->koid);
-    if (old == 1 && obj->ops->on_zero_handles)
+    if (obj->ops->on_zero_handles)
         obj->ops->on_zero_handles(obj);
 }
 

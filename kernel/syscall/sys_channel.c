@@ -121,11 +121,20 @@ int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_b
             }
         }
     }
-    s = channel_write(ch, m, true);
-    if (s != OK)
-        goto out_free_message;
+    /*
+     * The channel's state too, before any handle leaves the table. Without
+     * handles the write below checks it and fails with nothing to undo.
+     */
+    if (num_handles > 0) {
+        s = channel_write(ch, m, true);
+        if (s != OK)
+            goto out_free_message;
+    }
 
-    /* Commit: only a concurrent thread of this process can still make this fail. */
+    /*
+     * Commit: with handles, only a concurrent thread of this process can
+     * still make this fail (the channel's state was checked above).
+     */
     for (uint32_t i = 0; i < num_handles; i++) {
         struct kobject *obj;
         bs_rights_t rights;

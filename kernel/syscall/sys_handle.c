@@ -23,17 +23,23 @@ int64_t sys_handle_close(bs_handle_t handle)
     return handle_table_close(p->handles, handle);
 }
 
+/* A new handle the caller never saw (its out pointer was bad): close it again. */
+static __noinline status_t undo_new_handle(bs_handle_t h, status_t s)
+{
+    handle_table_close(process_current()->handles, h);
+    return s;
+}
+
 int64_t sys_handle_duplicate(bs_handle_t handle, bs_rights_t rights, bs_handle_t *out)
 {
-    struct process *p = process_current();
     bs_handle_t h;
-    status_t s = handle_table_duplicate(p->handles, handle, rights, &h);
+    status_t s = handle_table_duplicate(process_current()->handles, handle, rights, &h);
     if (s != OK)
         return s;
     s = copy_to_user(out, &h, sizeof(h));
-    if (s != OK)
-        handle_table_close(p->handles, h); /* undo: the caller never saw it */
-    return s;
+    if (unlikely(s != OK))
+        return undo_new_handle(h, s);
+    return OK;
 }
 
 int64_t sys_handle_replace(bs_handle_t handle, bs_rights_t rights, bs_handle_t *out)

@@ -1,12 +1,13 @@
 /*
- * usercopy.c - range checks in front of the arch copy loops (usercopy.h).
+ * usercopy.c - range checks in front of the arch copy loops (usercopy.h;
+ * small fixed-size copies are inlined there).
  */
 #include <usercopy.h>
 
 size_t arch_copy_user(void *dst, const void *src, size_t n);
 size_t arch_strncpy_user(char *dst, const char *src, size_t n);
 
-status_t copy_from_user(void *dst, const void *usrc, size_t n)
+status_t copy_from_user_any(void *dst, const void *usrc, size_t n)
 {
     if (n == 0)
         return OK;
@@ -15,7 +16,7 @@ status_t copy_from_user(void *dst, const void *usrc, size_t n)
     return arch_copy_user(dst, usrc, n) ? ERR_INVALID_ARGS : OK;
 }
 
-status_t copy_to_user(void *udst, const void *src, size_t n)
+status_t copy_to_user_any(void *udst, const void *src, size_t n)
 {
     if (n == 0)
         return OK;

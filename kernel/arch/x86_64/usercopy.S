@@ -6,6 +6,10 @@
  * bytes NOT copied.
  *
  *   size_t arch_copy_user(void *dst, const void *src, size_t n)
+ *   int arch_store_user_32(uint32_t *udst, uint32_t v)
+ *   int arch_store_user_64(uint64_t *udst, uint64_t v)
+ *          one store each, for the fixed-size results of system calls
+ *          (handle values, counts); return 0, or 1 on a fault.
  *   size_t arch_strncpy_user(char *dst, const char *src, size_t n)
  *          returns bytes copied including the NUL, 0 on a fault, n + 1 when
  *          no NUL was found within n bytes.
@@ -30,6 +34,34 @@ arch_copy_user:
     .balign 8
     .quad 1b, 4b
     .quad 2b, 3b
+    .popsection
+
+    .global arch_store_user_32
+arch_store_user_32:
+    xorl %eax, %eax
+    stac
+1:  movl %esi, (%rdi)
+2:  clac
+    ret
+3:  movl $1, %eax            /* fault */
+    jmp 2b
+    .pushsection extable, "a"
+    .balign 8
+    .quad 1b, 3b
+    .popsection
+
+    .global arch_store_user_64
+arch_store_user_64:
+    xorl %eax, %eax
+    stac
+1:  movq %rsi, (%rdi)
+2:  clac
+    ret
+3:  movl $1, %eax            /* fault */
+    jmp 2b
+    .pushsection extable, "a"
+    .balign 8
+    .quad 1b, 3b
     .popsection
 
     .global arch_strncpy_user

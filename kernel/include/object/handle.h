@@ -102,7 +102,11 @@ status_t handle_table_install(struct handle_table *ht, struct kobject *obj, bs_r
                               bs_handle_t *out);
 
 /* Closes a handle in flight: the handle count (maybe on_zero_handles), then the reference. */
-void handle_drop(struct kobject *obj);
+static inline void handle_drop(struct kobject *obj)
+{
+    kobject_handle_removed(obj);
+    kobject_unref(obj);
+}
 
 /*
  * handle_duplicate: a new handle to the same object with `rights`, which

@@ -35,7 +35,9 @@
 #pragma once
 
 #include <basalt/object.h>
+#include <compiler.h>
 #include <err.h>
+#include <panic.h>
 #include <stdint.h>
 #include <lib/list.h>
 #include <sync/spinlock.h>
@@ -89,20 +91,58 @@ struct kobject {
  */
 void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *ops);
 
+/*
+ * The reference and handle counts are updated inline, since every system
+ * call on a handle takes and drops a reference; only the last drop of
+ * either count (destroy, on_zero_handles) or a count that was already zero
+ * (a bug, which panics) goes to the out-of-line halves in kobject.c.
+ */
+void kobject_unref_last(struct kobject *obj, uint32_t old);
+void kobject_handle_removed_last(struct kobject *obj, uint32_t old);
+
 /* Takes another reference; the caller must already hold one (or a handle entry's). */
-void kobject_ref(struct kobject *obj);
+static inline void kobject_ref(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_add(&obj->refs, 1, __ATOMIC_RELAXED);
+    /* From zero would resurrect an object that is being destroyed. */
+    DEBUG_ASSERT(old != 0 && old != UINT32_MAX);
+    (void)old;
+}
+
 /*
  * Takes a reference unless the count is already zero (the object is being
  * destroyed). For containers that list objects without holding references
  * (a job's processes and child jobs): true when the reference was taken.
  */
 bool kobject_try_ref(struct kobject *obj);
+
 /* Drops a reference; destroys the object when it was the last. No spinlock may be held. */
-void kobject_unref(struct kobject *obj);
+static inline void kobject_unref(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_sub(&obj->refs, 1, __ATOMIC_RELEASE);
+    if (unlikely(old <= 1))
+        kobject_unref_last(obj, old);
+}
 
 /* Handle counting, used by the handle table only. */
-void kobject_handle_added(struct kobject *obj);
-void kobject_handle_removed(struct kobject *obj); /* may call on_zero_handles */
+static inline void kobject_handle_added(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_add(&obj->handles, 1, __ATOMIC_RELAXED);
+    DEBUG_ASSERT(old < __atomic_load_n(&obj->refs, __ATOMIC_RELAXED));
+    (void)old;
+}
+
+/* May call on_zero_handles. */
+static inline void kobject_handle_removed(struct kobject *obj)
+{
+    DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
+    uint32_t old = __atomic_fetch_sub(&obj->handles, 1, __ATOMIC_ACQ_REL);
+    if (unlikely(old <= 1))
+        kobject_handle_removed_last(obj, old);
+}
 
 /* signals = (signals & ~clear) | set, under the object's lock. Returns the new word. */
 bs_signals_t kobject_signal(struct kobject *obj, bs_signals_t clear, bs_signals_t set);

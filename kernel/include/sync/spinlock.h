@@ -15,22 +15,26 @@
 #include <panic.h>
 
 typedef struct spinlock {
+    /*
+     * 0 when free, else the holder's CPU number + 1: taking the lock and
+     * naming its owner is one compare-and-swap, and releasing it one store,
+     * so no CPU can ever mistake another CPU's hold for its own.
+     */
     volatile uint32_t locked;
-    uint32_t cpu;        /* holder's CPU number; SPIN_NO_CPU when free */
-    uintptr_t holder_pc; /* where it was taken, for diagnostics */
+    uintptr_t holder_pc; /* where it was taken (valid while held), for diagnostics */
     const char *name;
 } spinlock_t;
 
-/*
- * The owner is cleared before the lock is released, so a CPU that just gave
- * a lock up can never mistake another CPU's fresh hold for its own.
- */
-#define SPIN_NO_CPU 0xffffffffu
-
 #define SPINLOCK_INIT(n)                                                                           \
     {                                                                                              \
-        0, SPIN_NO_CPU, 0, (n)                                                                     \
+        0, 0, (n)                                                                                  \
     }
+
+/* The value of `locked` while this CPU holds a lock. */
+static __always_inline uint32_t spin_owner_self(void)
+{
+    return arch_cpu_id() + 1;
+}
 
 void spin_lock_init(spinlock_t *l, const char *name);
 
@@ -49,30 +53,30 @@ bool spin_held_by_me(const spinlock_t *l);
 
 /*
  * Inline forms of the four calls above for the hottest paths (run queues,
- * wait queues): the same lock, the same checks. The uncontended case is an
- * exchange and two stores; anything else (contention, or this CPU already
+ * wait queues, handle tables, channels): the same lock, the same checks. The
+ * uncontended case is a compare-and-swap and one store to take, a compare
+ * and one store to release; anything else (contention, or this CPU already
  * holding the lock, which panics naming both places) goes to the out-of-line
  * spin_lock. The recorded holder is the function the lock was inlined into.
  */
 static __always_inline void spin_lock_fast(spinlock_t *l)
 {
     DEBUG_ASSERT(!arch_irqs_enabled());
-    if (unlikely(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))) {
+    uint32_t unlocked = 0;
+    if (unlikely(!__atomic_compare_exchange_n(&l->locked, &unlocked, spin_owner_self(), false,
+                                              __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))) {
         spin_lock(l);
         return;
     }
-    l->cpu = arch_cpu_id();
     l->holder_pc = (uintptr_t)__builtin_return_address(0);
 }
 
 static __always_inline void spin_unlock_fast(spinlock_t *l)
 {
-    if (unlikely(!l->locked || l->cpu != arch_cpu_id())) {
+    if (unlikely(l->locked != spin_owner_self())) {
         spin_unlock(l); /* panics with the lock's name */
         return;
     }
-    l->holder_pc = 0;
-    l->cpu = SPIN_NO_CPU;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
