@@ -4,9 +4,9 @@
     tools/gensyscalls.py DEF OUTDIR DOC
 
 writes OUTDIR/include/basalt/syscall_numbers.h (numbers, for kernel and user),
-OUTDIR/syscall_table.c (the kernel's dispatch table: one thunk per call that
-unpacks the trap frame's argument registers into the handler's typed
-parameters; planned calls answer ERR_NOT_SUPPORTED), OUTDIR/include/basalt/
+OUTDIR/syscall_table.c (the kernel's dispatch table: the handlers' addresses,
+which the entry code calls with the user's argument registers; planned
+calls answer ERR_NOT_SUPPORTED), OUTDIR/include/basalt/
 syscall_wrappers.h (libbasalt's inline wrappers) and DOC (docs/abi.md).
 Files are only rewritten when their contents change, so make does not rebuild
 needlessly.
@@ -14,8 +14,6 @@ needlessly.
 import os
 import re
 import sys
-
-REGS = ["rdi", "rsi", "rdx", "r10", "r8", "r9"]
 
 
 def parse(path):
@@ -79,48 +77,32 @@ def proto(c):
 
 
 def table(calls):
-    out = [HEADER, "#include <arch/trap.h>\n#include <basalt/object.h>\n#include <basalt/syscall_numbers.h>\n#include <err.h>\n",
-           "#include <compiler.h>\n#include <object/job.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <syscall/dispatch.h>\n\n"]
+    out = [HEADER, "#include <basalt/object.h>\n#include <basalt/syscall_numbers.h>\n#include <err.h>\n",
+           "#include <stddef.h>\n#include <stdint.h>\n#include <syscall/dispatch.h>\n\n"]
     for c in calls:
         if c["status"] == "implemented":
             out.append(proto(c) + ";\n")
     out.append("\n")
     if any(c["status"] == "planned" for c in calls):
         out.append("/* Calls that are part of the ABI but not implemented yet (docs/abi.md). */\n")
-        out.append("static int64_t call_planned(struct trap_frame *tf)\n{\n")
-        out.append("    (void)tf;\n    return ERR_NOT_SUPPORTED;\n}\n\n")
-    for c in calls:
-        if c["status"] == "planned":
-            continue
-        out.append(f"static int64_t call_{c['name']}(struct trap_frame *tf)\n{{\n")
-        args = []
-        for (t, n), reg in zip(c["params"], REGS):
-            args.append(f"({t})tf->{reg}")
-        if not args:
-            out.append("    (void)tf;\n")
-        if any("bs_handle_t" in t or "bs_wait_item" in t for t, _ in c["params"]):
-            # Calls that take handles answer to the job's bad-handle policy.
-            out.append(f"    int64_t r = sys_{c['name']}({', '.join(args)});\n")
-            out.append("    if (unlikely(r == ERR_BAD_HANDLE))\n        policy_bad_handle();\n")
-            out.append("    return r;\n}\n\n")
-            continue
-        out.append(f"    return sys_{c['name']}({', '.join(args)});\n}}\n\n")
+        out.append("static int64_t sys_planned(void)\n{\n    return ERR_NOT_SUPPORTED;\n}\n\n")
     by_num = {c["num"]: c for c in calls}
     if len(by_num) <= calls[-1]["num"]:
         out.append("/* Numbers inside the table's range that name no call. */\n")
-        out.append("static int64_t call_unassigned(struct trap_frame *tf)\n{\n")
-        out.append("    (void)tf;\n    return ERR_BAD_SYSCALL;\n}\n\n")
-    out.append("/* Every slot is filled: the entry code indexes it without a NULL check. */\n")
-    out.append("const syscall_fn syscall_table[BS_SYSCALL_COUNT] = {\n")
+        out.append("static int64_t sys_unassigned(void)\n{\n    return ERR_BAD_SYSCALL;\n}\n\n")
+    out.append("/*\n * Every slot is filled: the entry code indexes it without a NULL check and\n"
+               " * calls the handler with the user's argument registers as they are\n"
+               " * (syscall/dispatch.h).\n */\n")
+    out.append("const uintptr_t syscall_table[BS_SYSCALL_COUNT] = {\n")
     for n in range(calls[-1]["num"] + 1):
         c = by_num.get(n)
         if c is None:
-            fn = "call_unassigned"
+            fn = "sys_unassigned"
         elif c["status"] == "planned":
-            fn = "call_planned"
+            fn = "sys_planned"
         else:
-            fn = f"call_{c['name']}"
-        out.append(f"    [{n}] = {fn},\n")
+            fn = f"sys_{c['name']}"
+        out.append(f"    [{n}] = (uintptr_t)&{fn},\n")
     out.append("};\n")
     return "".join(out)
 

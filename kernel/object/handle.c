@@ -308,6 +308,17 @@ status_t handle_table_install(struct handle_table *ht, struct kobject *obj, bs_r
     return insert(ht, obj, rights, out, false);
 }
 
+/*
+ * Every lookup that finds no handle ends here: the caller's job policy may
+ * kill a process that names bad handles (policy_bad_handle). Out of line:
+ * the paths that find their handle pay nothing for it.
+ */
+static __noinline status_t bad_handle(void)
+{
+    policy_bad_handle();
+    return ERR_BAD_HANDLE;
+}
+
 status_t handle_table_get(struct handle_table *ht, bs_handle_t h, uint32_t type, bs_rights_t rights,
                           struct kobject **obj, bs_rights_t *have)
 {
@@ -328,7 +339,7 @@ status_t handle_table_get(struct handle_table *ht, bs_handle_t h, uint32_t type,
             *have = e->rights;
     }
     spin_unlock_irqrestore_fast(&ht->lock, st);
-    return status;
+    return unlikely(status == ERR_BAD_HANDLE) ? bad_handle() : status;
 }
 
 /* handle_table_take, inlined into handle_table_close. */
@@ -340,7 +351,7 @@ static __always_inline status_t take(struct handle_table *ht, bs_handle_t h, str
     struct handle_entry *e = lookup_locked(ht, h);
     if (!e) {
         spin_unlock_irqrestore_fast(&ht->lock, st);
-        return ERR_BAD_HANDLE;
+        return bad_handle();
     }
     *obj = e->obj;
     if (rights)
@@ -434,7 +445,7 @@ status_t handle_table_duplicate(struct handle_table *ht, bs_handle_t h, bs_right
     status_t status = duplicate_check_locked(ht, h, rights, &e, &new_rights);
     if (status != OK) {
         spin_unlock_irqrestore_fast(&ht->lock, st);
-        return status;
+        return status == ERR_BAD_HANDLE ? bad_handle() : status;
     }
     if (unlikely(ht->free_head == NO_SLOT)) {
         spin_unlock_irqrestore_fast(&ht->lock, st);
@@ -469,7 +480,7 @@ status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_
         *out = e->value;
     }
     spin_unlock_irqrestore_fast(&ht->lock, st);
-    return status;
+    return status == ERR_BAD_HANDLE ? bad_handle() : status;
 }
 
 uint32_t handle_table_count(struct handle_table *ht)

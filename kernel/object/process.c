@@ -98,11 +98,6 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     return OK;
 }
 
-struct process *process_current(void)
-{
-    return sched_running ? thread_current()->process : NULL;
-}
-
 uint64_t process_live_count(void)
 {
     return __atomic_load_n(&live, __ATOMIC_RELAXED);

@@ -11,6 +11,7 @@
 #include <printf.h>
 
 #include "kshim.h"
+#include <object/handle.h>
 #include <object/kobject.h>
 
 #include <stdarg.h>
@@ -143,3 +144,6 @@ bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
 }
 
 void kobject_after_wake(void) {}
+
+/* handle.c reports bad handles to the job policy (job.c, kernel-only): no policy here. */
+void policy_bad_handle(void) {}

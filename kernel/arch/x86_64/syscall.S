@@ -58,15 +58,18 @@ syscall_entry:
     pushq %r15
     xorl %ebp, %ebp         /* backtraces stop here */
     sti
-    movq %rsp, %rdi
-    /* Native calls straight through the generated table; the rest in C. */
-    leaq -BS_SYSCALL_BASE(%rax), %rcx
-    cmpq $BS_SYSCALL_COUNT, %rcx
+    /*
+     * Native calls straight to their handler through the generated table,
+     * with the user's argument registers as they came (the pushes left them
+     * alone); the C ABI wants the fourth in RCX, where SYSCALL put the
+     * user RIP. Everything else goes to syscall_dispatch with the frame.
+     */
+    leaq -BS_SYSCALL_BASE(%rax), %r11
+    cmpq $BS_SYSCALL_COUNT, %r11
     jae 1f
-    call *syscall_table(, %rcx, 8)
+    movq %r10, %rcx
+    call *syscall_table(, %r11, 8)
     movq %rax, FRAME_RAX(%rsp)
-    jmp 2f
-1:  call syscall_dispatch
 2:  cli
     cmpq $USER_CS, FRAME_CS(%rsp)
     jne 3f
@@ -93,6 +96,9 @@ syscall_entry:
     movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
     swapgs
     sysretq
+1:  movq %rsp, %rdi
+    call syscall_dispatch
+    jmp 2b
 3:  movq %rsp, %rdi
     call syscall_exit_slow
     jmp trap_return

@@ -127,5 +127,12 @@ status_t handle_table_duplicate(struct handle_table *ht, bs_handle_t h, bs_right
 status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_t rights,
                               bs_handle_t *out);
 
+/*
+ * Called (by the lookups above, without locks) whenever a handle value
+ * names nothing: the job policy of the calling process decides whether it
+ * dies for it (object/job.h). Provided by job.c.
+ */
+void policy_bad_handle(void);
+
 /* Number of open handles. */
 uint32_t handle_table_count(struct handle_table *ht);

@@ -92,8 +92,6 @@ status_t job_set_policy(struct job *job, const struct bs_job_policy *p);
 status_t policy_check_new(uint32_t type);
 bool policy_capability_mode(void);
 bool policy_no_wx_alias(void);
-/* A system call of the running process named a bad handle: kill it if its policy says so. */
-void policy_bad_handle(void);
 
 /* Live jobs, the root included (leak tests). */
 uint64_t job_live_count(void);

@@ -29,6 +29,7 @@
 #include <mm/vmar.h>
 #include <object/handle.h>
 #include <object/kobject.h>
+#include <sched/thread.h>
 #include <sync/mutex.h>
 #include <sync/waitqueue.h>
 
@@ -72,7 +73,10 @@ struct process {
 status_t process_create(struct job *job, const char *name, struct process **out);
 
 /* The process of the running thread, or NULL for a kernel thread. */
-struct process *process_current(void);
+static inline struct process *process_current(void)
+{
+    return sched_running ? thread_current()->process : NULL;
+}
 
 /*
  * Ends the process with `code` (if it is not ending already): every thread
