@@ -23,9 +23,20 @@
 
 #define USER_CS 0x2b
 #define USER_SS 0x23
+#define FRAME_R15 (0 * 8)
+#define FRAME_R14 (1 * 8)
+#define FRAME_R13 (2 * 8)
+#define FRAME_R12 (3 * 8)
 #define FRAME_RAX (14 * 8)
 #define FRAME_RIP (17 * 8)
 #define FRAME_CS  (18 * 8)
+
+.macro SAVE_CALLEE_SAVED
+    movq %r15, FRAME_R15(%rsp)
+    movq %r14, FRAME_R14(%rsp)
+    movq %r13, FRAME_R13(%rsp)
+    movq %r12, FRAME_R12(%rsp)
+.endm
 
     .text
     .global syscall_entry
@@ -52,10 +63,13 @@ syscall_entry:
     pushq %r9
     pushq %r10
     pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    /*
+     * R12-R15: the C handlers preserve them, so a native call leaves them in
+     * the registers and only reserves their slots; the paths that need the
+     * whole frame in memory (the POSIX layer, the slow exits) store them
+     * first (SAVE_CALLEE_SAVED).
+     */
+    subq $32, %rsp
     xorl %ebp, %ebp         /* backtraces stop here */
     sti
     /*
@@ -75,11 +89,8 @@ syscall_entry:
     jne 3f
     movq FRAME_RIP(%rsp), %rcx
     shrq $47, %rcx          /* above the user half: not canonical for SYSRET */
-    jnz trap_return
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
+    jnz 4f
+    addq $32, %rsp          /* R15-R12: still the user's, in the registers */
     popq %r11
     popq %r10
     popq %r9
@@ -96,11 +107,16 @@ syscall_entry:
     movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
     swapgs
     sysretq
-1:  movq %rsp, %rdi
+1:  SAVE_CALLEE_SAVED         /* the POSIX layer may read or rewrite the whole frame */
+    movq %rsp, %rdi
     call syscall_dispatch
-    jmp 2b
-3:  movq %rsp, %rdi
+    cli
+    jmp 5f
+3:  SAVE_CALLEE_SAVED
+5:  movq %rsp, %rdi
     call syscall_exit_slow
+    jmp trap_return
+4:  SAVE_CALLEE_SAVED
     jmp trap_return
 
 /*
