@@ -52,7 +52,7 @@ bool kobject_try_ref(struct kobject *obj)
 }
 
 /* kobject_unref found `old` <= 1: the last reference went (or there was none, a bug). */
-void kobject_unref_last(struct kobject *obj, uint32_t old)
+__slow_path void kobject_unref_last(struct kobject *obj, uint32_t old)
 {
     ASSERT_MSG(old != 0, "kobject_unref: %s koid %lu has no references", obj->ops->name,
                (unsigned long)obj->koid);
@@ -66,7 +66,7 @@ void kobject_unref_last(struct kobject *obj, uint32_t old)
 }
 
 /* kobject_handle_removed found `old` <= 1: the last handle went (or there was none, a bug). */
-void kobject_handle_removed_last(struct kobject *obj, uint32_t old)
+__slow_path void kobject_handle_removed_last(struct kobject *obj, uint32_t old)
 {
     ASSERT_MSG(old != 0, "kobject_handle_removed: %s koid %lu has no handles", obj->ops->name,
                (unsigned long)obj->koid);

@@ -162,13 +162,14 @@ void process_finish(struct process *p)
     p->handles = NULL;
     mutex_unlock(&p->handles_lock);
     handle_table_destroy(ht);
-    job_remove_process(p->job, p);
 
     st = spin_lock_irqsave(&p->obj.lock);
     __atomic_store_n(&p->state, PROCESS_TERMINATED, __ATOMIC_RELAXED);
     spin_unlock_irqrestore(&p->obj.lock, st);
     kprintf("process '%s' (koid %lu) exited with code %ld\n", p->name, p->obj.koid, p->exit_code);
     kobject_signal(&p->obj, 0, BS_SIGNAL_TERMINATED);
+    /* Last: the job's signals (NO_PROCESSES, TERMINATED) follow the process's end. */
+    job_remove_process(p->job, p);
 }
 
 status_t process_suspend(struct process *p)

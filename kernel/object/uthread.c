@@ -185,13 +185,20 @@ __noreturn void uthread_exit_current(void)
     arch_aspace_switch(arch_kernel_aspace());
     arch_irq_restore(st);
 
-    if (finish)
-        process_finish(p); /* p lives: ut holds a reference, and we hold ut */
+    /*
+     * The thread's object goes before the process is finished, so that when
+     * TERMINATED rises on the process (and then on its job) nothing of it is
+     * left but what handles hold. Our own reference keeps p meanwhile.
+     */
+    kobject_ref(&p->obj);
     kobject_signal(&ut->obj, 0, BS_SIGNAL_TERMINATED);
     t->process = NULL;
     t->user = NULL;
     kobject_unref(&ut->obj); /* the process list's */
-    kobject_unref(&ut->obj); /* ours; may free ut and then p */
+    kobject_unref(&ut->obj); /* the scheduler thread's; may free ut */
+    if (finish)
+        process_finish(p);
+    kobject_unref(&p->obj);
     thread_exit(0);
 }
 

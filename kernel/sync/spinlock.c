@@ -52,12 +52,12 @@ static __always_inline void lock_at(spinlock_t *l, uintptr_t pc)
     l->holder_pc = pc;
 }
 
-__noinline void spin_lock(spinlock_t *l)
+__noinline __slow_path void spin_lock(spinlock_t *l)
 {
     lock_at(l, (uintptr_t)__builtin_return_address(0));
 }
 
-void spin_unlock(spinlock_t *l)
+__slow_path void spin_unlock(spinlock_t *l)
 {
     ASSERT_MSG(spin_held_by_me(l), "spinlock '%s' released by a CPU that does not hold it",
                l->name);

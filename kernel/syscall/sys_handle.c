@@ -4,12 +4,14 @@
  *
  * The handle table (object/handle.h) does the checking, in the fixed order
  * bad handle, access denied, invalid rights; these handlers only add the
- * copy-out. A call whose out pointer turns out to be bad leaves the table
+ * copy-out. close and duplicate inline the table's operations
+ * (object/handle_impl.h): they are the hottest calls there are. A call whose out pointer turns out to be bad leaves the table
  * as it found it.
  */
 #include <basalt/object.h>
 #include <err.h>
 #include <object/handle.h>
+#include <object/handle_impl.h>
 #include <object/process.h>
 #include <usercopy.h>
 
@@ -19,8 +21,7 @@ int64_t sys_handle_replace(bs_handle_t handle, bs_rights_t rights, bs_handle_t *
 
 int64_t sys_handle_close(bs_handle_t handle)
 {
-    struct process *p = process_current();
-    return handle_table_close(p->handles, handle);
+    return handle_table_close_inline(process_current()->handles, handle);
 }
 
 /* A new handle the caller never saw (its out pointer was bad): close it again. */
@@ -33,7 +34,7 @@ static __noinline status_t undo_new_handle(bs_handle_t h, status_t s)
 int64_t sys_handle_duplicate(bs_handle_t handle, bs_rights_t rights, bs_handle_t *out)
 {
     bs_handle_t h;
-    status_t s = handle_table_duplicate(process_current()->handles, handle, rights, &h);
+    status_t s = handle_table_duplicate_inline(process_current()->handles, handle, rights, &h);
     if (s != OK)
         return s;
     s = copy_to_user(out, &h, sizeof(h));

@@ -27,15 +27,25 @@
 #define FRAME_R14 (1 * 8)
 #define FRAME_R13 (2 * 8)
 #define FRAME_R12 (3 * 8)
+#define FRAME_R11 (4 * 8)
 #define FRAME_RAX (14 * 8)
+#define FRAME_RFLAGS (19 * 8)
 #define FRAME_RIP (17 * 8)
 #define FRAME_CS  (18 * 8)
 
+/*
+ * Completes the frame of a native call for a path that restores the user
+ * registers from it: the callee-saved ones still in the registers, R11 as
+ * SYSRET would leave it (RFLAGS, never a kernel value), and the result.
+ */
 .macro SAVE_CALLEE_SAVED
     movq %r15, FRAME_R15(%rsp)
     movq %r14, FRAME_R14(%rsp)
     movq %r13, FRAME_R13(%rsp)
     movq %r12, FRAME_R12(%rsp)
+    movq FRAME_RFLAGS(%rsp), %r11
+    movq %r11, FRAME_R11(%rsp)
+    movq %rax, FRAME_RAX(%rsp)
 .endm
 
     .text
@@ -62,14 +72,14 @@ syscall_entry:
     pushq %r8
     pushq %r9
     pushq %r10
-    pushq %r11
     /*
-     * R12-R15: the C handlers preserve them, so a native call leaves them in
-     * the registers and only reserves their slots; the paths that need the
-     * whole frame in memory (the POSIX layer, the slow exits) store them
-     * first (SAVE_CALLEE_SAVED).
+     * R11 and R12-R15: the C handlers preserve R12-R15 and SYSCALL already
+     * replaced R11 (its value is the RFLAGS saved above), so a native call
+     * leaves them in the registers and only reserves their slots; the paths
+     * that need the whole frame in memory (the POSIX layer, the slow exits)
+     * fill them first (SAVE_CALLEE_SAVED).
      */
-    subq $32, %rsp
+    subq $40, %rsp
     xorl %ebp, %ebp         /* backtraces stop here */
     sti
     /*
@@ -83,15 +93,13 @@ syscall_entry:
     jae 1f
     movq %r10, %rcx
     call *syscall_table(, %r11, 8)
-    movq %rax, FRAME_RAX(%rsp)
-2:  cli
+2:  cli                     /* the result stays in RAX; slow paths store it (SAVE_CALLEE_SAVED) */
     cmpq $USER_CS, FRAME_CS(%rsp)
     jne 3f
     movq FRAME_RIP(%rsp), %rcx
     shrq $47, %rcx          /* above the user half: not canonical for SYSRET */
     jnz 4f
-    addq $32, %rsp          /* R15-R12: still the user's, in the registers */
-    popq %r11
+    addq $40, %rsp          /* R15-R12: still the user's, in the registers; R11: see below */
     popq %r10
     popq %r9
     popq %r8
@@ -101,7 +109,7 @@ syscall_entry:
     popq %rdx
     popq %rcx
     popq %rbx
-    popq %rax
+    addq $8, %rsp           /* RAX: the result is in the register */
     movq 16(%rsp), %rcx     /* RIP */
     movq 32(%rsp), %r11     /* RFLAGS */
     movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
@@ -109,7 +117,7 @@ syscall_entry:
     sysretq
 1:  SAVE_CALLEE_SAVED         /* the POSIX layer may read or rewrite the whole frame */
     movq %rsp, %rdi
-    call syscall_dispatch
+    call syscall_dispatch     /* its result goes into the frame's RAX */
     cli
     jmp 5f
 3:  SAVE_CALLEE_SAVED

@@ -97,8 +97,8 @@ void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *
  * either count (destroy, on_zero_handles) or a count that was already zero
  * (a bug, which panics) goes to the out-of-line halves in kobject.c.
  */
-void kobject_unref_last(struct kobject *obj, uint32_t old);
-void kobject_handle_removed_last(struct kobject *obj, uint32_t old);
+__slow_path void kobject_unref_last(struct kobject *obj, uint32_t old);
+__slow_path void kobject_handle_removed_last(struct kobject *obj, uint32_t old);
 
 /* Takes another reference; the caller must already hold one (or a handle entry's). */
 static inline void kobject_ref(struct kobject *obj)

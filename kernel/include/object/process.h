@@ -11,7 +11,8 @@
  * Termination happens once, in process_finish, run by whoever sees the last
  * running thread go (or by the killer of a process that has none): NEW
  * threads die, the address space is shut down, the handle table is closed,
- * the process leaves its job, and TERMINATED rises. The exit code stays
+ * TERMINATED rises, and the process leaves its job (whose signals follow).
+ * The last thread's own object is gone by then. The exit code stays
  * readable and the struct lives on while anyone holds a reference.
  *
  * References: the creator's; one per handle; one from each of its thread

@@ -39,8 +39,8 @@ static __always_inline uint32_t spin_owner_self(void)
 void spin_lock_init(spinlock_t *l, const char *name);
 
 /* Interrupts must already be off. */
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
+__slow_path void spin_lock(spinlock_t *l);
+__slow_path void spin_unlock(spinlock_t *l);
 
 irqstate_t spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, irqstate_t state);
