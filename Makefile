@@ -148,7 +148,9 @@ LIBBASALT_WARN := $(filter-out -static,$(USER_CFLAGS)) -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow -Wvla -MMD -MP
 LIBBASALT_CFLAGS := $(LIBBASALT_WARN) -idirafter kernel/include
 LIBBASALT_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
-LIBBASALT_OBJS := $(patsubst %,$(BUILD)/%.o,$(LIBBASALT_SRCS)) $(BUILD)/user/lib/elf_check.c.o
+LIBBASALT_SHARED := elf_check cpio
+LIBBASALT_OBJS := $(patsubst %,$(BUILD)/%.o,$(LIBBASALT_SRCS)) \
+	$(patsubst %,$(BUILD)/user/lib/kernel-%.c.o,$(LIBBASALT_SHARED))
 LIBBASALT := $(BUILD)/user/libbasalt.a
 
 $(BUILD)/user/lib/%.c.o: user/lib/%.c $(GEN)/stamp
@@ -159,9 +161,10 @@ $(BUILD)/user/lib/%.S.o: user/lib/%.S
 	@mkdir -p $(@D)
 	$(call say,USERAS,$<)$(USER_CC) $(LIBBASALT_CFLAGS) -c $< -o $@
 
-# The same checker the kernel and the UEFI loader use (pure code; its <elf.h>
-# is the kernel's, hence -I rather than -idirafter for this one file).
-$(BUILD)/user/lib/elf_check.c.o: kernel/lib/elf_check.c
+# Pure code shared with the kernel (and the UEFI loader): the ELF checker and
+# the cpio header. Their headers are the kernel's (elf_check.c wants the
+# kernel's <elf.h>), hence -I rather than -idirafter for these files.
+$(BUILD)/user/lib/kernel-%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(call say,USERCC,$<)$(USER_CC) $(LIBBASALT_WARN) -I kernel/include -c $< -o $@
 

@@ -169,9 +169,7 @@ static __noinline int64_t wake_locked_path(struct futex_bucket *b, const struct 
         __atomic_fetch_sub(&b->count, 1, __ATOMIC_RELAXED);
         __atomic_fetch_sub(&total_waiters, 1, __ATOMIC_RELAXED);
         w->woken = true;
-        spin_lock(&w->wq->lock);
-        wait_queue_wake_all_locked(w->wq, OK);
-        spin_unlock(&w->wq->lock);
+        wait_queue_wake_all_irqoff(w->wq, OK);
         n++;
     }
     spin_unlock_irqrestore(&b->lock, st);

@@ -77,9 +77,7 @@ static void port_on_zero_handles(struct kobject *obj)
         list_add_tail(&observers, n);
     }
     p->nobservers = 0;
-    spin_lock(&p->wq.lock);
-    wait_queue_wake_all_locked(&p->wq, ERR_CANCELED);
-    spin_unlock(&p->wq.lock);
+    wait_queue_wake_all_irqoff(&p->wq, ERR_CANCELED);
     spin_unlock_irqrestore(&p->obj.lock, st);
 
     while (!list_empty(&users)) {

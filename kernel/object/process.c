@@ -201,9 +201,7 @@ status_t process_resume(struct process *p)
             if (ut->suspend_count == 0)
                 __atomic_fetch_and(&ut->work, ~UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
         }
-        spin_lock(&p->suspend_wq.lock);
-        wait_queue_wake_all_locked(&p->suspend_wq, OK);
-        spin_unlock(&p->suspend_wq.lock);
+        wait_queue_wake_all_irqoff(&p->suspend_wq, OK);
     }
     spin_unlock_irqrestore(&p->obj.lock, st);
     sched_preempt_check();

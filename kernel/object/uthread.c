@@ -225,20 +225,11 @@ void uthread_reap_new(struct uthread *ut)
 
 void uthread_kick_locked(struct uthread *ut)
 {
-    spin_lock(&ut->wq.lock);
-    wait_queue_wake_all_locked(&ut->wq, ERR_INTERRUPTED);
-    spin_unlock(&ut->wq.lock);
-    if (ut->wait_wq) {
-        spin_lock(&ut->wait_wq->lock);
-        wait_queue_wake_all_locked(ut->wait_wq, ERR_INTERRUPTED);
-        spin_unlock(&ut->wait_wq->lock);
-    }
-    if (ut->parked) {
-        struct wait_queue *wq = &ut->process->suspend_wq;
-        spin_lock(&wq->lock);
-        wait_queue_wake_all_locked(wq, OK);
-        spin_unlock(&wq->lock);
-    }
+    wait_queue_wake_all_irqoff(&ut->wq, ERR_INTERRUPTED);
+    if (ut->wait_wq)
+        wait_queue_wake_all_irqoff(ut->wait_wq, ERR_INTERRUPTED);
+    if (ut->parked)
+        wait_queue_wake_all_irqoff(&ut->process->suspend_wq, OK);
     /*
      * Inside a system call: make its exit look at the work. (With more than
      * one CPU this would need the thread off every CPU and an IPI when it
@@ -279,9 +270,7 @@ status_t uthread_resume(struct uthread *ut)
     if (s == OK && --ut->suspend_count == 0 && p->suspend_count == 0) {
         __atomic_fetch_and(&ut->work, ~UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
         if (ut->parked) {
-            spin_lock(&p->suspend_wq.lock);
-            wait_queue_wake_all_locked(&p->suspend_wq, OK);
-            spin_unlock(&p->suspend_wq.lock);
+            wait_queue_wake_all_irqoff(&p->suspend_wq, OK);
         }
     }
     spin_unlock_irqrestore(&p->obj.lock, st);

@@ -39,9 +39,7 @@ bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
         list_del(pos);
         __atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
         w->observed = now;
-        spin_lock_fast(&w->wq->lock);
-        wait_queue_wake_all_locked(w->wq, OK);
-        spin_unlock_fast(&w->wq->lock);
+        wait_queue_wake_all_irqoff(w->wq, OK);
         woke = true;
     }
     return woke;

@@ -145,6 +145,14 @@ unsigned wait_queue_wake_one(struct wait_queue *wq, status_t status)
     return n;
 }
 
+unsigned wait_queue_wake_all_irqoff(struct wait_queue *wq, status_t status)
+{
+    spin_lock_fast(&wq->lock);
+    unsigned n = wait_queue_wake_all_locked(wq, status);
+    spin_unlock_fast(&wq->lock);
+    return n;
+}
+
 unsigned wait_queue_wake_all(struct wait_queue *wq, status_t status)
 {
     irqstate_t st = spin_lock_irqsave_fast(&wq->lock);

@@ -14,6 +14,7 @@
 #include <object/handle.h>
 #include <object/job.h>
 #include <object/process.h>
+#include <syscall/publish.h>
 #include <usercopy.h>
 
 int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1);
@@ -24,9 +25,7 @@ int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_b
 
 int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1)
 {
-    struct handle_table *ht = process_current()->handles;
-    if (options != 0 || !user_range_ok((uintptr_t)out0, sizeof(*out0)) ||
-        !user_range_ok((uintptr_t)out1, sizeof(*out1)))
+    if (options != 0)
         return ERR_INVALID_ARGS;
     struct kobject *e0, *e1;
     status_t s = policy_check_new(BS_OBJ_CHANNEL);
@@ -34,25 +33,7 @@ int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out
         s = channel_create(&e0, &e1);
     if (s != OK)
         return s;
-    bs_handle_t h0, h1;
-    s = handle_table_add(ht, e0, e0->ops->default_rights, &h0);
-    if (s != OK)
-        goto out_unref;
-    s = handle_table_add(ht, e1, e1->ops->default_rights, &h1);
-    if (s != OK)
-        goto out_close_h0;
-    s = copy_to_user(out0, &h0, sizeof(h0));
-    if (s == OK)
-        s = copy_to_user(out1, &h1, sizeof(h1));
-    if (s == OK)
-        goto out_unref;
-    handle_table_close(ht, h1);
-out_close_h0:
-    handle_table_close(ht, h0);
-out_unref:
-    kobject_unref(e0);
-    kobject_unref(e1);
-    return s;
+    return publish_handle_pair(e0, e1, out0, out1);
 }
 
 /*

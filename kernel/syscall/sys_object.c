@@ -35,34 +35,6 @@ static inline uint64_t user_deadline(int64_t deadline)
 int64_t sys_object_wait_one(bs_handle_t handle, bs_signals_t signals, int64_t deadline,
                             bs_signals_t *observed);
 
-/*
- * Both ends of a new pair (a channel or an eventpair) to *out0 and *out1,
- * consuming the creator's references; nothing is left behind on a bad
- * pointer.
- */
-static status_t publish_pair(struct kobject *e0, struct kobject *e1, bs_handle_t *out0,
-                             bs_handle_t *out1)
-{
-    status_t s;
-    struct handle_table *ht = process_current()->handles;
-    bs_handle_t h[2] = {BS_HANDLE_INVALID, BS_HANDLE_INVALID};
-    s = handle_table_add(ht, e0, e0->ops->default_rights, &h[0]);
-    if (s == OK)
-        s = handle_table_add(ht, e1, e1->ops->default_rights, &h[1]);
-    kobject_unref(e0);
-    kobject_unref(e1);
-    if (s == OK)
-        s = copy_to_user(out0, &h[0], sizeof(h[0]));
-    if (s == OK)
-        s = copy_to_user(out1, &h[1], sizeof(h[1]));
-    if (s != OK) {
-        for (int i = 1; i >= 0; i--)
-            if (h[i] != BS_HANDLE_INVALID)
-                handle_table_close(ht, h[i]);
-    }
-    return s;
-}
-
 int64_t sys_handle_create(uint32_t type, uint32_t options, bs_handle_t *out)
 {
     if (options != 0)
@@ -106,7 +78,7 @@ int64_t sys_handle_create(uint32_t type, uint32_t options, bs_handle_t *out)
     case BS_OBJ_EVENTPAIR: {
         struct kobject *e0, *e1;
         s = type == BS_OBJ_CHANNEL ? channel_create(&e0, &e1) : eventpair_create(&e0, &e1);
-        return s == OK ? publish_pair(e0, e1, out, out + 1) : s;
+        return s == OK ? publish_handle_pair(e0, e1, out, out + 1) : s;
     }
     default:
         return ERR_INVALID_ARGS;
@@ -283,7 +255,7 @@ int64_t sys_eventpair_create(uint32_t options, bs_handle_t *out0, bs_handle_t *o
         s = eventpair_create(&e0, &e1);
     if (s != OK)
         return s;
-    return publish_pair(e0, e1, out0, out1);
+    return publish_handle_pair(e0, e1, out0, out1);
 }
 
 int64_t sys_port_create(uint32_t options, bs_handle_t *out)

@@ -66,6 +66,14 @@ status_t wait_queue_block_unlock(struct wait_queue *wq, uint64_t deadline, irqst
 unsigned wait_queue_wake_one_locked(struct wait_queue *wq, status_t status);
 unsigned wait_queue_wake_all_locked(struct wait_queue *wq, status_t status);
 
+/*
+ * The same, taking the queue's lock, for callers that already run with
+ * interrupts off (under a lock of their own that comes before the queue's):
+ * no preemption here; the caller lets a woken thread run (sched_preempt_check)
+ * once it has dropped its locks.
+ */
+unsigned wait_queue_wake_all_irqoff(struct wait_queue *wq, status_t status);
+
 /* The same, taking the lock; a woken thread that should run first preempts the caller. */
 unsigned wait_queue_wake_one(struct wait_queue *wq, status_t status);
 unsigned wait_queue_wake_all(struct wait_queue *wq, status_t status);

@@ -14,3 +14,11 @@
  * that is its end). ERR_NO_RESOURCES, ERR_NO_MEMORY, ERR_INVALID_ARGS.
  */
 status_t publish_handle(struct kobject *obj, bs_rights_t rights, bs_handle_t *out);
+
+/*
+ * Both ends of a new pair (a channel or an eventpair), with their default
+ * rights, to *out0 and *out1; consumes the creator's references, and
+ * leaves nothing behind on a failure.
+ */
+status_t publish_handle_pair(struct kobject *e0, struct kobject *e1, bs_handle_t *out0,
+                             bs_handle_t *out1);
