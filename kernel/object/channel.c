@@ -13,12 +13,23 @@
  * room. Writes and reads change a signal only when its condition changes
  * (an empty queue gets a message, a full one loses one), which keeps the
  * common write and read to the queue itself.
+ *
+ * Calls (channel_call): the caller registers a struct call on its own end
+ * and writes its request; a message that later arrives at that end with the
+ * call's transaction id (its first four bytes) goes straight to the caller
+ * instead of the queue. Transaction ids come from a per-end counter with
+ * the top bit set, so replies to calls never look like other traffic that
+ * uses small ids. A caller leaves with its reply, at its deadline, when the
+ * peer goes (ERR_PEER_CLOSED), when its own end's last handle goes
+ * (ERR_CANCELED) or when it is killed.
  */
 #include <compiler.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <object/channel.h>
 #include <object/handle.h>
+#include <object/uthread.h>
+#include <sync/waitqueue.h>
 #include <panic.h>
 
 struct channel {
@@ -30,6 +41,18 @@ struct channel {
     struct channel_message *head, *tail;
     uint32_t queued_msgs;
     uint32_t queued_bytes;
+    struct list_node calls; /* struct call: callers waiting for a reply here */
+    uint32_t next_txid;
+};
+
+/* A thread in channel_call, on its stack. */
+struct call {
+    struct list_node node; /* in the caller's end's calls until answered or gone */
+    uint32_t txid;
+    struct channel_message *reply; /* set by the writer of the reply */
+    status_t status;               /* why it ended, when not by a reply */
+    bool done;
+    struct wait_queue *wq; /* the caller's own */
 };
 
 struct channel_pair {
@@ -136,6 +159,62 @@ static void channel_destroy(struct kobject *obj)
         kfree(pair);
 }
 
+/* Ends every call waiting on c with `status`; pair lock held. */
+static void end_calls_locked(struct channel *c, status_t status)
+{
+    while (!list_empty(&c->calls)) {
+        struct call *k = list_entry(list_first(&c->calls), struct call, node);
+        list_del(&k->node);
+        k->status = status;
+        k->done = true;
+        wait_queue_wake_all_irqoff(k->wq, OK);
+    }
+}
+
+/*
+ * A message arriving at `to`: if it answers a call waiting there, hand it to
+ * the caller and return true. Pair lock held.
+ */
+static bool deliver_reply_locked(struct channel *to, struct channel_message *m)
+{
+    if (likely(list_empty(&to->calls)) || m->num_bytes < sizeof(uint32_t))
+        return false;
+    uint32_t txid;
+    memcpy(&txid, m->bytes, sizeof(txid));
+    struct list_node *n;
+    list_for_each(n, &to->calls)
+    {
+        struct call *k = list_entry(n, struct call, node);
+        if (k->txid == txid) {
+            list_del(&k->node);
+            k->reply = m;
+            k->done = true;
+            wait_queue_wake_all_irqoff(k->wq, OK);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Puts m on `to`'s queue with the signals that follow; pair lock held, room checked. */
+static void enqueue_locked(struct channel *to, struct channel_message *m)
+{
+    bool was_empty = !to->head;
+    m->next = NULL;
+    if (to->tail)
+        to->tail->next = m;
+    else
+        to->head = m;
+    to->tail = m;
+    to->queued_msgs++;
+    to->queued_bytes += m->num_bytes;
+    if (was_empty)
+        kobject_signal(&to->obj, 0, BS_SIGNAL_READABLE);
+    /* It had room (checked): the writer's WRITABLE goes if it is now full. */
+    if (!queue_has_room_locked(to, 0))
+        update_peer_writable_locked(to);
+}
+
 static void channel_on_zero_handles(struct kobject *obj)
 {
     struct channel *c = to_channel(obj);
@@ -147,13 +226,16 @@ static void channel_on_zero_handles(struct kobject *obj)
     c->queued_msgs = 0;
     c->queued_bytes = 0;
     kobject_signal(&c->obj, BS_SIGNAL_READABLE | BS_SIGNAL_WRITABLE, 0);
+    end_calls_locked(c, ERR_CANCELED); /* callers on this end lost it */
     struct channel *peer = c->peer;
     if (peer) {
         peer->peer = NULL;
         c->peer = NULL;
         kobject_signal(&peer->obj, BS_SIGNAL_WRITABLE, BS_SIGNAL_PEER_CLOSED);
+        end_calls_locked(peer, ERR_PEER_CLOSED); /* nobody is left to answer */
     }
     spin_unlock_irqrestore(&pair->lock, st);
+    kobject_after_wake();
     free_message_list(left); /* may drop handles: no lock held */
 }
 
@@ -178,6 +260,7 @@ status_t channel_create(struct kobject **out0, struct kobject **out1)
         kobject_init(&c->obj, BS_OBJ_CHANNEL, &channel_ops);
         c->pair = pair;
         c->peer = &pair->ends[1 - i];
+        list_init(&c->calls);
         kobject_signal(&c->obj, 0, BS_SIGNAL_WRITABLE);
     }
     *out0 = &pair->ends[0].obj;
@@ -204,23 +287,59 @@ status_t channel_write(struct kobject *ch, struct channel_message *m, bool check
         s = ERR_PEER_CLOSED;
     else if (!queue_has_room_locked(peer, m->num_bytes))
         s = ERR_SHOULD_WAIT;
+    bool replied = false;
     if (s == OK && !check_only) {
-        bool was_empty = !peer->head;
-        m->next = NULL;
-        if (peer->tail)
-            peer->tail->next = m;
-        else
-            peer->head = m;
-        peer->tail = m;
-        peer->queued_msgs++;
-        peer->queued_bytes += m->num_bytes;
-        if (was_empty)
-            kobject_signal(&peer->obj, 0, BS_SIGNAL_READABLE);
-        /* It had room (just checked): the writer's WRITABLE goes if it is now full. */
-        if (!queue_has_room_locked(peer, 0))
-            update_peer_writable_locked(peer);
+        replied = deliver_reply_locked(peer, m);
+        if (!replied)
+            enqueue_locked(peer, m);
     }
     spin_unlock_irqrestore_fast(&c->pair->lock, st);
+    if (replied)
+        kobject_after_wake();
+    return s;
+}
+
+status_t channel_call(struct kobject *ch, struct channel_message *m, uint64_t deadline,
+                      struct channel_message **reply, bool *sent)
+{
+    struct channel *c = to_channel(ch);
+    *sent = false;
+    *reply = NULL;
+    if (m->num_bytes < sizeof(uint32_t))
+        return ERR_INVALID_ARGS;
+    struct wait_queue local, *wq = uthread_wait_queue(&local);
+    struct call k = {.wq = wq};
+    irqstate_t st = spin_lock_irqsave_fast(&c->pair->lock);
+    struct channel *peer = c->peer;
+    status_t s = OK;
+    if (!peer)
+        s = ERR_PEER_CLOSED;
+    else if (!queue_has_room_locked(peer, m->num_bytes))
+        s = ERR_SHOULD_WAIT;
+    if (s != OK) {
+        spin_unlock_irqrestore_fast(&c->pair->lock, st);
+        uthread_wait_queue_done(wq, &local);
+        return s; /* m is still the caller's */
+    }
+    k.txid = ++c->next_txid | 0x80000000u;
+    memcpy(m->bytes, &k.txid, sizeof(k.txid));
+    list_add_tail(&c->calls, &k.node);
+    enqueue_locked(peer, m); /* m is the peer's now */
+    *sent = true;
+    /* Our queue's lock before the pair's goes: a reply now cannot be missed. */
+    spin_lock_fast(&wq->lock);
+    spin_unlock_fast(&c->pair->lock);
+    while (!k.done && s == OK)
+        s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
+    spin_unlock_fast(&wq->lock);
+    spin_lock_fast(&c->pair->lock);
+    if (k.done)
+        s = k.reply ? OK : k.status; /* answered (or ended) even if the deadline passed */
+    else
+        list_del(&k.node);
+    spin_unlock_irqrestore_fast(&c->pair->lock, st);
+    uthread_wait_queue_done(wq, &local);
+    *reply = k.reply;
     return s;
 }
 

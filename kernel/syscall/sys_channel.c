@@ -22,6 +22,8 @@ int64_t sys_channel_read(bs_handle_t channel, void *bytes, bs_handle_t *handles,
                          uint32_t num_handles, uint32_t *actual);
 int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_bytes,
                           const bs_handle_t *handles, uint32_t num_handles);
+int64_t sys_channel_call(bs_handle_t channel, uint32_t options, int64_t deadline,
+                         const struct bs_channel_call_args *args, uint32_t *actual);
 
 int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out1)
 {
@@ -65,27 +67,26 @@ static status_t check_sendable(struct handle_table *ht, struct kobject *ch, bs_h
     return s;
 }
 
-int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_bytes,
-                          const bs_handle_t *handles, uint32_t num_handles)
+/*
+ * A message from user space: the bytes and the handles (taken out of the
+ * table) of a write or a call through `ch`. Everything is validated before
+ * the first handle leaves the table; `check` is the channel's own check
+ * (channel_write with check_only), made last, when there are handles to
+ * take. On an error nothing has changed.
+ */
+static status_t message_from_user(struct handle_table *ht, struct kobject *ch, const void *bytes,
+                                  uint32_t num_bytes, const bs_handle_t *handles,
+                                  uint32_t num_handles, struct channel_message **out)
 {
-    struct handle_table *ht = process_current()->handles;
-    struct kobject *ch;
-    status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_WRITE, &ch, NULL);
+    if (num_bytes > CHANNEL_MAX_BYTES || num_handles > CHANNEL_MAX_HANDLES)
+        return ERR_OUT_OF_RANGE;
+    bs_handle_t hv[CHANNEL_MAX_HANDLES];
+    status_t s = copy_from_user(hv, handles, num_handles * sizeof(bs_handle_t));
     if (s != OK)
         return s;
-    if (num_bytes > CHANNEL_MAX_BYTES || num_handles > CHANNEL_MAX_HANDLES) {
-        s = ERR_OUT_OF_RANGE;
-        goto out_put_channel;
-    }
-    bs_handle_t hv[CHANNEL_MAX_HANDLES];
-    s = copy_from_user(hv, handles, num_handles * sizeof(bs_handle_t));
-    if (s != OK)
-        goto out_put_channel;
     struct channel_message *m = channel_message_alloc(num_bytes);
-    if (!m) {
-        s = ERR_NO_MEMORY;
-        goto out_put_channel;
-    }
+    if (!m)
+        return ERR_NO_MEMORY;
     s = copy_from_user(m->bytes, bytes, num_bytes);
     if (s != OK)
         goto out_free_message;
@@ -104,7 +105,7 @@ int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_b
     }
     /*
      * The channel's state too, before any handle leaves the table. Without
-     * handles the write below checks it and fails with nothing to undo.
+     * handles the write (or call) checks it and fails with nothing to undo.
      */
     if (num_handles > 0) {
         s = channel_write(ch, m, true);
@@ -112,10 +113,7 @@ int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_b
             goto out_free_message;
     }
 
-    /*
-     * Commit: with handles, only a concurrent thread of this process can
-     * still make this fail (the channel's state was checked above).
-     */
+    /* Commit: only a concurrent thread of this process can still make this fail. */
     for (uint32_t i = 0; i < num_handles; i++) {
         struct kobject *obj;
         bs_rights_t rights;
@@ -130,14 +128,37 @@ int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_b
             goto out_put_back;
         }
     }
-    s = channel_write(ch, m, false);
-    if (s == OK)
-        goto out_put_channel;
+    *out = m;
+    return OK;
 out_put_back:
     put_back(ht, m);
 out_free_message:
     channel_message_free(m);
-out_put_channel:
+    return s;
+}
+
+/* A write or a call that failed before the channel took m: the handles go back. */
+static void message_unsent(struct handle_table *ht, struct channel_message *m)
+{
+    put_back(ht, m);
+    channel_message_free(m);
+}
+
+int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_bytes,
+                          const bs_handle_t *handles, uint32_t num_handles)
+{
+    struct handle_table *ht = process_current()->handles;
+    struct kobject *ch;
+    status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_WRITE, &ch, NULL);
+    if (s != OK)
+        return s;
+    struct channel_message *m;
+    s = message_from_user(ht, ch, bytes, num_bytes, handles, num_handles, &m);
+    if (s == OK) {
+        s = channel_write(ch, m, false);
+        if (s != OK)
+            message_unsent(ht, m);
+    }
     kobject_unref(ch);
     return s;
 }
@@ -167,6 +188,48 @@ static void take_back(struct handle_table *ht, struct channel_message *m, const 
     m->num_handles = kept;
 }
 
+/* Refuses pointers that can never work, before a message is touched. */
+static bool read_buffers_ok(void *bytes, bs_handle_t *handles, uint32_t num_bytes,
+                            uint32_t num_handles, uint32_t *actual)
+{
+    return user_range_ok((uintptr_t)actual, 2 * sizeof(uint32_t)) &&
+           (!num_bytes || user_range_ok((uintptr_t)bytes, num_bytes)) &&
+           (!num_handles || user_range_ok((uintptr_t)handles, num_handles * sizeof(bs_handle_t)));
+}
+
+/*
+ * Gives message m to user space: bytes, handles installed in the table,
+ * and actual = {bytes, handles}. OK: m is consumed. Otherwise (a bad
+ * pointer, a full table) m comes back whole (its handles in flight again)
+ * for the caller to requeue or drop.
+ */
+static status_t message_to_user(struct handle_table *ht, struct channel_message *m, void *bytes,
+                                bs_handle_t *handles, uint32_t *actual)
+{
+    uint32_t need[2] = {m->num_bytes, m->num_handles};
+    status_t s = copy_to_user(bytes, m->bytes, m->num_bytes);
+    if (s == OK)
+        s = copy_to_user(actual, need, sizeof(need));
+    if (s != OK)
+        return s;
+    bs_handle_t vals[CHANNEL_MAX_HANDLES];
+    for (uint32_t i = 0; i < m->num_handles; i++) {
+        s = handle_table_install(ht, m->handles[i], m->rights[i], &vals[i]);
+        if (s != OK) {
+            take_back(ht, m, vals, i);
+            return s;
+        }
+    }
+    s = copy_to_user(handles, vals, m->num_handles * sizeof(bs_handle_t));
+    if (s != OK) {
+        take_back(ht, m, vals, m->num_handles);
+        return s;
+    }
+    m->num_handles = 0; /* they live in the table now */
+    channel_message_free(m);
+    return OK;
+}
+
 int64_t sys_channel_read(bs_handle_t channel, void *bytes, bs_handle_t *handles, uint32_t num_bytes,
                          uint32_t num_handles, uint32_t *actual)
 {
@@ -175,10 +238,7 @@ int64_t sys_channel_read(bs_handle_t channel, void *bytes, bs_handle_t *handles,
     status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_READ, &ch, NULL);
     if (s != OK)
         return s;
-    /* Refuse pointers that can never work before touching the queue. */
-    if (!user_range_ok((uintptr_t)actual, 2 * sizeof(uint32_t)) ||
-        (num_bytes && !user_range_ok((uintptr_t)bytes, num_bytes)) ||
-        (num_handles && !user_range_ok((uintptr_t)handles, num_handles * sizeof(bs_handle_t)))) {
+    if (!read_buffers_ok(bytes, handles, num_bytes, num_handles, actual)) {
         s = ERR_INVALID_ARGS;
         goto out_put_channel;
     }
@@ -190,32 +250,54 @@ int64_t sys_channel_read(bs_handle_t channel, void *bytes, bs_handle_t *handles,
             s = ERR_INVALID_ARGS;
         goto out_put_channel;
     }
+    if (s == OK) {
+        s = message_to_user(ht, m, bytes, handles, actual);
+        if (s != OK)
+            channel_unread(ch, m);
+    }
+out_put_channel:
+    kobject_unref(ch);
+    return s;
+}
+
+int64_t sys_channel_call(bs_handle_t channel, uint32_t options, int64_t deadline,
+                         const struct bs_channel_call_args *args, uint32_t *actual)
+{
+    struct handle_table *ht = process_current()->handles;
+    struct kobject *ch;
+    status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_READ | BS_RIGHT_WRITE,
+                                  &ch, NULL);
+    if (s != OK)
+        return s;
+    struct bs_channel_call_args a;
+    s = options != 0 ? ERR_INVALID_ARGS : copy_from_user(&a, args, sizeof(a));
+    if (s == OK && !read_buffers_ok(a.rd_bytes, a.rd_handles, a.rd_num_bytes, a.rd_num_handles,
+                                    actual))
+        s = ERR_INVALID_ARGS;
+    if (s == OK && a.wr_num_bytes < sizeof(uint32_t))
+        s = ERR_INVALID_ARGS; /* no room for the transaction id */
+    struct channel_message *m = NULL, *reply = NULL;
+    if (s == OK)
+        s = message_from_user(ht, ch, a.wr_bytes, a.wr_num_bytes, a.wr_handles,
+                              a.wr_num_handles, &m);
     if (s != OK)
         goto out_put_channel;
-
-    s = copy_to_user(bytes, m->bytes, m->num_bytes);
-    if (s == OK)
-        s = copy_to_user(actual, need, sizeof(need));
+    uint64_t when = deadline == INT64_MAX ? DEADLINE_INFINITE : deadline < 0 ? 0 : (uint64_t)deadline;
+    bool sent;
+    s = channel_call(ch, m, when, &reply, &sent);
+    if (!sent) /* refused before the write (peer gone, queue full): m is still ours */
+        message_unsent(ht, m);
     if (s != OK)
-        goto out_unread;
-    bs_handle_t vals[CHANNEL_MAX_HANDLES];
-    for (uint32_t i = 0; i < m->num_handles; i++) {
-        s = handle_table_install(ht, m->handles[i], m->rights[i], &vals[i]);
-        if (s != OK) {
-            take_back(ht, m, vals, i);
-            goto out_unread;
-        }
+        goto out_put_channel;
+    if (reply->num_bytes > a.rd_num_bytes || reply->num_handles > a.rd_num_handles) {
+        uint32_t need[2] = {reply->num_bytes, reply->num_handles};
+        s = copy_to_user(actual, need, sizeof(need)) == OK ? ERR_BUFFER_TOO_SMALL : ERR_INVALID_ARGS;
+        channel_message_free(reply); /* a reply that does not fit is lost, as documented */
+        goto out_put_channel;
     }
-    s = copy_to_user(handles, vals, m->num_handles * sizeof(bs_handle_t));
-    if (s != OK) {
-        take_back(ht, m, vals, m->num_handles);
-        goto out_unread;
-    }
-    m->num_handles = 0; /* they live in the table now */
-    channel_message_free(m);
-    goto out_put_channel;
-out_unread:
-    channel_unread(ch, m);
+    s = message_to_user(ht, reply, a.rd_bytes, a.rd_handles, actual);
+    if (s != OK)
+        channel_message_free(reply);
 out_put_channel:
     kobject_unref(ch);
     return s;

@@ -9,6 +9,7 @@
  */
 #include "bench.h"
 #include <stdio.h>
+#include <string.h>
 
 void report(const char *name, uint64_t cycles, uint64_t n)
 {
@@ -114,8 +115,10 @@ static void bench_page_fault(void)
     bs_handle_close(v);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--echo") == 0)
+        return bench_echo_main();
     bench_null_syscall();
     bench_handle_duplicate_close();
     bench_vmo_write_4k();
@@ -124,5 +127,6 @@ int main(void)
     bench_futex_wake_no_waiter();
     bench_signal_and_ready_wait();
     bench_event_wake_other_process();
+    bench_channel_call_round_trip();
     return 0;
 }

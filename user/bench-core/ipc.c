@@ -7,6 +7,11 @@
 #include "../core-tests/tasks.h"
 #include "bench.h"
 
+#include <basalt/launch.h>
+#include <string.h>
+
+#define ID_CHANNEL 0x42450001u /* the echo server's channel, among its start-up handles */
+
 void bench_futex_wake_no_waiter(void)
 {
     static volatile uint32_t word;
@@ -86,4 +91,65 @@ void bench_event_wake_other_process(void)
     task_wait(t.proc);
     task_close(&t);
     bs_handle_close(mine);
+}
+
+/* `bench-core --echo`: answers each message with itself until the peer goes. */
+int bench_echo_main(void)
+{
+    bs_handle_t ch = bs_take_startup_handle(ID_CHANNEL);
+    uint8_t buf[64];
+    for (;;) {
+        bs_signals_t seen;
+        bs_object_wait_one(ch, BS_SIGNAL_READABLE | BS_SIGNAL_PEER_CLOSED, INT64_MAX, &seen);
+        uint32_t actual[2];
+        bs_status_t s = bs_channel_read(ch, buf, NULL, sizeof(buf), 0, actual);
+        if (s == ERR_PEER_CLOSED)
+            return 0;
+        if (s == OK)
+            bs_channel_write(ch, buf, actual[0], NULL, 0);
+    }
+}
+
+/*
+ * A channel round trip between two processes: channel_call here, wait +
+ * read + write in the echo server, 64-byte messages.
+ */
+void bench_channel_call_round_trip(void)
+{
+    enum { N = 20000 };
+    bs_handle_t mine, theirs, proc;
+    if (bs_channel_create(0, &mine, &theirs) != OK)
+        return;
+    const char *argv[] = {"bench-core", "--echo"};
+    struct bs_launch_handle hs[] = {{ID_CHANNEL, theirs}};
+    struct bs_launch_args a = {.job = bs_startup_handle(BS_AT_ROOT_JOB),
+                               .image = bs_bootfs_vmo(),
+                               .path = "/boot/bench-core",
+                               .argc = 2,
+                               .argv = argv,
+                               .handles = hs,
+                               .num_handles = 1};
+    if (bs_launch(&a, &proc, NULL) != OK) {
+        bs_log("bench: channel call: cannot start the echo server\n");
+        bs_handle_close(mine);
+        return;
+    }
+    uint8_t req[64] = {0}, rep[64];
+    struct bs_channel_call_args args = {
+        .wr_bytes = req, .wr_num_bytes = 64, .rd_bytes = rep, .rd_num_bytes = 64};
+    uint32_t actual[2];
+    uint64_t t0 = 0;
+    for (int i = 0; i < WARMUP + N; i++) {
+        if (i == WARMUP)
+            t0 = rdtsc();
+        if (bs_channel_call(mine, 0, INT64_MAX, &args, actual) != OK) {
+            bs_log("bench: channel call failed\n");
+            break;
+        }
+    }
+    report("user_channel_call_round_trip_64", rdtsc() - t0, N);
+    bs_handle_close(mine);
+    bs_signals_t seen;
+    bs_object_wait_one(proc, BS_SIGNAL_TERMINATED, INT64_MAX, &seen);
+    bs_handle_close(proc);
 }

@@ -49,6 +49,8 @@ void ct_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bs_status_t ct_launch_self(bs_handle_t job, int argc, const char *const *argv, bs_handle_t *proc);
 /* Waits up to limit_ns for a process to end; *code gets its exit code. ERR_TIMED_OUT. */
 bs_status_t ct_wait_exit(bs_handle_t proc, int64_t limit_ns, int64_t *code);
+/* `core-tests --helper echo` (test_call.c): answers channel messages until the peer goes. */
+int ct_echo_main(void);
 /* `core-tests --helper NAME ARGS...` (test_launch.c): argv[0] is NAME. */
 int ct_helper_main(int argc, char **argv);
 

@@ -445,6 +445,8 @@ int ct_helper_main(int argc, char **argv)
         return helper_handles();
     if (strcmp(argv[0], "argv") == 0)
         return helper_argv(argc, argv);
+    if (strcmp(argv[0], "echo") == 0)
+        return ct_echo_main();
     ct_log("core-tests: no helper named '%s'\n", argv[0]);
     return 2;
 }

@@ -12,46 +12,10 @@
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u
-#define STACK_SIZE       (16 * TASK_PAGE)
-#define THREAD_FN        __attribute__((no_stack_protector, noinline, noreturn)) static void
 
 static bs_handle_t self_proc(void)
 {
     return bs_startup_handle(BS_AT_SELF_PROCESS);
-}
-
-struct spawned {
-    bs_handle_t thread;
-    uint64_t stack_base;
-};
-
-/* Creates and starts a thread of this process running fn(arg) on a fresh stack. */
-static bs_status_t spawn(void (*fn)(uint64_t), uint64_t arg, struct spawned *out)
-{
-    bs_handle_t vmo;
-    bs_status_t s = bs_vmo_create(STACK_SIZE, 0, &vmo);
-    if (s != OK)
-        return s;
-    out->stack_base = 0;
-    s = bs_vmar_map(bs_startup_handle(BS_AT_SELF_VMAR), 1 | 2, vmo, 0, STACK_SIZE,
-                    &out->stack_base);
-    bs_handle_close(vmo);
-    if (s == OK)
-        s = bs_thread_create(self_proc(), "worker", 6, &out->thread);
-    if (s == OK) /* RSP as right after a call: 8 below a 16-byte boundary */
-        s = bs_thread_start(out->thread, (uint64_t)fn, out->stack_base + STACK_SIZE - 8, arg, 0);
-    return s;
-}
-
-/* Waits for the thread to end, then frees its stack and handle. */
-static bs_status_t reap(struct spawned *sp)
-{
-    bs_signals_t seen;
-    bs_status_t s =
-        bs_object_wait_one(sp->thread, BS_SIGNAL_TERMINATED, task_now() + 5000 * MS, &seen);
-    bs_vmar_unmap(bs_startup_handle(BS_AT_SELF_VMAR), sp->stack_base, STACK_SIZE);
-    bs_handle_close(sp->thread);
-    return s;
 }
 
 static volatile uint64_t counter;

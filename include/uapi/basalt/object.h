@@ -83,6 +83,18 @@ struct bs_port_packet {
     };
 };
 
+/* channel_call: what to write and where the reply goes. */
+struct bs_channel_call_args {
+    const void *wr_bytes;          /* the first 4 bytes become the transaction id */
+    const bs_handle_t *wr_handles; /* moved, as channel_write */
+    void *rd_bytes;
+    bs_handle_t *rd_handles;
+    uint32_t wr_num_bytes;
+    uint32_t wr_num_handles;
+    uint32_t rd_num_bytes;
+    uint32_t rd_num_handles;
+};
+
 /* object_wait_many: one entry per object. */
 struct bs_wait_item {
     bs_handle_t handle;

@@ -73,6 +73,20 @@ bool channel_is_peer(struct kobject *ch, struct kobject *other);
 status_t channel_write(struct kobject *ch, struct channel_message *m, bool check_only);
 
 /*
+ * Writes `m` (at least 4 bytes: its first four become a fresh transaction
+ * id) to the peer and waits until a message with that id comes back to
+ * `ch`, which *reply then holds. ERR_INVALID_ARGS (too short),
+ * ERR_PEER_CLOSED or ERR_SHOULD_WAIT before the write (*sent false: the
+ * caller still owns m); once written (*sent true) m is the channel's, and
+ * the call ends OK, ERR_TIMED_OUT,
+ * ERR_PEER_CLOSED (the peer went without answering), ERR_CANCELED (ch's last
+ * handle went) or ERR_INTERRUPTED (the thread is being killed). A reply that
+ * comes after its call gave up is queued like any message.
+ */
+status_t channel_call(struct kobject *ch, struct channel_message *m, uint64_t deadline,
+                      struct channel_message **reply, bool *sent);
+
+/*
  * Takes the oldest message of `ch`'s queue. *need_bytes / *need_handles get
  * its size in every case but an empty queue. ERR_SHOULD_WAIT (empty),
  * ERR_PEER_CLOSED (empty and the peer gone), ERR_BUFFER_TOO_SMALL (bigger
