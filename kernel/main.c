@@ -22,8 +22,8 @@
 #include <mm/heap.h>
 #include <mm/kvm.h>
 #include <mm/pmm.h>
-#include <object/init_launch.h>
 #include <object/futex.h>
+#include <object/init_launch.h>
 #include <object/job.h>
 #include <panic.h>
 #include <printf.h>

@@ -533,7 +533,6 @@ status_t vmar_handle_fault(struct vmar *vm, vaddr_t addr, unsigned access)
 
 /* ---- queries --------------------------------------------------------------- */
 
-
 uint64_t vmar_mapped_bytes(struct vmar *vm)
 {
     check_vmar(vm);

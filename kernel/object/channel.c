@@ -29,8 +29,8 @@
 #include <object/channel.h>
 #include <object/handle.h>
 #include <object/uthread.h>
-#include <sync/waitqueue.h>
 #include <panic.h>
+#include <sync/waitqueue.h>
 
 struct channel {
     struct kobject obj; /* first: the kobject pointer is the endpoint's */
@@ -180,7 +180,7 @@ static bool deliver_reply_locked(struct channel *to, struct channel_message *m)
     if (likely(list_empty(&to->calls)) || m->num_bytes < sizeof(uint32_t))
         return false;
     uint32_t txid;
-    memcpy(&txid, m->bytes, sizeof(txid));
+    __builtin_memcpy(&txid, m->bytes, sizeof(txid));
     struct list_node *n;
     list_for_each(n, &to->calls)
     {
@@ -322,7 +322,7 @@ status_t channel_call(struct kobject *ch, struct channel_message *m, uint64_t de
         return s; /* m is still the caller's */
     }
     k.txid = ++c->next_txid | 0x80000000u;
-    memcpy(m->bytes, &k.txid, sizeof(k.txid));
+    __builtin_memcpy(m->bytes, &k.txid, sizeof(k.txid));
     list_add_tail(&c->calls, &k.node);
     enqueue_locked(peer, m); /* m is the peer's now */
     *sent = true;

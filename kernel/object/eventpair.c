@@ -11,7 +11,7 @@
 #include <panic.h>
 
 struct eventpair {
-    struct kobject obj; /* first */
+    struct kobject obj;     /* first */
     struct eventpair *peer; /* guarded by peer_lock; NULL once either end's handles are gone */
 };
 

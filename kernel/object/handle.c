@@ -269,7 +269,7 @@ status_t handle_table_take(struct handle_table *ht, bs_handle_t h, struct kobjec
 
 /* handle_table_duplicate when the table is full: grow it, then check everything again. */
 __noinline status_t handle_table_duplicate_growing(struct handle_table *ht, bs_handle_t h,
-                                                  bs_rights_t rights, bs_handle_t *out)
+                                                   bs_rights_t rights, bs_handle_t *out)
 {
     struct grow_state g = {0};
     status_t status;

@@ -15,13 +15,13 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <fs/bootfs.h>
+#include <lib/string.h>
 #include <mm/page.h>
-#include <object/elf_load.h>
 #include <object/channel.h>
+#include <object/elf_load.h>
 #include <object/init_launch.h>
 #include <object/job.h>
 #include <object/uthread.h>
-#include <lib/string.h>
 #include <printf.h>
 
 static const void *initrd;

@@ -20,7 +20,6 @@
 #include <object/kobject.h>
 #include <panic.h>
 
-
 static uint64_t next_koid = KOID_FIRST;          /* atomic */
 static uint64_t live_objects[BS_OBJ_TYPE_COUNT]; /* atomic, per type */
 

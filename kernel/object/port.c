@@ -19,8 +19,8 @@ struct port_item {
 };
 
 struct port {
-    struct kobject obj; /* first; obj.lock guards everything below but wq */
-    struct wait_queue wq; /* threads in port_wait */
+    struct kobject obj;         /* first; obj.lock guards everything below but wq */
+    struct wait_queue wq;       /* threads in port_wait */
     struct list_node queue;     /* struct port_item, oldest first */
     struct list_node observers; /* struct port_observer.port_node: every live one */
     unsigned nuser, nobservers;
@@ -100,8 +100,8 @@ static void port_on_zero_handles(struct kobject *obj)
 
 static const struct kobject_ops port_ops = {
     .name = "port",
-    .default_rights = BS_RIGHT_DUPLICATE | BS_RIGHT_TRANSFER | BS_RIGHT_READ | BS_RIGHT_WRITE |
-                      BS_RIGHT_INSPECT,
+    .default_rights =
+        BS_RIGHT_DUPLICATE | BS_RIGHT_TRANSFER | BS_RIGHT_READ | BS_RIGHT_WRITE | BS_RIGHT_INSPECT,
     .destroy = port_destroy,
     .on_zero_handles = port_on_zero_handles,
 };
@@ -234,8 +234,8 @@ void port_observer_fire_locked(struct kobject_waiter *w, bs_signals_t now)
     spin_unlock(&o->port->obj.lock);
 }
 
-status_t port_observe(struct kobject *port, struct kobject *obj, uint64_t key,
-                      bs_signals_t signals, bool repeating)
+status_t port_observe(struct kobject *port, struct kobject *obj, uint64_t key, bs_signals_t signals,
+                      bool repeating)
 {
     struct port *p = (struct port *)port;
     struct port_observer *o = kzalloc(sizeof(*o));

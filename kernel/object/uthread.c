@@ -118,8 +118,8 @@ status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint6
         return ERR_INVALID_ARGS;
     struct process *p = ut->process;
     struct thread *t;
-    status_t s = thread_create(&t, ut->name, user_thread_main, ut,
-                               THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
+    status_t s =
+        thread_create(&t, ut->name, user_thread_main, ut, THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
     if (s != OK)
         return s;
     /*
@@ -335,9 +335,8 @@ status_t uthread_wait_begin(struct wait_queue *wq)
         return OK;
     struct process *p = ut->process;
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    status_t s = (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL)
-                     ? ERR_INTERRUPTED
-                     : OK;
+    status_t s =
+        (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL) ? ERR_INTERRUPTED : OK;
     if (s == OK)
         ut->wait_wq = wq;
     spin_unlock_irqrestore(&p->obj.lock, st);
@@ -365,7 +364,8 @@ status_t uthread_sleep_until(uint64_t deadline)
 {
     struct wait_queue local, *wq = uthread_wait_queue(&local);
     irqstate_t st = spin_lock_irqsave_fast(&wq->lock);
-    status_t s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
+    status_t s =
+        uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
     spin_unlock_irqrestore_fast(&wq->lock, st);
     uthread_wait_queue_done(wq, &local);
     if (s == ERR_TIMED_OUT)

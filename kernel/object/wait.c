@@ -138,7 +138,8 @@ status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
     /* The queue's lock before the object's goes: a signal now cannot be missed. */
     spin_lock_fast(&wq->lock);
     spin_unlock_fast(&obj->lock);
-    status_t s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
+    status_t s =
+        uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
     spin_unlock_fast(&wq->lock);
     spin_lock_fast(&obj->lock);
     now = obj->signals;

@@ -74,9 +74,10 @@ static status_t check_sendable(struct handle_table *ht, struct kobject *ch, bs_h
  * (channel_write with check_only), made last, when there are handles to
  * take. On an error nothing has changed.
  */
-static status_t message_from_user(struct handle_table *ht, struct kobject *ch, const void *bytes,
-                                  uint32_t num_bytes, const bs_handle_t *handles,
-                                  uint32_t num_handles, struct channel_message **out)
+static __always_inline status_t message_from_user(struct handle_table *ht, struct kobject *ch,
+                                                  const void *bytes, uint32_t num_bytes,
+                                                  const bs_handle_t *handles, uint32_t num_handles,
+                                                  struct channel_message **out)
 {
     if (num_bytes > CHANNEL_MAX_BYTES || num_handles > CHANNEL_MAX_HANDLES)
         return ERR_OUT_OF_RANGE;
@@ -189,8 +190,8 @@ static void take_back(struct handle_table *ht, struct channel_message *m, const 
 }
 
 /* Refuses pointers that can never work, before a message is touched. */
-static bool read_buffers_ok(void *bytes, bs_handle_t *handles, uint32_t num_bytes,
-                            uint32_t num_handles, uint32_t *actual)
+static __always_inline bool read_buffers_ok(void *bytes, bs_handle_t *handles, uint32_t num_bytes,
+                                            uint32_t num_handles, uint32_t *actual)
 {
     return user_range_ok((uintptr_t)actual, 2 * sizeof(uint32_t)) &&
            (!num_bytes || user_range_ok((uintptr_t)bytes, num_bytes)) &&
@@ -203,8 +204,8 @@ static bool read_buffers_ok(void *bytes, bs_handle_t *handles, uint32_t num_byte
  * pointer, a full table) m comes back whole (its handles in flight again)
  * for the caller to requeue or drop.
  */
-static status_t message_to_user(struct handle_table *ht, struct channel_message *m, void *bytes,
-                                bs_handle_t *handles, uint32_t *actual)
+static __always_inline status_t message_to_user(struct handle_table *ht, struct channel_message *m,
+                                                void *bytes, bs_handle_t *handles, uint32_t *actual)
 {
     uint32_t need[2] = {m->num_bytes, m->num_handles};
     status_t s = copy_to_user(bytes, m->bytes, m->num_bytes);
@@ -265,24 +266,26 @@ int64_t sys_channel_call(bs_handle_t channel, uint32_t options, int64_t deadline
 {
     struct handle_table *ht = process_current()->handles;
     struct kobject *ch;
-    status_t s = handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_READ | BS_RIGHT_WRITE,
-                                  &ch, NULL);
+    status_t s =
+        handle_table_get(ht, channel, BS_OBJ_CHANNEL, BS_RIGHT_READ | BS_RIGHT_WRITE, &ch, NULL);
     if (s != OK)
         return s;
     struct bs_channel_call_args a;
     s = options != 0 ? ERR_INVALID_ARGS : copy_from_user(&a, args, sizeof(a));
-    if (s == OK && !read_buffers_ok(a.rd_bytes, a.rd_handles, a.rd_num_bytes, a.rd_num_handles,
-                                    actual))
+    if (s == OK &&
+        !read_buffers_ok(a.rd_bytes, a.rd_handles, a.rd_num_bytes, a.rd_num_handles, actual))
         s = ERR_INVALID_ARGS;
     if (s == OK && a.wr_num_bytes < sizeof(uint32_t))
         s = ERR_INVALID_ARGS; /* no room for the transaction id */
     struct channel_message *m = NULL, *reply = NULL;
     if (s == OK)
-        s = message_from_user(ht, ch, a.wr_bytes, a.wr_num_bytes, a.wr_handles,
-                              a.wr_num_handles, &m);
+        s = message_from_user(ht, ch, a.wr_bytes, a.wr_num_bytes, a.wr_handles, a.wr_num_handles,
+                              &m);
     if (s != OK)
         goto out_put_channel;
-    uint64_t when = deadline == INT64_MAX ? DEADLINE_INFINITE : deadline < 0 ? 0 : (uint64_t)deadline;
+    uint64_t when = deadline == INT64_MAX ? DEADLINE_INFINITE
+                    : deadline < 0        ? 0
+                                          : (uint64_t)deadline;
     bool sent;
     s = channel_call(ch, m, when, &reply, &sent);
     if (!sent) /* refused before the write (peer gone, queue full): m is still ours */
@@ -291,7 +294,8 @@ int64_t sys_channel_call(bs_handle_t channel, uint32_t options, int64_t deadline
         goto out_put_channel;
     if (reply->num_bytes > a.rd_num_bytes || reply->num_handles > a.rd_num_handles) {
         uint32_t need[2] = {reply->num_bytes, reply->num_handles};
-        s = copy_to_user(actual, need, sizeof(need)) == OK ? ERR_BUFFER_TOO_SMALL : ERR_INVALID_ARGS;
+        s = copy_to_user(actual, need, sizeof(need)) == OK ? ERR_BUFFER_TOO_SMALL
+                                                           : ERR_INVALID_ARGS;
         channel_message_free(reply); /* a reply that does not fit is lost, as documented */
         goto out_put_channel;
     }

@@ -5,8 +5,8 @@
  * The handle table (object/handle.h) does the checking, in the fixed order
  * bad handle, access denied, invalid rights; these handlers only add the
  * copy-out. close and duplicate inline the table's operations
- * (object/handle_impl.h): they are the hottest calls there are. A call whose out pointer turns out to be bad leaves the table
- * as it found it.
+ * (object/handle_impl.h): they are the hottest calls there are. A call whose out pointer turns out
+ * to be bad leaves the table as it found it.
  */
 #include <basalt/object.h>
 #include <err.h>

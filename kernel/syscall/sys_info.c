@@ -58,8 +58,7 @@ static size_t list_koids(uint32_t topic, struct kobject *obj, bs_koid_t *koids, 
     }
 }
 
-static status_t get_list(uint32_t topic, struct kobject *obj, void *buf, size_t len,
-                         size_t *actual)
+static status_t get_list(uint32_t topic, struct kobject *obj, void *buf, size_t len, size_t *actual)
 {
     size_t max = MIN(len / sizeof(bs_koid_t), LIST_MAX);
     bs_koid_t *koids = max ? kmalloc(max * sizeof(bs_koid_t)) : NULL;

@@ -4,17 +4,17 @@
  */
 #include <basalt/object.h>
 #include <err.h>
+#include <mm/heap.h>
 #include <object/channel.h>
 #include <object/event.h>
 #include <object/eventpair.h>
 #include <object/futex.h>
-#include <object/port.h>
 #include <object/handle.h>
 #include <object/job.h>
+#include <object/port.h>
 #include <object/process.h>
 #include <object/timer.h>
 #include <object/uthread.h>
-#include <mm/heap.h>
 #include <syscall/publish.h>
 #include <time.h>
 #include <usercopy.h>
@@ -317,9 +317,9 @@ int64_t sys_object_wait_async(bs_handle_t handle, bs_handle_t port, uint64_t key
         return s;
     }
     /* A port observing a port would take one lock inside itself. */
-    s = obj->type == BS_OBJ_PORT ? ERR_NOT_SUPPORTED
-                                 : port_observe(pobj, obj, key, signals,
-                                                options & BS_WAIT_ASYNC_REPEATING);
+    s = obj->type == BS_OBJ_PORT
+            ? ERR_NOT_SUPPORTED
+            : port_observe(pobj, obj, key, signals, options & BS_WAIT_ASYNC_REPEATING);
     kobject_unref(pobj);
     kobject_unref(obj);
     return s;
@@ -343,8 +343,7 @@ int64_t sys_job_set_policy(bs_handle_t job, uint32_t options, const struct bs_jo
 int64_t sys_job_set_policy(bs_handle_t job, uint32_t options, const struct bs_job_policy *policy)
 {
     struct kobject *obj;
-    status_t s =
-        handle_table_get(my_handles(), job, BS_OBJ_JOB, BS_RIGHT_SET_POLICY, &obj, NULL);
+    status_t s = handle_table_get(my_handles(), job, BS_OBJ_JOB, BS_RIGHT_SET_POLICY, &obj, NULL);
     if (s != OK)
         return s;
     struct bs_job_policy p;

@@ -23,8 +23,7 @@ int64_t sys_process_create(bs_handle_t job, const char *name, size_t name_len,
 int64_t sys_process_start(bs_handle_t process, bs_handle_t thread, uint64_t entry, uint64_t stack,
                           bs_handle_t arg1, uint64_t arg2);
 int64_t sys_process_exit(int64_t code);
-int64_t sys_thread_create(bs_handle_t process, const char *name, size_t name_len,
-                          bs_handle_t *out);
+int64_t sys_thread_create(bs_handle_t process, const char *name, size_t name_len, bs_handle_t *out);
 int64_t sys_thread_start(bs_handle_t thread, uint64_t entry, uint64_t stack, uint64_t arg1,
                          uint64_t arg2);
 int64_t sys_thread_exit(void);
@@ -156,8 +155,7 @@ int64_t sys_process_exit(int64_t code)
     process_exit_current(code);
 }
 
-int64_t sys_thread_create(bs_handle_t process, const char *name, size_t name_len,
-                          bs_handle_t *out)
+int64_t sys_thread_create(bs_handle_t process, const char *name, size_t name_len, bs_handle_t *out)
 {
     struct kobject *pobj;
     status_t s = get(process, BS_OBJ_PROCESS, BS_RIGHT_MANAGE, &pobj);
@@ -197,8 +195,8 @@ int64_t sys_thread_exit(void)
 static status_t get_task(bs_handle_t h, bs_rights_t right, bool jobs, struct kobject **obj)
 {
     bs_rights_t have;
-    status_t s = handle_table_get(process_current()->handles, h, BS_OBJ_NONE, BS_RIGHT_NONE, obj,
-                                  &have);
+    status_t s =
+        handle_table_get(process_current()->handles, h, BS_OBJ_NONE, BS_RIGHT_NONE, obj, &have);
     if (s != OK)
         return s;
     uint32_t type = (*obj)->type;

@@ -125,14 +125,14 @@ int64_t sys_vmo_clone(bs_handle_t vmo, uint64_t offset, uint64_t size, uint32_t 
     struct process *p = process_current();
     struct vmo *v;
     /* An executable clone only of what the caller could map executable already. */
-    bs_rights_t need = BS_RIGHT_DUPLICATE | BS_RIGHT_READ |
-                       ((options & BS_VMO_EXECUTABLE) ? BS_RIGHT_EXECUTE : 0);
+    bs_rights_t need =
+        BS_RIGHT_DUPLICATE | BS_RIGHT_READ | ((options & BS_VMO_EXECUTABLE) ? BS_RIGHT_EXECUTE : 0);
     status_t s = vmo_get(p, vmo, need, &v);
     if (s != OK)
         return s;
     struct vmo *c;
     s = (options & ~(BS_VMO_RESIZABLE | BS_VMO_EXECUTABLE)) ? ERR_INVALID_ARGS
-                                                             : policy_check_new(BS_OBJ_VMO);
+                                                            : policy_check_new(BS_OBJ_VMO);
     if (s == OK)
         s = vmo_clone(v, offset, size, options & ~BS_VMO_EXECUTABLE, &c);
     kobject_unref(vmo_kobject(v));

@@ -135,7 +135,8 @@ bool arch_hw_random(uint64_t *out)
     return false;
 }
 
-/* kobject.c wakes waiters through object/wait.c, which is kernel-only; the host tests never wait. */
+/* kobject.c wakes waiters through object/wait.c, which is kernel-only; the host tests never wait.
+ */
 bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
 {
     (void)obj;

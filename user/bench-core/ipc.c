@@ -47,6 +47,7 @@ void bench_signal_and_ready_wait(void)
  * The other process, given its end of an eventpair in RDI, for ever: wait
  * until its end is SIGNALED, clear that, signal the peer.
  */
+/* clang-format off */
 static const uint8_t echo[] = {
     0x48, 0x89, 0xfb,                     /* mov %rdi, %rbx */
     0x48, 0x89, 0xdf,                     /* loop: mov %rbx, %rdi */
@@ -64,6 +65,7 @@ static const uint8_t echo[] = {
     X_MOV_EAX(BS_SYS_OBJECT_SIGNAL_PEER), X_SYSCALL,
     0xeb, 0xc0,                           /* jmp loop (-64) */
 };
+/* clang-format on */
 
 void bench_event_wake_other_process(void)
 {

@@ -7,10 +7,10 @@
 #pragma once
 
 #include <basalt/basalt.h>
-#include <stdint.h>
 #include <basalt/syscall_numbers.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define TASK_PAGE      4096ull
@@ -19,6 +19,7 @@
 #define MS             1000000ll
 
 /* Machine code pieces. */
+/* clang-format off */
 #define X_MOV_EAX(imm) 0xb8, (imm) & 0xff, ((imm) >> 8) & 0xff, ((imm) >> 16) & 0xff, ((imm) >> 24) & 0xff
 #define X_MOV_EDI(imm) 0xbf, (imm) & 0xff, ((imm) >> 8) & 0xff, ((imm) >> 16) & 0xff, ((imm) >> 24) & 0xff
 #define X_SYSCALL      0x0f, 0x05
@@ -27,6 +28,7 @@
 #define X_UD2          0x0f, 0x0b
 /* process_exit(code) */
 #define X_EXIT(code)   X_MOV_EDI(code), X_MOV_EAX(BS_SYS_PROCESS_EXIT), X_SYSCALL
+/* clang-format on */
 
 static inline int64_t task_now(void)
 {

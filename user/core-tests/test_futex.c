@@ -49,6 +49,7 @@ CT_TEST(futex_is_shared_through_a_vmo_across_processes)
      * exits with futex_wait's status; we wake it through our own mapping of
      * the same VMO, at another address.
      */
+    /* clang-format off */
     static const uint8_t code[] = {
         0x48, 0xbf, TASK_DATA_ADDR & 0xff, (TASK_DATA_ADDR >> 8) & 0xff,
         (TASK_DATA_ADDR >> 16) & 0xff, (TASK_DATA_ADDR >> 24) & 0xff, 0, 0, 0, 0, /* rdi = word */
@@ -56,14 +57,13 @@ CT_TEST(futex_is_shared_through_a_vmo_across_processes)
         0x48, 0xba, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, /* rdx = INT64_MAX */
         X_MOV_EAX(BS_SYS_FUTEX_WAIT), X_SYSCALL, X_MOV_RDI_RAX, X_MOV_EAX(BS_SYS_PROCESS_EXIT),
         X_SYSCALL};
+    /* clang-format on */
     struct task t;
-    CT_ASSERT_EQ(task_make(bs_startup_handle(BS_AT_ROOT_JOB), "futex", code, sizeof(code), true,
-                           &t),
-                 OK);
+    CT_ASSERT_EQ(
+        task_make(bs_startup_handle(BS_AT_ROOT_JOB), "futex", code, sizeof(code), true, &t), OK);
     uint64_t mine = 0;
-    CT_ASSERT_EQ(bs_vmar_map(bs_startup_handle(BS_AT_SELF_VMAR), 1 | 2, t.data, 0, TASK_PAGE,
-                             &mine),
-                 OK);
+    CT_ASSERT_EQ(
+        bs_vmar_map(bs_startup_handle(BS_AT_SELF_VMAR), 1 | 2, t.data, 0, TASK_PAGE, &mine), OK);
     CT_NE(mine, TASK_DATA_ADDR);
     CT_ASSERT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
     int woke = 0;

@@ -8,7 +8,7 @@
 #include "tasks.h"
 
 #define BAD_HANDLE_VALUE 0x12345679u
-#define D64(a) (a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff, 0, 0, 0, 0
+#define D64(a)           (a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff, 0, 0, 0, 0
 
 static bs_handle_t my_job(void)
 {
@@ -28,6 +28,7 @@ static bs_handle_t job_with(struct bs_job_policy pol)
  * channel_write(arg1, DATA, 1, NULL, 0); exits with
  * handle_create's status + (channel_write's status << 16).
  */
+/* clang-format off */
 #define PROBE(type)                                                                                \
     {                                                                                              \
         0x48, 0x89, 0xfb,                   /* mov %rdi, %rbx: the channel */                      \
@@ -43,6 +44,7 @@ static bs_handle_t job_with(struct bs_job_policy pol)
         0x4c, 0x01, 0xe0,                   /* add %r12, %rax */                                   \
         X_MOV_RDI_RAX, X_MOV_EAX(BS_SYS_PROCESS_EXIT), X_SYSCALL                                   \
     }
+/* clang-format on */
 
 /* Runs `code` in a new process of `job` with one end of a channel; returns its exit code. */
 static int64_t probe(bs_handle_t job, const uint8_t *code, size_t len, bool *got_message)
@@ -119,8 +121,11 @@ CT_TEST(job_set_policy_refuses_bad_input)
 
 CT_TEST(policy_kills_on_a_bad_handle)
 {
-    static const uint8_t code[] = {X_MOV_EDI(BAD_HANDLE_VALUE), X_MOV_EAX(BS_SYS_HANDLE_CLOSE),
-                                   X_SYSCALL, X_MOV_RDI_RAX, X_MOV_EAX(BS_SYS_PROCESS_EXIT),
+    static const uint8_t code[] = {X_MOV_EDI(BAD_HANDLE_VALUE),
+                                   X_MOV_EAX(BS_SYS_HANDLE_CLOSE),
+                                   X_SYSCALL,
+                                   X_MOV_RDI_RAX,
+                                   X_MOV_EAX(BS_SYS_PROCESS_EXIT),
                                    X_SYSCALL};
     struct task t;
     /* Without the policy the call just fails ... */

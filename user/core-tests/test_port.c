@@ -94,7 +94,7 @@ CT_TEST(wait_many_refuses_bad_input)
     for (int i = 0; i < 65; i++)
         items[i] = (struct bs_wait_item){ev, BS_SIGNAL_SIGNALED, 0};
     CT_EQ(bs_object_wait_many(items, 65, 0), ERR_OUT_OF_RANGE); /* too big a set */
-    CT_EQ(bs_object_wait_many(items, 64, 0), ERR_TIMED_OUT);     /* 64 is fine */
+    CT_EQ(bs_object_wait_many(items, 64, 0), ERR_TIMED_OUT);    /* 64 is fine */
     CT_EQ(bs_object_wait_many(CT_PTR_NULL, 2, 0), ERR_INVALID_ARGS);
     CT_EQ(bs_object_wait_many(CT_PTR_KERNEL, 2, 0), ERR_INVALID_ARGS);
     CT_EQ(bs_object_wait_many(NULL, 0, task_now() + 1 * MS), ERR_TIMED_OUT);
@@ -136,7 +136,7 @@ CT_TEST(port_fills_up_and_says_should_wait)
     CT_EQ(bs_port_queue(port, &in), ERR_SHOULD_WAIT);
     CT_EQ(bs_port_wait(port, 0, &out), OK);
     CT_EQ(bs_port_queue(port, &in), OK); /* room again */
-    bs_handle_close(port); /* the queued packets go with it */
+    bs_handle_close(port);               /* the queued packets go with it */
 }
 
 CT_TEST(port_calls_refuse_bad_input)

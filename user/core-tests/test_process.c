@@ -95,7 +95,7 @@ CT_TEST(process_start_moves_arg1_into_the_child)
     CT_ASSERT_EQ(task_make(my_job(), "arg1", code, sizeof(code), false, &t), OK);
     CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
     CT_EQ(task_start(&t, ev), OK);
-    CT_EQ(task_wait(t.proc), OK);          /* a valid handle over there */
+    CT_EQ(task_wait(t.proc), OK);               /* a valid handle over there */
     CT_EQ(bs_handle_close(ev), ERR_BAD_HANDLE); /* and gone from here */
     task_close(&t);
 }
@@ -209,9 +209,11 @@ CT_TEST(unstarted_process_ends_with_its_last_handle)
 CT_TEST(process_suspend_stops_it_and_resume_lets_it_go)
 {
     /* The child counts in its data page for ever: rbx = data; loop: incq (rbx); jmp loop. */
+    /* clang-format off */
     static const uint8_t code[] = {0x48, 0xbb, TASK_DATA_ADDR & 0xff, (TASK_DATA_ADDR >> 8) & 0xff,
                                    (TASK_DATA_ADDR >> 16) & 0xff, (TASK_DATA_ADDR >> 24) & 0xff,
                                    0, 0, 0, 0, 0x48, 0xff, 0x03, 0xeb, 0xfb};
+    /* clang-format on */
     struct task t;
     CT_ASSERT_EQ(task_make(my_job(), "counter", code, sizeof(code), true, &t), OK);
     CT_ASSERT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);

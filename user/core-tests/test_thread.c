@@ -212,9 +212,8 @@ CT_TEST(thread_start_refuses_bad_input)
     /* A thread of a process that was never started cannot start on its own. */
     struct task t;
     static const uint8_t code[] = {X_EXIT(0)};
-    CT_ASSERT_EQ(task_make(bs_startup_handle(BS_AT_ROOT_JOB), "idle", code, sizeof(code), false,
-                           &t),
-                 OK);
+    CT_ASSERT_EQ(
+        task_make(bs_startup_handle(BS_AT_ROOT_JOB), "idle", code, sizeof(code), false, &t), OK);
     CT_EQ(bs_thread_start(t.thread, TASK_CODE_ADDR, 0, 0, 0), ERR_BAD_STATE);
     task_close(&t);
     bs_handle_close(weak);

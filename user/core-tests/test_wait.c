@@ -128,9 +128,8 @@ CT_TEST(process_terminated_wakes_a_waiter)
 {
     static const uint8_t code[] = {X_EXIT(7)};
     struct task t;
-    CT_ASSERT_EQ(task_make(bs_startup_handle(BS_AT_ROOT_JOB), "seven", code, sizeof(code), false,
-                           &t),
-                 OK);
+    CT_ASSERT_EQ(
+        task_make(bs_startup_handle(BS_AT_ROOT_JOB), "seven", code, sizeof(code), false, &t), OK);
     bs_signals_t seen = 0;
     CT_EQ(bs_object_wait_one(t.proc, BS_SIGNAL_TERMINATED, 0, &seen), ERR_TIMED_OUT);
     CT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);

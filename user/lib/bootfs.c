@@ -4,8 +4,8 @@
  *
  * The same format (the kernel's lib/cpio.h, whose parser is compiled in
  * here too) and the same strictness as the kernel's reader
- * (kernel/fs/bootfs.c). Names are compared without a leading "./" or "/". Every field is parsed from a private copy made
- * with vmo_read, so another holder of the VMO cannot change a length
+ * (kernel/fs/bootfs.c). Names are compared without a leading "./" or "/". Every field is parsed
+ * from a private copy made with vmo_read, so another holder of the VMO cannot change a length
  * between its check and its use, and every offset is checked against the
  * VMO's size: a corrupt archive gives ERR_IO, never a wild read.
  */

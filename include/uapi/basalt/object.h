@@ -14,17 +14,17 @@ typedef uint64_t bs_koid_t;
 #define BS_HANDLE_INVALID 0u
 
 /* Object types. */
-#define BS_OBJ_NONE      0u
-#define BS_OBJ_PROCESS   1u
-#define BS_OBJ_THREAD    2u
-#define BS_OBJ_VMO       3u
-#define BS_OBJ_CHANNEL   4u
-#define BS_OBJ_EVENT     5u
-#define BS_OBJ_PORT      6u
-#define BS_OBJ_EVENTPAIR 7u
-#define BS_OBJ_TIMER     8u
-#define BS_OBJ_JOB       9u
-#define BS_OBJ_VMAR      10u
+#define BS_OBJ_NONE       0u
+#define BS_OBJ_PROCESS    1u
+#define BS_OBJ_THREAD     2u
+#define BS_OBJ_VMO        3u
+#define BS_OBJ_CHANNEL    4u
+#define BS_OBJ_EVENT      5u
+#define BS_OBJ_PORT       6u
+#define BS_OBJ_EVENTPAIR  7u
+#define BS_OBJ_TIMER      8u
+#define BS_OBJ_JOB        9u
+#define BS_OBJ_VMAR       10u
 #define BS_OBJ_TYPE_COUNT 11u
 
 /* Rights (DESIGN.md section 6). */
@@ -50,13 +50,13 @@ typedef uint64_t bs_koid_t;
 #define BS_RIGHT_SAME_RIGHTS 0x80000000u
 
 /* Signals common to all objects, then per type (docs/abi.md lists them). */
-#define BS_SIGNAL_READABLE    (1u << 0)
-#define BS_SIGNAL_WRITABLE    (1u << 1)
-#define BS_SIGNAL_PEER_CLOSED (1u << 2)
-#define BS_SIGNAL_SIGNALED    (1u << 3)
-#define BS_SIGNAL_TERMINATED  (1u << 4)
+#define BS_SIGNAL_READABLE     (1u << 0)
+#define BS_SIGNAL_WRITABLE     (1u << 1)
+#define BS_SIGNAL_PEER_CLOSED  (1u << 2)
+#define BS_SIGNAL_SIGNALED     (1u << 3)
+#define BS_SIGNAL_TERMINATED   (1u << 4)
 #define BS_SIGNAL_NO_PROCESSES (1u << 5)
-#define BS_SIGNAL_USER_ALL    (0xffu << 24) /* 8 user signals on events and eventpairs */
+#define BS_SIGNAL_USER_ALL     (0xffu << 24) /* 8 user signals on events and eventpairs */
 
 /* vmo_create / vmo_clone options. */
 #define BS_VMO_RESIZABLE  (1u << 0)
@@ -105,7 +105,7 @@ struct bs_wait_item {
 
 /* Job policies (job_set_policy). A job's policy is its parent's made stricter. */
 struct bs_job_policy {
-    uint32_t deny_new;   /* bit (1 << BS_OBJ_x): creating such objects fails with ERR_ACCESS_DENIED */
+    uint32_t deny_new; /* bit (1 << BS_OBJ_x): creating such objects fails with ERR_ACCESS_DENIED */
     uint32_t bad_handle; /* BS_POLICY_DENY (the call fails) or BS_POLICY_KILL (the process dies) */
     uint32_t flags;      /* BS_POLICY_FLAG_* */
     uint32_t reserved;   /* 0 */
@@ -137,14 +137,14 @@ struct bs_job_policy {
 #define BS_AT_SELF_VMAR         0x42530005u
 
 /* object_get_info topics and their records. */
-#define BS_INFO_HANDLE_BASIC 1u /* struct bs_info_handle_basic; no right needed */
-#define BS_INFO_PROCESS      2u /* struct bs_info_process; INSPECT */
-#define BS_INFO_VMO          3u /* struct bs_info_vmo; INSPECT */
-#define BS_INFO_SYSTEM       4u /* struct bs_info_system; INSPECT (any handle) */
-#define BS_INFO_THREAD       5u /* struct bs_info_thread; INSPECT */
-#define BS_INFO_JOB          6u /* struct bs_info_job; INSPECT */
-#define BS_INFO_JOB_CHILDREN 7u /* bs_koid_t[]: the child jobs; ENUMERATE */
-#define BS_INFO_JOB_PROCESSES 8u /* bs_koid_t[]: the live processes; ENUMERATE */
+#define BS_INFO_HANDLE_BASIC    1u /* struct bs_info_handle_basic; no right needed */
+#define BS_INFO_PROCESS         2u /* struct bs_info_process; INSPECT */
+#define BS_INFO_VMO             3u /* struct bs_info_vmo; INSPECT */
+#define BS_INFO_SYSTEM          4u /* struct bs_info_system; INSPECT (any handle) */
+#define BS_INFO_THREAD          5u /* struct bs_info_thread; INSPECT */
+#define BS_INFO_JOB             6u /* struct bs_info_job; INSPECT */
+#define BS_INFO_JOB_CHILDREN    7u /* bs_koid_t[]: the child jobs; ENUMERATE */
+#define BS_INFO_JOB_PROCESSES   8u /* bs_koid_t[]: the live processes; ENUMERATE */
 #define BS_INFO_PROCESS_THREADS 9u /* bs_koid_t[]: the threads not yet dead; ENUMERATE */
 
 struct bs_info_handle_basic {
@@ -172,9 +172,9 @@ struct bs_info_process {
 #define BS_THREAD_STATE_DEAD      5u
 
 struct bs_info_thread {
-    uint32_t state;     /* BS_THREAD_STATE_* */
+    uint32_t state; /* BS_THREAD_STATE_* */
     uint32_t reserved;
-    bs_koid_t process;  /* koid of the process it belongs to */
+    bs_koid_t process; /* koid of the process it belongs to */
     uint64_t cpu_time_ns;
 };
 

@@ -12,10 +12,10 @@
 #include <arch.h>
 #include <arch/gdt.h>
 #include <arch/trap.h>
-#include <object/uthread.h>
 #include <arch/x86.h>
 #include <mm/vmar.h>
 #include <object/process.h>
+#include <object/uthread.h>
 #include <panic.h>
 #include <printf.h>
 #include <sched/sched.h>

@@ -104,7 +104,8 @@ static __always_inline bs_handle_t fill_slot_locked(struct handle_table *ht, str
     return e->value;
 }
 
-/* A bad handle: the job policy has its say (handle.c); the caller then fails with ERR_BAD_HANDLE. */
+/* A bad handle: the job policy has its say (handle.c); the caller then fails with ERR_BAD_HANDLE.
+ */
 __slow_path void handle_report_bad_handle(void);
 
 /* What a lookup that finds no handle returns. */
@@ -115,12 +116,12 @@ static inline status_t handle_bad(void)
 }
 
 /* handle_table_duplicate's slow half: the table is full, so grow it first. */
-status_t handle_table_duplicate_growing(struct handle_table *ht, bs_handle_t h,
-                                        bs_rights_t rights, bs_handle_t *out);
+status_t handle_table_duplicate_growing(struct handle_table *ht, bs_handle_t h, bs_rights_t rights,
+                                        bs_handle_t *out);
 
 /* handle_table_take, inlined into handle_table_close. */
-static __always_inline status_t handle_take_inline(struct handle_table *ht, bs_handle_t h, struct kobject **obj,
-                                     bs_rights_t *rights)
+static __always_inline status_t handle_take_inline(struct handle_table *ht, bs_handle_t h,
+                                                   struct kobject **obj, bs_rights_t *rights)
 {
     DEBUG_ASSERT(ht->magic == HANDLE_TABLE_MAGIC);
     irqstate_t st = spin_lock_irqsave_fast(&ht->lock);
@@ -201,4 +202,3 @@ static __always_inline status_t handle_table_duplicate_inline(struct handle_tabl
     spin_unlock_irqrestore_fast(&ht->lock, st);
     return OK;
 }
-

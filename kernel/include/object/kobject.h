@@ -37,9 +37,9 @@
 #include <basalt/object.h>
 #include <compiler.h>
 #include <err.h>
+#include <lib/list.h>
 #include <panic.h>
 #include <stdint.h>
-#include <lib/list.h>
 #include <sync/spinlock.h>
 
 #define KOBJECT_MAGIC      0x4b4f424au /* "KOBJ" */

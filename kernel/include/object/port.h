@@ -34,7 +34,8 @@ status_t port_create(struct kobject **out);
 /* Queues a user packet (type forced to BS_PKT_TYPE_USER). ERR_SHOULD_WAIT when full. */
 status_t port_queue(struct kobject *port, const struct bs_port_packet *pkt);
 
-/* Takes the oldest packet, waiting until `deadline`. ERR_TIMED_OUT, ERR_CANCELED, ERR_INTERRUPTED. */
+/* Takes the oldest packet, waiting until `deadline`. ERR_TIMED_OUT, ERR_CANCELED, ERR_INTERRUPTED.
+ */
 status_t port_wait(struct kobject *port, uint64_t deadline, struct bs_port_packet *out);
 
 /*
@@ -42,8 +43,8 @@ status_t port_wait(struct kobject *port, uint64_t deadline, struct bs_port_packe
  * `key` goes to the port when one of them is up (at once if one is).
  * ERR_NO_RESOURCES, ERR_NO_MEMORY, ERR_BAD_STATE (the port is closing).
  */
-status_t port_observe(struct kobject *port, struct kobject *obj, uint64_t key,
-                      bs_signals_t signals, bool repeating);
+status_t port_observe(struct kobject *port, struct kobject *obj, uint64_t key, bs_signals_t signals,
+                      bool repeating);
 
 /* From kobject_signal, under the observed object's lock: queue the packet. */
 void port_observer_fire_locked(struct kobject_waiter *w, bs_signals_t now);

@@ -54,16 +54,16 @@ struct process {
      * need not take it: the table goes only after the last of them.
      */
     struct mutex handles_lock;
-    struct list_node job_node;    /* in job.processes until terminated (job tree lock) */
+    struct list_node job_node; /* in job.processes until terminated (job tree lock) */
 
     /* Guarded by obj.lock: */
     enum process_state state;
-    int64_t exit_code;          /* valid from DYING on */
-    struct list_node threads;   /* struct uthread.proc_node: NEW and RUNNING threads */
-    unsigned nthreads;          /* on that list */
-    unsigned nrunning;          /* started and not yet exited */
-    unsigned suspend_count;     /* task_suspend on the process, not yet resumed */
-    bool finishing;             /* process_finish has been claimed */
+    int64_t exit_code;            /* valid from DYING on */
+    struct list_node threads;     /* struct uthread.proc_node: NEW and RUNNING threads */
+    unsigned nthreads;            /* on that list */
+    unsigned nrunning;            /* started and not yet exited */
+    unsigned suspend_count;       /* task_suspend on the process, not yet resumed */
+    bool finishing;               /* process_finish has been claimed */
     struct wait_queue suspend_wq; /* suspended threads park here */
 };
 

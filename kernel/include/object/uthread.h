@@ -64,13 +64,13 @@ struct uthread {
 
     /* Process lock: */
     enum uthread_state state;
-    struct thread *t;            /* the scheduler thread while RUNNING, else NULL */
-    struct list_node proc_node;  /* in process.threads while NEW or RUNNING */
-    unsigned suspend_count;      /* task_suspend on the thread, not yet resumed */
-    bool parked;                 /* suspended at the return to user mode */
-    bool in_user;                /* has entered user mode: its kernel stack holds a user frame */
-    struct wait_queue *wait_wq;  /* the interruptible wait it is in, or NULL */
-    uint64_t cpu_time_ns;        /* its scheduler thread's, once DEAD */
+    struct thread *t;           /* the scheduler thread while RUNNING, else NULL */
+    struct list_node proc_node; /* in process.threads while NEW or RUNNING */
+    unsigned suspend_count;     /* task_suspend on the thread, not yet resumed */
+    bool parked;                /* suspended at the return to user mode */
+    bool in_user;               /* has entered user mode: its kernel stack holds a user frame */
+    struct wait_queue *wait_wq; /* the interruptible wait it is in, or NULL */
+    uint64_t cpu_time_ns;       /* its scheduler thread's, once DEAD */
 };
 
 /* The thread object of the running thread, or NULL for a kernel thread. */
@@ -106,7 +106,8 @@ __noreturn void uthread_exit_current(void);
  * finishes it with uthread_reap_new() once the lock is dropped.
  */
 bool uthread_kill_locked(struct uthread *ut);
-/* Signals TERMINATED on a thread uthread_kill_locked ended while NEW, and drops the list's reference. */
+/* Signals TERMINATED on a thread uthread_kill_locked ended while NEW, and drops the list's
+ * reference. */
 void uthread_reap_new(struct uthread *ut);
 
 /* task_kill on a thread. */

@@ -74,7 +74,7 @@ struct thread {
     struct kstack stack;
     thread_fn entry;
     void *arg;
-    void *process;       /* the owning process (struct process); NULL for kernel threads */
+    void *process;        /* the owning process (struct process); NULL for kernel threads */
     struct uthread *user; /* its thread object (object/uthread.h); NULL for kernel threads */
 
     /* Guarded by the run queue lock of `cpu` (struct cpu.rq.lock): */

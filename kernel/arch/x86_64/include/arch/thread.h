@@ -47,10 +47,10 @@ struct arch_cpu {
 #define ARCH_CPU_USER_RSP   16
 
 struct arch_thread {
-    uintptr_t sp;         /* saved stack pointer while switched out */
-    uintptr_t kstack_top; /* TSS.rsp0 while this thread runs */
-    void *fpu;            /* XSAVE/FXSAVE area (64-byte aligned), or NULL */
-    uint64_t fs_base;     /* user TLS pointer (arch_prctl ARCH_SET_FS) */
+    uintptr_t sp;               /* saved stack pointer while switched out */
+    uintptr_t kstack_top;       /* TSS.rsp0 while this thread runs */
+    void *fpu;                  /* XSAVE/FXSAVE area (64-byte aligned), or NULL */
+    uint64_t fs_base;           /* user TLS pointer (arch_prctl ARCH_SET_FS) */
     struct arch_aspace *aspace; /* user address space, or NULL (kernel thread) */
 };
 
@@ -98,7 +98,8 @@ void arch_context_switch(uintptr_t *save_sp, uintptr_t load_sp);
 static inline void arch_thread_switch(struct arch_thread *prev, struct arch_thread *next)
 {
     gdt_set_kernel_stack(next->kstack_top);
-    __asm__ volatile("movq %0, %%gs:8" ::"r"(next->kstack_top) : "memory"); /* ARCH_CPU_KERNEL_RSP */
+    __asm__ volatile("movq %0, %%gs:8" ::"r"(next->kstack_top)
+                     : "memory"); /* ARCH_CPU_KERNEL_RSP */
     if (prev->fpu)
         arch_fpu_save(prev->fpu);
     if (next->fpu)
