@@ -302,6 +302,7 @@ status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_
     DEBUG_ASSERT(ht->magic == HANDLE_TABLE_MAGIC);
     status_t status = OK;
     bs_rights_t new_rights;
+    struct kobject *obj = NULL;
     irqstate_t st = spin_lock_irqsave_fast(&ht->lock);
     struct handle_entry *e = lookup_locked(ht, h);
     if (!e) {
@@ -316,9 +317,27 @@ status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_
         e->value = next_generation(ht, e->value);
         e->rights = new_rights;
         *out = e->value;
+        obj = e->obj;
+        kobject_ref(obj); /* for the cancel below */
     }
     spin_unlock_irqrestore_fast(&ht->lock, st);
+    if (obj) {
+        /* Waits through the old value end (ERR_CANCELED), as for a close. */
+        if (!list_empty(&obj->waiters))
+            kobject_cancel_waiters(obj, ht, h);
+        kobject_unref(obj);
+    }
     return status == ERR_BAD_HANDLE ? handle_bad() : status;
+}
+
+bool handle_table_names(const struct handle_table *ht, bs_handle_t h, const struct kobject *obj)
+{
+    struct handle_table *t = (struct handle_table *)ht; /* the lock is taken, nothing changes */
+    irqstate_t st = spin_lock_irqsave_fast(&t->lock);
+    struct handle_entry *e = lookup_locked(t, h);
+    bool named = e && e->obj == obj;
+    spin_unlock_irqrestore_fast(&t->lock, st);
+    return named;
 }
 
 uint32_t handle_table_count(struct handle_table *ht)

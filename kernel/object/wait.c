@@ -16,6 +16,7 @@
  * Lock order: an object's lock -> the waiter's queue lock (or a port's lock).
  */
 #include <mm/heap.h>
+#include <object/handle.h>
 #include <object/kobject.h>
 #include <object/port.h>
 #include <object/uthread.h>
@@ -64,15 +65,26 @@ static bool arm(struct kobject *obj, struct kobject_waiter *w)
     return ready;
 }
 
-/* Takes w back (if no waker did) and returns the signals now. */
+/* Takes w back (if no waker or canceller did) and returns the signals now. */
 static bs_signals_t disarm(struct kobject *obj, struct kobject_waiter *w)
 {
     irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
     bs_signals_t now = obj->signals;
-    if (!w->woken)
+    if (!w->woken && !w->canceled)
         list_del(&w->node);
     spin_unlock_irqrestore_fast(&obj->lock, st);
     return now;
+}
+
+/*
+ * After arming: is the handle still there? A close before the record was on
+ * the list found nothing to cancel, so look (the table's lock comes before
+ * any object's, hence outside the object's lock). A close after this finds
+ * the record.
+ */
+static bool still_named(struct kobject *obj, const struct kobject_waiter *w)
+{
+    return !w->via || handle_table_names(w->via, w->handle, obj);
 }
 
 static bool any_woken(struct kobject_waiter *w, size_t n)
@@ -83,8 +95,17 @@ static bool any_woken(struct kobject_waiter *w, size_t n)
     return false;
 }
 
+static bool any_canceled(struct kobject_waiter *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (__atomic_load_n(&w[i].canceled, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
 status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size_t n,
-                           uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed)
+                           uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed,
+                           const struct handle_table *via, const bs_handle_t *handles)
 {
     struct wait_queue local, *wq = uthread_wait_queue(&local);
     status_t s = OK;
@@ -92,17 +113,23 @@ status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size
     size_t armed = 0;
     for (; armed < n; armed++) {
         DEBUG_ASSERT(objs[armed]->magic == KOBJECT_MAGIC);
-        w[armed] = (struct kobject_waiter){.want = want[armed], .wq = wq};
+        w[armed] = (struct kobject_waiter){
+            .want = want[armed], .wq = wq, .via = via, .handle = via ? handles[armed] : 0};
         if ((ready = arm(objs[armed], &w[armed]))) {
             observed[armed] = w[armed].observed;
             break;
         }
+        if (!still_named(objs[armed], &w[armed])) {
+            s = ERR_CANCELED;
+            armed++;
+            break;
+        }
     }
-    if (!ready) {
+    if (!ready && s == OK) {
         irqstate_t st = spin_lock_irqsave_fast(&wq->lock);
         if (uthread_wait_interrupted())
             s = ERR_INTERRUPTED;
-        else if (!any_woken(w, armed))
+        else if (!any_woken(w, armed) && !any_canceled(w, armed))
             s = wait_queue_block_locked(wq, deadline);
         spin_unlock_irqrestore_fast(&wq->lock, st);
     }
@@ -112,8 +139,30 @@ status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size
         observed[i] = kobject_signals(objs[i]); /* the ones after a ready one */
     if (ready || any_woken(w, armed))
         s = OK; /* signalled, even if the deadline passed meanwhile */
+    else if (any_canceled(w, armed))
+        s = ERR_CANCELED;
     uthread_wait_queue_done(wq, &local);
     return s;
+}
+
+void kobject_cancel_waiters(struct kobject *obj, const struct handle_table *via, bs_handle_t h)
+{
+    bool woke = false;
+    irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
+    struct list_node *pos, *tmp;
+    list_for_each_safe(pos, tmp, &obj->waiters)
+    {
+        struct kobject_waiter *w = list_entry(pos, struct kobject_waiter, node);
+        if (w->port || w->via != via || w->handle != h)
+            continue;
+        list_del(pos);
+        __atomic_store_n(&w->canceled, true, __ATOMIC_RELEASE);
+        wait_queue_wake_all_irqoff(w->wq, OK);
+        woke = true;
+    }
+    spin_unlock_irqrestore_fast(&obj->lock, st);
+    if (woke)
+        kobject_after_wake();
 }
 
 /*
@@ -121,8 +170,8 @@ status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size
  * so the common wait takes each lock once and keeps interrupts off from
  * the check to the sleep.
  */
-status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
-                      bs_signals_t *observed)
+status_t kobject_wait_via(struct kobject *obj, bs_signals_t want, uint64_t deadline,
+                          bs_signals_t *observed, const struct handle_table *via, bs_handle_t h)
 {
     DEBUG_ASSERT(obj->magic == KOBJECT_MAGIC);
     irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
@@ -133,22 +182,39 @@ status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
         return OK;
     }
     struct wait_queue local, *wq = uthread_wait_queue(&local);
-    struct kobject_waiter w = {.want = want, .wq = wq};
+    struct kobject_waiter w = {.want = want, .wq = wq, .via = via, .handle = h};
     list_add_tail(&obj->waiters, &w.node);
-    /* The queue's lock before the object's goes: a signal now cannot be missed. */
-    spin_lock_fast(&wq->lock);
-    spin_unlock_fast(&obj->lock);
-    status_t s =
-        uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
-    spin_unlock_fast(&wq->lock);
-    spin_lock_fast(&obj->lock);
+    status_t s = OK;
+    if (via) {
+        spin_unlock_irqrestore_fast(&obj->lock, st);
+        bool named = still_named(obj, &w);
+        st = spin_lock_irqsave_fast(&obj->lock);
+        if (!named)
+            s = ERR_CANCELED;
+    }
+    if (s == OK && !w.woken && !w.canceled) {
+        /* The queue's lock before the object's goes: a signal now cannot be missed. */
+        spin_lock_fast(&wq->lock);
+        spin_unlock_fast(&obj->lock);
+        s = uthread_wait_interrupted() ? ERR_INTERRUPTED : wait_queue_block_locked(wq, deadline);
+        spin_unlock_fast(&wq->lock);
+        spin_lock_fast(&obj->lock);
+    }
     now = obj->signals;
     if (w.woken)
         s = OK; /* signalled, even if the deadline passed meanwhile */
+    else if (w.canceled)
+        s = ERR_CANCELED;
     else
         list_del(&w.node);
     spin_unlock_irqrestore_fast(&obj->lock, st);
     uthread_wait_queue_done(wq, &local);
     *observed = now;
     return s;
+}
+
+status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
+                      bs_signals_t *observed)
+{
+    return kobject_wait_via(obj, want, deadline, observed, NULL, 0);
 }

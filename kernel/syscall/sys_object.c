@@ -98,7 +98,7 @@ int64_t sys_object_wait_one(bs_handle_t handle, bs_signals_t signals, int64_t de
         return s;
     bs_signals_t seen;
     uint64_t when = user_deadline(deadline);
-    s = kobject_wait(obj, signals, when, &seen);
+    s = kobject_wait_via(obj, signals, when, &seen, process_current()->handles, handle);
     kobject_unref(obj);
     if (observed) {
         status_t c = copy_to_user(observed, &seen, sizeof(seen));
@@ -232,7 +232,10 @@ int64_t sys_object_wait_many(struct bs_wait_item *items, uint32_t count, int64_t
     if (s != OK && got > 0)
         got--; /* the failed lookup took nothing */
     if (s == OK) {
-        s = kobject_wait_many(m->objs, m->want, count, when, m->w, m->seen);
+        bs_handle_t hs[BS_WAIT_MANY_MAX];
+        for (uint32_t i = 0; i < count; i++)
+            hs[i] = m->items[i].handle;
+        s = kobject_wait_many(m->objs, m->want, count, when, m->w, m->seen, my_handles(), hs);
         for (uint32_t i = 0; i < count; i++)
             m->items[i].pending = m->seen[i];
         status_t c = copy_to_user(items, m->items, count * sizeof(struct bs_wait_item));

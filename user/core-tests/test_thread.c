@@ -268,3 +268,86 @@ CT_TEST(thread_suspend_and_resume)
     CT_EQ(bs_task_kill(sp.thread), OK);
     CT_EQ(reap(&sp), OK);
 }
+
+static volatile int64_t wait_status;
+
+THREAD_FN wait_and_report(uint64_t event)
+{
+    bs_signals_t seen;
+    wait_status = bs_object_wait_one((bs_handle_t)event, BS_SIGNAL_SIGNALED, INT64_MAX, &seen);
+    bs_thread_exit();
+    __builtin_unreachable();
+}
+
+THREAD_FN wait_many_and_report(uint64_t event)
+{
+    struct bs_wait_item items[2] = {{(bs_handle_t)event, BS_SIGNAL_SIGNALED, 0},
+                                    {(bs_handle_t)(event >> 32), BS_SIGNAL_SIGNALED, 0}};
+    wait_status = bs_object_wait_many(items, 2, INT64_MAX);
+    bs_thread_exit();
+    __builtin_unreachable();
+}
+
+THREAD_FN port_wait_and_report(uint64_t port)
+{
+    struct bs_port_packet pkt;
+    wait_status = bs_port_wait((bs_handle_t)port, INT64_MAX, &pkt);
+    bs_thread_exit();
+    __builtin_unreachable();
+}
+
+CT_TEST(closing_a_handle_wakes_its_waiter_with_canceled)
+{
+    bs_handle_t ev, dup;
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
+    CT_ASSERT_EQ(bs_handle_duplicate(ev, BS_RIGHT_SAME_RIGHTS, &dup), OK);
+    struct spawned sp;
+    wait_status = 1;
+    CT_ASSERT_EQ(spawn(wait_and_report, ev, &sp), OK);
+    CT_TRUE(blocked_threads_reach(&sp, 1));
+    /* Closing another handle to the object does not disturb it ... */
+    CT_EQ(bs_handle_close(dup), OK);
+    bs_nanosleep(task_now() + 2 * MS);
+    CT_EQ(task_thread_state(sp.thread), BS_THREAD_STATE_BLOCKED);
+    /* ... closing the one it waits through does. */
+    CT_EQ(bs_handle_close(ev), OK);
+    CT_EQ(reap(&sp), OK);
+    CT_EQ(wait_status, ERR_CANCELED);
+}
+
+CT_TEST(replacing_a_handle_wakes_its_waiter_with_canceled)
+{
+    bs_handle_t ev, nev;
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
+    struct spawned sp;
+    wait_status = 1;
+    CT_ASSERT_EQ(spawn(wait_and_report, ev, &sp), OK);
+    CT_TRUE(blocked_threads_reach(&sp, 1));
+    CT_EQ(bs_handle_replace(ev, BS_RIGHT_SAME_RIGHTS, &nev), OK);
+    CT_EQ(reap(&sp), OK);
+    CT_EQ(wait_status, ERR_CANCELED);
+    bs_handle_close(nev);
+}
+
+CT_TEST(closing_a_handle_cancels_wait_many_and_port_wait)
+{
+    bs_handle_t a, b, port;
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &a), OK);
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &b), OK);
+    struct spawned sp;
+    wait_status = 1;
+    CT_ASSERT_EQ(spawn(wait_many_and_report, (uint64_t)a | ((uint64_t)b << 32), &sp), OK);
+    CT_TRUE(blocked_threads_reach(&sp, 1));
+    CT_EQ(bs_handle_close(b), OK);
+    CT_EQ(reap(&sp), OK);
+    CT_EQ(wait_status, ERR_CANCELED);
+    bs_handle_close(a);
+
+    CT_ASSERT_EQ(bs_port_create(0, &port), OK);
+    wait_status = 1;
+    CT_ASSERT_EQ(spawn(port_wait_and_report, port, &sp), OK);
+    CT_TRUE(blocked_threads_reach(&sp, 1));
+    CT_EQ(bs_handle_close(port), OK);
+    CT_EQ(reap(&sp), OK);
+    CT_EQ(wait_status, ERR_CANCELED);
+}

@@ -134,5 +134,8 @@ status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_
  */
 void policy_bad_handle(void);
 
+/* Does h (still) name obj in this table? (A snapshot, for waits: object/wait.c.) */
+bool handle_table_names(const struct handle_table *ht, bs_handle_t h, const struct kobject *obj);
+
 /* Number of open handles. */
 uint32_t handle_table_count(struct handle_table *ht);

@@ -130,11 +130,15 @@ static __always_inline status_t handle_take_inline(struct handle_table *ht, bs_h
         spin_unlock_irqrestore_fast(&ht->lock, st);
         return handle_bad();
     }
-    *obj = e->obj;
+    struct kobject *o = e->obj;
+    *obj = o;
     if (rights)
         *rights = e->rights;
     free_slot_locked(ht, e);
     spin_unlock_irqrestore_fast(&ht->lock, st);
+    /* Threads waiting through this handle lose it (a peek: see kobject_wait_via). */
+    if (unlikely(!list_empty(&o->waiters)))
+        kobject_cancel_waiters(o, ht, h);
     return OK;
 }
 

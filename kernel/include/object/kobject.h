@@ -166,23 +166,43 @@ status_t kobject_wait(struct kobject *obj, bs_signals_t want, uint64_t deadline,
 struct wait_queue;
 struct port;
 
+struct handle_table;
+
 /* A record on an object's waiter list (object/wait.c). */
 struct kobject_waiter {
     struct list_node node; /* in obj->waiters while armed */
     bs_signals_t want;
     bs_signals_t observed; /* set by the waker */
     bool woken;            /* set by the waker, under the object's lock */
+    bool canceled;         /* the handle waited through was closed (under the object's lock) */
     struct wait_queue *wq; /* a waiting thread's queue, or ... */
     struct port *port;     /* ... a port observer's port (object/port.h) */
+    /* The handle the thread waits through, or via NULL (a kernel wait). */
+    const struct handle_table *via;
+    bs_handle_t handle;
 };
 
 /*
  * The same for n objects at once, each with its own wanted signals: OK as
  * soon as one of them has one. `w` is room for n records (the caller's),
- * observed[i] gets each object's signals at the end.
+ * observed[i] gets each object's signals at the end. With `via`, objs[i]
+ * was found through handles[i] of that table, and closing that handle
+ * meanwhile ends the wait with ERR_CANCELED.
  */
 status_t kobject_wait_many(struct kobject **objs, const bs_signals_t *want, size_t n,
-                           uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed);
+                           uint64_t deadline, struct kobject_waiter *w, bs_signals_t *observed,
+                           const struct handle_table *via, const bs_handle_t *handles);
+
+/* kobject_wait for a thread that found obj through handle h of table via (see above). */
+status_t kobject_wait_via(struct kobject *obj, bs_signals_t want, uint64_t deadline,
+                          bs_signals_t *observed, const struct handle_table *via, bs_handle_t h);
+
+/*
+ * Handle h of table via, which named obj, is gone (closed, moved or
+ * replaced): threads waiting through it wake with ERR_CANCELED. Called by
+ * the handle table with no lock held.
+ */
+void kobject_cancel_waiters(struct kobject *obj, const struct handle_table *via, bs_handle_t h);
 
 /* For kobject_signal (object/wait.c): wake matching waiters (obj->lock held), then preempt. */
 bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now);
