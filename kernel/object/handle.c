@@ -323,7 +323,7 @@ status_t handle_table_replace(struct handle_table *ht, bs_handle_t h, bs_rights_
     spin_unlock_irqrestore_fast(&ht->lock, st);
     if (obj) {
         /* Waits through the old value end (ERR_CANCELED), as for a close. */
-        if (!list_empty(&obj->waiters))
+        if (__atomic_load_n(&obj->via_waiters, __ATOMIC_RELAXED))
             kobject_cancel_waiters(obj, ht, h);
         kobject_unref(obj);
     }

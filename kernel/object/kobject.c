@@ -35,6 +35,7 @@ void kobject_init(struct kobject *obj, uint32_t type, const struct kobject_ops *
     obj->ops = ops;
     spin_lock_init(&obj->lock, ops->name);
     obj->signals = 0;
+    obj->via_waiters = 0;
     list_init(&obj->waiters);
     __atomic_fetch_add(&live_objects[type], 1, __ATOMIC_RELAXED);
 }

@@ -24,6 +24,21 @@
 #include <sched/sched.h>
 #include <sync/waitqueue.h>
 
+/* A thread's record onto / off obj's list; obj->lock held. */
+static void link_locked(struct kobject *obj, struct kobject_waiter *w)
+{
+    list_add_tail(&obj->waiters, &w->node);
+    if (w->via)
+        obj->via_waiters++;
+}
+
+static void unlink_locked(struct kobject *obj, struct kobject_waiter *w)
+{
+    list_del(&w->node);
+    if (w->via)
+        obj->via_waiters--;
+}
+
 bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
 {
     bool woke = false;
@@ -37,7 +52,7 @@ bool kobject_wake_waiters_locked(struct kobject *obj, bs_signals_t now)
             port_observer_fire_locked(w, now);
             continue;
         }
-        list_del(pos);
+        unlink_locked(obj, w);
         __atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
         w->observed = now;
         wait_queue_wake_all_irqoff(w->wq, OK);
@@ -60,7 +75,7 @@ static bool arm(struct kobject *obj, struct kobject_waiter *w)
     if (ready)
         w->observed = now;
     else
-        list_add_tail(&obj->waiters, &w->node);
+        link_locked(obj, w);
     spin_unlock_irqrestore_fast(&obj->lock, st);
     return ready;
 }
@@ -71,7 +86,7 @@ static bs_signals_t disarm(struct kobject *obj, struct kobject_waiter *w)
     irqstate_t st = spin_lock_irqsave_fast(&obj->lock);
     bs_signals_t now = obj->signals;
     if (!w->woken && !w->canceled)
-        list_del(&w->node);
+        unlink_locked(obj, w);
     spin_unlock_irqrestore_fast(&obj->lock, st);
     return now;
 }
@@ -155,7 +170,7 @@ void kobject_cancel_waiters(struct kobject *obj, const struct handle_table *via,
         struct kobject_waiter *w = list_entry(pos, struct kobject_waiter, node);
         if (w->port || w->via != via || w->handle != h)
             continue;
-        list_del(pos);
+        unlink_locked(obj, w);
         __atomic_store_n(&w->canceled, true, __ATOMIC_RELEASE);
         wait_queue_wake_all_irqoff(w->wq, OK);
         woke = true;
@@ -183,7 +198,7 @@ status_t kobject_wait_via(struct kobject *obj, bs_signals_t want, uint64_t deadl
     }
     struct wait_queue local, *wq = uthread_wait_queue(&local);
     struct kobject_waiter w = {.want = want, .wq = wq, .via = via, .handle = h};
-    list_add_tail(&obj->waiters, &w.node);
+    link_locked(obj, &w);
     status_t s = OK;
     if (via) {
         spin_unlock_irqrestore_fast(&obj->lock, st);
@@ -206,7 +221,7 @@ status_t kobject_wait_via(struct kobject *obj, bs_signals_t want, uint64_t deadl
     else if (w.canceled)
         s = ERR_CANCELED;
     else
-        list_del(&w.node);
+        unlink_locked(obj, &w);
     spin_unlock_irqrestore_fast(&obj->lock, st);
     uthread_wait_queue_done(wq, &local);
     *observed = now;

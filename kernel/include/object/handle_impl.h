@@ -136,8 +136,8 @@ static __always_inline status_t handle_take_inline(struct handle_table *ht, bs_h
         *rights = e->rights;
     free_slot_locked(ht, e);
     spin_unlock_irqrestore_fast(&ht->lock, st);
-    /* Threads waiting through this handle lose it (a peek: see kobject_wait_via). */
-    if (unlikely(!list_empty(&o->waiters)))
+    /* Threads waiting through this handle lose it (a peek at the count: see kobject_wait_via). */
+    if (unlikely(__atomic_load_n(&o->via_waiters, __ATOMIC_RELAXED)))
         kobject_cancel_waiters(o, ht, h);
     return OK;
 }

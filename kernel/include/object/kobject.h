@@ -83,6 +83,7 @@ struct kobject {
     spinlock_t lock;
     bs_signals_t signals;     /* guarded by lock */
     struct list_node waiters; /* guarded by lock: struct kobject_waiter, oldest first */
+    uint32_t via_waiters;     /* guarded by lock (peeked without): waiters through a handle */
 };
 
 /*
