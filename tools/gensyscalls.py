@@ -122,7 +122,7 @@ them. The kernel sets these per type:
 | timer | `SIGNALED` from the deadline until `timer_set` or `timer_cancel` |
 | process | `TERMINATED` once it has ended (exit code in `BS_INFO_PROCESS`) |
 | thread | `TERMINATED` once it has ended |
-| job | `NO_PROCESSES` while it has no live process; `TERMINATED` once it was killed and has neither processes nor child jobs |
+| job | `NO_PROCESSES` while it has no live process; `TERMINATED` once it was killed and has neither a live process nor a child job that has not terminated |
 | VMO, VMAR, port | none |
 
 Only events and eventpairs have user signals; `object_signal` on any other

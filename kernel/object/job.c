@@ -17,17 +17,31 @@ static spinlock_t tree_lock = SPINLOCK_INIT("job_tree");
 static struct job *root;
 static uint64_t live;
 
-/* Signals that follow from the counts; tree_lock held. */
+/*
+ * Signals that follow from the counts; tree_lock held. A job terminates
+ * once it was killed and has no live process and no child job that has not
+ * terminated; that may terminate its parent in turn (at most JOB_MAX_DEPTH
+ * levels up).
+ */
 static void update_signals_locked(struct job *job)
 {
-    bs_signals_t set = 0, clear = 0;
-    if (job->nprocesses == 0)
-        set |= BS_SIGNAL_NO_PROCESSES;
-    else
-        clear |= BS_SIGNAL_NO_PROCESSES;
-    if (job->killed && job->nprocesses == 0 && job->nchildren == 0)
-        set |= BS_SIGNAL_TERMINATED;
-    kobject_signal(&job->obj, clear, set);
+    for (; job; job = job->parent) {
+        bs_signals_t set = 0, clear = 0;
+        if (job->nprocesses == 0)
+            set |= BS_SIGNAL_NO_PROCESSES;
+        else
+            clear |= BS_SIGNAL_NO_PROCESSES;
+        bool ends = !job->terminated && job->killed && job->nprocesses == 0 &&
+                    job->nchildren_live == 0;
+        if (ends) {
+            job->terminated = true;
+            set |= BS_SIGNAL_TERMINATED;
+        }
+        kobject_signal(&job->obj, clear, set);
+        if (!ends || !job->linked)
+            return;
+        job->parent->nchildren_live--; /* and see whether the parent ends too */
+    }
 }
 
 static void job_destroy(struct kobject *obj)
@@ -40,6 +54,8 @@ static void job_destroy(struct kobject *obj)
         irqstate_t st = spin_lock_irqsave(&tree_lock);
         list_del(&job->child_node);
         parent->nchildren--;
+        if (!job->terminated)
+            parent->nchildren_live--;
         update_signals_locked(parent);
         spin_unlock_irqrestore(&tree_lock, st);
     }
@@ -103,6 +119,7 @@ status_t job_create(struct job *parent, struct job **out)
     job->linked = true;
     list_add_tail(&parent->children, &job->child_node);
     parent->nchildren++;
+    parent->nchildren_live++;
     update_signals_locked(parent);
     spin_unlock_irqrestore(&tree_lock, st);
     *out = job;

@@ -145,12 +145,29 @@ CT_TEST(killing_a_job_kills_its_whole_subtree)
     bs_handle_t p, v, j;
     CT_EQ(bs_process_create(mid, "late", 4, &p, &v), ERR_BAD_STATE);
     CT_EQ(bs_job_create(top, 0, &j), ERR_BAD_STATE);
-    /* mid is TERMINATED (killed, empty); top too once mid is gone. */
+    /* Both are TERMINATED: killed, no process left, no child job still going. */
     CT_EQ(bs_object_wait_one(mid, BS_SIGNAL_TERMINATED, 0, &seen), OK);
-    CT_EQ(bs_object_wait_one(top, BS_SIGNAL_TERMINATED, 0, &seen), ERR_TIMED_OUT);
+    CT_EQ(bs_object_wait_one(top, BS_SIGNAL_TERMINATED, 0, &seen), OK);
     task_close(&a);
     task_close(&b);
     bs_handle_close(mid);
-    CT_EQ(bs_object_wait_one(top, BS_SIGNAL_TERMINATED, 0, &seen), OK);
     bs_handle_close(top);
+}
+
+CT_TEST(a_killed_job_terminates_when_its_last_process_goes)
+{
+    bs_handle_t j;
+    CT_ASSERT_EQ(bs_job_create(my_job(), 0, &j), OK);
+    struct task t;
+    /* A process that is never started still counts until it is killed. */
+    CT_ASSERT_EQ(task_make(j, "idle", spin, sizeof(spin), false, &t), OK);
+    bs_signals_t seen = 0;
+    CT_EQ(bs_object_wait_one(j, BS_SIGNAL_TERMINATED | BS_SIGNAL_NO_PROCESSES, 0, &seen),
+          ERR_TIMED_OUT);
+    CT_EQ(bs_task_kill(j), OK);
+    CT_EQ(task_wait(t.proc), BS_EXIT_KILLED);
+    CT_EQ(bs_object_wait_one(j, BS_SIGNAL_TERMINATED, INT64_MAX, &seen), OK);
+    CT_TRUE(seen & BS_SIGNAL_NO_PROCESSES);
+    task_close(&t);
+    bs_handle_close(j);
 }

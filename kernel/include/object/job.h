@@ -14,7 +14,8 @@
  * process in them with BS_EXIT_KILLED.
  *
  * Signals: NO_PROCESSES while the job has no live process; TERMINATED once
- * it was killed and has neither processes nor child jobs left.
+ * it was killed and neither a live process nor a child job that has not
+ * terminated is left in it.
  *
  * Lock: one global lock, the job tree lock, guards every job's lists,
  * counts and `killed`; it comes before any process's lock.
@@ -46,7 +47,9 @@ struct job {
     struct list_node children;   /* struct job.child_node */
     struct list_node processes;  /* struct process.job_node */
     unsigned nchildren, nprocesses;
+    unsigned nchildren_live; /* child jobs not yet terminated */
     bool killed;
+    bool terminated; /* TERMINATED has risen (once for all) */
     bool linked; /* on the parent's list (set once, at creation) */
 };
 
