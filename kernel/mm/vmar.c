@@ -289,9 +289,12 @@ status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_o
         vmo_lock(vmo);
         if (vmo_off + len > vmo_size(vmo)) {
             s = ERR_OUT_OF_RANGE;
-        } else if (no_alias && wx_alias_locked(vmo, perms, NULL)) {
+        } else if ((no_alias && wx_alias_locked(vmo, perms, NULL)) ||
+                   ((perms & MMU_WRITE) && vmo_sealed_locked(vmo))) {
             s = ERR_ACCESS_DENIED;
         } else {
+            if (no_alias && (perms & MMU_EXEC))
+                vmo_seal_locked(vmo);
             m->as = vm->as;
             m->vmo = vmo;
             m->base = addr;
@@ -442,14 +445,13 @@ status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
             s = ERR_ACCESS_DENIED;
             break;
         }
-        if (no_alias) {
-            vmo_lock(m->vmo);
-            bool alias = wx_alias_locked(m->vmo, perms, m);
-            vmo_unlock(m->vmo);
-            if (alias) {
-                s = ERR_ACCESS_DENIED;
-                break;
-            }
+        vmo_lock(m->vmo);
+        bool refused = (no_alias && wx_alias_locked(m->vmo, perms, m)) ||
+                       ((perms & MMU_WRITE) && vmo_sealed_locked(m->vmo));
+        vmo_unlock(m->vmo);
+        if (refused) {
+            s = ERR_ACCESS_DENIED;
+            break;
         }
         at = mapping_end(m);
         last = m;
@@ -480,6 +482,8 @@ status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
             m = split_locked(vm, m, addr, spare[--nspare]);
         if (mapping_end(m) > end)
             split_locked(vm, m, end, spare[--nspare]);
+        if (no_alias && (perms & MMU_EXEC))
+            vmo_seal_locked(v);
         set_perms_locked(m, perms);
         vmo_unlock(v);
         m = next;

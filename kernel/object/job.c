@@ -81,8 +81,6 @@ static struct job *job_alloc(struct job *parent)
     kobject_init(&job->obj, BS_OBJ_JOB, &job_ops);
     job->parent = parent;
     job->depth = parent ? parent->depth + 1 : 0;
-    if (parent)
-        job->policy = parent->policy;
     list_init(&job->children);
     list_init(&job->processes);
     list_node_init(&job->child_node);
@@ -117,6 +115,7 @@ status_t job_create(struct job *parent, struct job **out)
     }
     kobject_ref(&parent->obj);
     job->linked = true;
+    job->policy = parent->policy; /* under the lock: job_set_policy sees the child from now on */
     list_add_tail(&parent->children, &job->child_node);
     parent->nchildren++;
     parent->nchildren_live++;

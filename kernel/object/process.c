@@ -14,6 +14,40 @@
 
 static uint64_t live;
 
+/*
+ * Processes killed with no running thread, waiting for process_finish.
+ * Finishing closes the process's handles, which may kill another unstarted
+ * process (its last handle), whose finish closes more handles, and so on to
+ * any depth a user cares to chain: instead of recursing, a nested kill only
+ * queues the process, and the outermost one finishes until the queue is
+ * empty (as the channel reaper does with messages).
+ */
+static spinlock_t finish_lock = SPINLOCK_INIT("process_finish");
+static struct list_node finish_queue = LIST_INIT(finish_queue); /* struct process.finish_node */
+static bool finishing_now;                                      /* guarded by finish_lock */
+
+static void finish_queued(struct process *p)
+{
+    kobject_ref(&p->obj); /* the queue's */
+    irqstate_t st = spin_lock_irqsave(&finish_lock);
+    list_add_tail(&finish_queue, &p->finish_node);
+    if (finishing_now) {
+        spin_unlock_irqrestore(&finish_lock, st);
+        return; /* the outer call gets to it */
+    }
+    finishing_now = true;
+    while (!list_empty(&finish_queue)) {
+        struct process *q = list_entry(list_first(&finish_queue), struct process, finish_node);
+        list_del(&q->finish_node);
+        spin_unlock_irqrestore(&finish_lock, st);
+        process_finish(q);
+        kobject_unref(&q->obj);
+        st = spin_lock_irqsave(&finish_lock);
+    }
+    finishing_now = false;
+    spin_unlock_irqrestore(&finish_lock, st);
+}
+
 static void process_destroy(struct kobject *obj)
 {
     struct process *p = (struct process *)obj;
@@ -25,7 +59,7 @@ static void process_destroy(struct kobject *obj)
         /* Never started and never killed (its creation failed half way). */
         if (p->handles)
             handle_table_destroy(p->handles);
-        if (p->job)
+        if (p->listed)
             job_remove_process(p->job, p);
     }
     vmar_destroy(p->vmar);
@@ -85,15 +119,17 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     mutex_init(&p->handles_lock, "process-handles");
     p->state = PROCESS_INITIAL;
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
-    s = job_add_process(job, p);
-    if (s != OK) {
-        kobject_unref(&p->obj); /* p->job is NULL: destroy leaves the job alone */
-        return s;
-    }
+    /* Set before p is on the job's list: a job kill may find and finish it at once. */
     kobject_ref(&job->obj);
     p->job = job;
     if (job->policy.flags & BS_POLICY_FLAG_NO_WX_ALIAS)
         vmar_forbid_wx_alias(p->vmar);
+    s = job_add_process(job, p);
+    if (s != OK) {
+        kobject_unref(&p->obj); /* not listed: destroy leaves the job's list alone */
+        return s;
+    }
+    p->listed = true;
     *out = p;
     return OK;
 }
@@ -125,7 +161,7 @@ void process_kill(struct process *p, int64_t code)
         p->finishing = true;
     spin_unlock_irqrestore(&p->obj.lock, st);
     if (finish)
-        process_finish(p);
+        finish_queued(p);
 }
 
 __noreturn void process_exit_current(int64_t code)
@@ -172,6 +208,26 @@ void process_finish(struct process *p)
     job_remove_process(p->job, p);
 }
 
+status_t process_reserve_start(struct process *p, struct uthread *ut)
+{
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    status_t s = p->state != PROCESS_INITIAL || p->starting || ut->state != UTHREAD_NEW ||
+                         (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL)
+                     ? ERR_BAD_STATE
+                     : OK;
+    if (s == OK)
+        p->starting = true;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return s;
+}
+
+void process_unreserve_start(struct process *p)
+{
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    p->starting = false;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+}
+
 status_t process_suspend(struct process *p)
 {
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
@@ -182,7 +238,7 @@ status_t process_suspend(struct process *p)
         {
             struct uthread *ut = list_entry(n, struct uthread, proc_node);
             __atomic_fetch_or(&ut->work, UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
-            uthread_kick_locked(ut);
+            uthread_kick_locked(ut, false);
         }
     }
     spin_unlock_irqrestore(&p->obj.lock, st);

@@ -110,18 +110,28 @@ static int user_thread_main(void *arg)
     arch_enter_user(ut->start.entry, ut->start.stack, ut->start.arg1, ut->start.arg2);
 }
 
-status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint64_t arg1,
-                       uint64_t arg2, bool first)
+status_t uthread_prepare(struct uthread *ut, uint64_t entry, uint64_t stack, struct thread **t)
 {
     /* IRETQ to a non-canonical RIP would fault in the kernel: only user addresses. */
     if (entry >= USER_VM_END || stack > USER_VM_END)
         return ERR_INVALID_ARGS;
-    struct process *p = ut->process;
+    return thread_create(t, ut->name, user_thread_main, ut, THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
+}
+
+status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint64_t arg1,
+                       uint64_t arg2, bool first)
+{
     struct thread *t;
-    status_t s =
-        thread_create(&t, ut->name, user_thread_main, ut, THREAD_FLAG_FPU | THREAD_FLAG_DETACHED);
+    status_t s = uthread_prepare(ut, entry, stack, &t);
     if (s != OK)
         return s;
+    return uthread_launch(ut, t, entry, stack, arg1, arg2, first);
+}
+
+status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, uint64_t stack,
+                        uint64_t arg1, uint64_t arg2, bool first)
+{
+    struct process *p = ut->process;
     /*
      * Read before the lock (it is a snapshot): if the state checked under
      * the lock is fine, the process is not dying, so its address space
@@ -132,6 +142,8 @@ status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint6
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     enum process_state want = first ? PROCESS_INITIAL : PROCESS_RUNNING;
     if (ut->state != UTHREAD_NEW || p->state != want || !as) {
+        if (first)
+            p->starting = false;
         spin_unlock_irqrestore(&p->obj.lock, st);
         thread_destroy(t);
         return ERR_BAD_STATE;
@@ -147,8 +159,10 @@ status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint6
     t->user = ut;
     t->arch.aspace = as;
     p->nrunning++;
-    if (first)
+    if (first) {
         __atomic_store_n(&p->state, PROCESS_RUNNING, __ATOMIC_RELAXED);
+        p->starting = false;
+    }
     spin_unlock_irqrestore(&p->obj.lock, st);
     thread_start(t);
     return OK;
@@ -208,7 +222,7 @@ bool uthread_kill_locked(struct uthread *ut)
         return false;
     __atomic_fetch_or(&ut->work, UTHREAD_WORK_KILL, __ATOMIC_RELEASE);
     if (ut->state == UTHREAD_RUNNING) {
-        uthread_kick_locked(ut);
+        uthread_kick_locked(ut, true);
         return false;
     }
     ut->state = UTHREAD_DEAD;
@@ -223,11 +237,14 @@ void uthread_reap_new(struct uthread *ut)
     kobject_unref(&ut->obj); /* the process list's */
 }
 
-void uthread_kick_locked(struct uthread *ut)
+void uthread_kick_locked(struct uthread *ut, bool kill)
 {
-    wait_queue_wake_all_irqoff(&ut->wq, ERR_INTERRUPTED);
-    if (ut->wait_wq)
-        wait_queue_wake_all_irqoff(ut->wait_wq, ERR_INTERRUPTED);
+    /* A kill cuts waits short; a suspension lets them finish first. */
+    if (kill) {
+        wait_queue_wake_all_irqoff(&ut->wq, ERR_INTERRUPTED);
+        if (ut->wait_wq)
+            wait_queue_wake_all_irqoff(ut->wait_wq, ERR_INTERRUPTED);
+    }
     if (ut->parked)
         wait_queue_wake_all_irqoff(&ut->process->suspend_wq, OK);
     /*
@@ -253,10 +270,11 @@ status_t uthread_suspend(struct uthread *ut)
 {
     struct process *p = ut->process;
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    status_t s = ut->state == UTHREAD_DEAD ? ERR_BAD_STATE : OK;
+    bool dying = __atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL;
+    status_t s = ut->state == UTHREAD_DEAD || dying ? ERR_BAD_STATE : OK;
     if (s == OK && ut->suspend_count++ == 0) {
         __atomic_fetch_or(&ut->work, UTHREAD_WORK_SUSPEND, __ATOMIC_RELEASE);
-        uthread_kick_locked(ut);
+        uthread_kick_locked(ut, false);
     }
     spin_unlock_irqrestore(&p->obj.lock, st);
     return s;

@@ -39,6 +39,7 @@ struct vmo {
     struct kobject obj;
     uint32_t options; /* constant: VMO_RESIZABLE */
     struct mutex lock;
+    bool sealed; /* guarded by lock: mapped as code under the W^X alias policy; never written again */
     /* Guarded by lock (size and committed are also read without it, atomically). */
     uint64_t size;      /* bytes, a multiple of the page size */
     uint64_t committed; /* pages in the tree */
@@ -100,6 +101,18 @@ void vmo_mapping_remove_locked(struct vmo *v, struct vm_mapping *m)
     DEBUG_ASSERT(mutex_held(&v->lock));
     (void)v;
     list_del(&m->vmo_node);
+}
+
+void vmo_seal_locked(struct vmo *v)
+{
+    DEBUG_ASSERT(mutex_held(&v->lock));
+    v->sealed = true;
+}
+
+bool vmo_sealed_locked(struct vmo *v)
+{
+    DEBUG_ASSERT(mutex_held(&v->lock));
+    return v->sealed;
 }
 
 bool vmo_mapped_with_locked(struct vmo *v, unsigned perms, const struct vm_mapping *except)
@@ -400,9 +413,10 @@ status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, boo
             break;
         }
         mutex_lock(&v->lock);
-        s = range_ok(v, off, len)
-                ? write_chunk_locked(v, off, tmp, n, n > WRITE_SMALL ? &bounce : NULL)
-                : ERR_OUT_OF_RANGE;
+        s = v->sealed               ? ERR_ACCESS_DENIED
+            : range_ok(v, off, len) ? write_chunk_locked(v, off, tmp, n,
+                                                         n > WRITE_SMALL ? &bounce : NULL)
+                                    : ERR_OUT_OF_RANGE;
         mutex_unlock(&v->lock);
         if (s != OK)
             break;

@@ -38,21 +38,6 @@ int64_t sys_channel_create(uint32_t options, bs_handle_t *out0, bs_handle_t *out
     return publish_handle_pair(e0, e1, out0, out1);
 }
 
-/*
- * Puts handles in flight back into the writer's table after a write that
- * failed once they were taken (only when another thread raced with the
- * write: they come back under new values). One that cannot go back is dropped.
- */
-static void put_back(struct handle_table *ht, struct channel_message *m)
-{
-    for (uint32_t i = 0; i < m->num_handles; i++) {
-        bs_handle_t h;
-        if (handle_table_install(ht, m->handles[i], m->rights[i], &h) != OK)
-            handle_drop(m->handles[i]);
-    }
-    m->num_handles = 0;
-}
-
 /* Checks one handle to be sent through `ch`. */
 static status_t check_sendable(struct handle_table *ht, struct kobject *ch, bs_handle_t h)
 {
@@ -120,28 +105,32 @@ static __always_inline status_t message_from_user(struct handle_table *ht, struc
         bs_rights_t rights;
         s = handle_table_take(ht, hv[i], &obj, &rights);
         if (s != OK)
-            goto out_put_back;
+            goto out_free_message;
         m->handles[i] = obj;
         m->rights[i] = rights;
         m->num_handles = i + 1;
         if (!(rights & BS_RIGHT_TRANSFER)) { /* replaced meanwhile */
             s = ERR_ACCESS_DENIED;
-            goto out_put_back;
+            goto out_free_message;
         }
     }
     *out = m;
     return OK;
-out_put_back:
-    put_back(ht, m);
 out_free_message:
     channel_message_free(m);
     return s;
 }
 
-/* A write or a call that failed before the channel took m: the handles go back. */
-static void message_unsent(struct handle_table *ht, struct channel_message *m)
+/*
+ * A write or a call that failed after its handles left the table:
+ * everything was checked first, so only a race gets here (the peer closed,
+ * or its queue filled, in that instant; another thread of the writer closed
+ * or replaced one of the handles). The handles are consumed, as the write
+ * would have consumed them: putting them back under new values would leave
+ * the writer with values it never learns.
+ */
+static void message_unsent(struct channel_message *m)
 {
-    put_back(ht, m);
     channel_message_free(m);
 }
 
@@ -158,7 +147,7 @@ int64_t sys_channel_write(bs_handle_t channel, const void *bytes, uint32_t num_b
     if (s == OK) {
         s = channel_write(ch, m, false);
         if (s != OK)
-            message_unsent(ht, m);
+            message_unsent(m);
     }
     kobject_unref(ch);
     return s;
@@ -289,7 +278,7 @@ int64_t sys_channel_call(bs_handle_t channel, uint32_t options, int64_t deadline
     bool sent;
     s = channel_call(ch, m, when, &reply, &sent);
     if (!sent) /* refused before the write (peer gone, queue full): m is still ours */
-        message_unsent(ht, m);
+        message_unsent(m);
     if (s != OK)
         goto out_put_channel;
     if (reply->num_bytes > a.rd_num_bytes || reply->num_handles > a.rd_num_handles) {

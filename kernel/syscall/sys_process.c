@@ -15,6 +15,7 @@
 #include <object/job.h>
 #include <object/process.h>
 #include <object/uthread.h>
+#include <sched/thread.h>
 #include <syscall/publish.h>
 #include <usercopy.h>
 
@@ -126,25 +127,32 @@ int64_t sys_process_start(bs_handle_t process, bs_handle_t thread, uint64_t entr
     }
     struct process *p = (struct process *)pobj;
     struct uthread *ut = (struct uthread *)tobj;
+    struct thread *t = NULL;
     if (ut->process != p)
         s = ERR_INVALID_ARGS;
-    else if (entry >= USER_VM_END || stack > USER_VM_END)
-        s = ERR_INVALID_ARGS;
-    else if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != PROCESS_INITIAL)
-        s = ERR_BAD_STATE;
-
-    bs_handle_t moved = BS_HANDLE_INVALID;
-    if (s == OK && arg1 != BS_HANDLE_INVALID)
-        s = move_handle(p, arg1, &moved);
+    else
+        s = uthread_prepare(ut, entry, stack, &t); /* what can fail for lack of memory */
+    /*
+     * Everything that can fail is checked before arg1 moves, and the start
+     * is claimed so no other start gets in: once arg1 is in the new
+     * process, only a kill of that process can still stop the start, and
+     * then arg1 goes with it.
+     */
     if (s == OK) {
-        s = uthread_start(ut, entry, stack, moved, arg2, true);
-        /*
-         * Too late to give arg1 back (the start lost a race with a kill or
-         * another start): it goes with the process, whose table is closed
-         * when it terminates, which a kill makes happen and an unstarted
-         * process's last handle too.
-         */
+        s = process_reserve_start(p, ut);
+        if (s != OK)
+            thread_destroy(t);
     }
+    bs_handle_t moved = BS_HANDLE_INVALID;
+    if (s == OK && arg1 != BS_HANDLE_INVALID) {
+        s = move_handle(p, arg1, &moved);
+        if (s != OK) {
+            process_unreserve_start(p);
+            thread_destroy(t);
+        }
+    }
+    if (s == OK)
+        s = uthread_launch(ut, t, entry, stack, moved, arg2, true);
     kobject_unref(tobj);
     kobject_unref(pobj);
     return s;

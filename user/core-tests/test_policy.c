@@ -157,12 +157,43 @@ CT_TEST(policy_forbids_writable_and_executable_aliases)
     /* The data VMO is mapped read+write: it cannot become code elsewhere, nor by protect. */
     uint64_t c = 0x20200000;
     CT_EQ(bs_vmar_map(t.vmar, 1 | 4, t.data, 0, TASK_PAGE, &c), ERR_ACCESS_DENIED);
-    /* Outside the job the same aliases are allowed (W^X holds per mapping only). */
+    /* Outside the job the same aliases are allowed (W^X holds per mapping only)... */
     struct task u;
+    bs_handle_t free_vmo;
     CT_ASSERT_EQ(task_make(my_job(), "free", code, sizeof(code), true, &u), OK);
-    uint64_t d = 0x20000000, e = 0x20100000;
-    CT_EQ(bs_vmar_map(u.vmar, 1 | 4, cv, 0, TASK_PAGE, &d), OK);
-    CT_EQ(bs_vmar_map(u.vmar, 1 | 2, cv, 0, TASK_PAGE, &e), OK);
+    CT_ASSERT_EQ(bs_vmo_create(TASK_PAGE, BS_VMO_EXECUTABLE, &free_vmo), OK);
+    uint64_t d = 0x20000000, e = 0x20100000, f = 0x20200000;
+    CT_EQ(bs_vmar_map(u.vmar, 1 | 4, free_vmo, 0, TASK_PAGE, &d), OK);
+    CT_EQ(bs_vmar_map(u.vmar, 1 | 2, free_vmo, 0, TASK_PAGE, &e), OK);
+    /* ... but not for code the policy sealed (policy_seals_code_against_later_writes). */
+    CT_EQ(bs_vmar_map(u.vmar, 1 | 2, cv, 0, TASK_PAGE, &f), ERR_ACCESS_DENIED);
+    bs_handle_close(free_vmo);
+    bs_handle_close(cv);
+    task_close(&u);
+    task_close(&t);
+    bs_handle_close(j);
+}
+
+CT_TEST(policy_seals_code_against_later_writes)
+{
+    static const uint8_t code[] = {X_EXIT(0)};
+    bs_handle_t j = job_with((struct bs_job_policy){.flags = BS_POLICY_FLAG_NO_WX_ALIAS});
+    struct task t;
+    CT_ASSERT_EQ(task_make(j, "sealed", code, sizeof(code), false, &t), OK);
+    bs_handle_t cv;
+    CT_ASSERT_EQ(bs_vmo_create(TASK_PAGE, BS_VMO_EXECUTABLE, &cv), OK);
+    CT_EQ(bs_vmo_write(cv, "x", 0, 1), OK); /* not code yet */
+    uint64_t a = 0x20000000;
+    CT_EQ(bs_vmar_map(t.vmar, 1 | 4, cv, 0, TASK_PAGE, &a), OK);
+    /* Code now: no more writes, by anyone, in any way. */
+    CT_EQ(bs_vmo_write(cv, "y", 0, 1), ERR_ACCESS_DENIED);
+    struct task u;
+    CT_ASSERT_EQ(task_make(my_job(), "other", code, sizeof(code), false, &u), OK);
+    uint64_t b = 0x20000000;
+    CT_EQ(bs_vmar_map(u.vmar, 1 | 2, cv, 0, TASK_PAGE, &b), ERR_ACCESS_DENIED);
+    uint64_t c = 0x20100000;
+    CT_EQ(bs_vmar_map(u.vmar, 1, cv, 0, TASK_PAGE, &c), OK); /* reading is fine */
+    CT_EQ(bs_vmar_protect(u.vmar, c, TASK_PAGE, 1 | 2), ERR_ACCESS_DENIED);
     bs_handle_close(cv);
     task_close(&u);
     task_close(&t);

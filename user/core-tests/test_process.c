@@ -287,3 +287,22 @@ CT_TEST(process_threads_list_needs_enumerate)
     bs_handle_close(weak);
     task_close(&t);
 }
+
+CT_TEST(failed_process_start_leaves_arg1_with_the_caller)
+{
+    struct task t;
+    bs_handle_t ev, th2;
+    CT_ASSERT_EQ(task_make(my_job(), "dead-thread", exit42, sizeof(exit42), false, &t), OK);
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
+    CT_EQ(bs_task_kill(t.thread), OK); /* NEW: dead at once */
+    CT_EQ(task_start(&t, ev), ERR_BAD_STATE);
+    struct bs_info_handle_basic b;
+    CT_EQ(bs_object_get_info(ev, BS_INFO_HANDLE_BASIC, &b, sizeof(b), NULL), OK); /* still ours */
+    /* The process can still be started with another thread, and ev with it. */
+    CT_ASSERT_EQ(bs_thread_create(t.proc, "second", 6, &th2), OK);
+    CT_EQ(bs_process_start(t.proc, th2, TASK_CODE_ADDR, 0, ev, 0), OK);
+    CT_EQ(task_wait(t.proc), 42);
+    CT_EQ(bs_handle_close(ev), ERR_BAD_HANDLE);
+    bs_handle_close(th2);
+    task_close(&t);
+}

@@ -351,3 +351,24 @@ CT_TEST(closing_a_handle_cancels_wait_many_and_port_wait)
     CT_EQ(reap(&sp), OK);
     CT_EQ(wait_status, ERR_CANCELED);
 }
+
+CT_TEST(suspending_a_waiting_thread_does_not_cut_its_wait_short)
+{
+    bs_handle_t ev;
+    CT_ASSERT_EQ(bs_handle_create(BS_OBJ_EVENT, 0, &ev), OK);
+    struct spawned sp;
+    wait_status = 1;
+    CT_ASSERT_EQ(spawn(wait_and_report, ev, &sp), OK);
+    CT_TRUE(blocked_threads_reach(&sp, 1));
+    CT_EQ(bs_task_suspend(sp.thread), OK);
+    bs_nanosleep(task_now() + 5 * MS);
+    CT_EQ(task_thread_state(sp.thread), BS_THREAD_STATE_BLOCKED); /* still in its wait */
+    CT_EQ(wait_status, 1);
+    CT_EQ(bs_object_signal(ev, 0, BS_SIGNAL_SIGNALED), OK);
+    bs_nanosleep(task_now() + 5 * MS);
+    CT_EQ(task_thread_state(sp.thread), BS_THREAD_STATE_SUSPENDED); /* parked on the way out */
+    CT_EQ(bs_task_resume(sp.thread), OK);
+    CT_EQ(reap(&sp), OK);
+    CT_EQ(wait_status, OK); /* its wait ended as it should, not ERR_INTERRUPTED */
+    bs_handle_close(ev);
+}

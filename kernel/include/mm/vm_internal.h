@@ -51,6 +51,14 @@ bool vmo_lock_held(struct vmo *v);
 /* Adds or removes a mapping on the VMO's list. */
 void vmo_mapping_add_locked(struct vmo *v, struct vm_mapping *m);
 void vmo_mapping_remove_locked(struct vmo *v, struct vm_mapping *m);
+/*
+ * The W^X alias policy's seal: a VMO once mapped executable by or into a
+ * process under the policy can never be written again (no writable
+ * mapping, no vmo_write from user space: ERR_ACCESS_DENIED), so no code it
+ * holds can change after it was checked or run.
+ */
+void vmo_seal_locked(struct vmo *v);
+bool vmo_sealed_locked(struct vmo *v);
 /* Does a mapping of v other than `except` have any of `perms` now? (The W^X alias policy.) */
 bool vmo_mapped_with_locked(struct vmo *v, unsigned perms, const struct vm_mapping *except);
 

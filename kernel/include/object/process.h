@@ -64,6 +64,9 @@ struct process {
     unsigned nrunning;            /* started and not yet exited */
     unsigned suspend_count;       /* task_suspend on the process, not yet resumed */
     bool finishing;               /* process_finish has been claimed */
+    bool starting;                /* a process_start is under way (process_reserve_start) */
+    bool listed;                  /* made it onto its job's list (set once, at creation) */
+    struct list_node finish_node; /* waiting to be finished (process.c, finish_lock) */
     struct wait_queue suspend_wq; /* suspended threads park here */
 };
 
@@ -89,6 +92,15 @@ void process_kill(struct process *p, int64_t code);
 
 /* Ends the calling thread's process with `code` (all its threads stop). */
 __noreturn void process_exit_current(int64_t code);
+
+/*
+ * process_start's first step: claims the start of an INITIAL process whose
+ * thread `ut` is NEW, so that no other start can get in (ERR_BAD_STATE
+ * otherwise). uthread_launch (first) ends the claim, or
+ * process_unreserve_start when the caller gives up before it.
+ */
+status_t process_reserve_start(struct process *p, struct uthread *ut);
+void process_unreserve_start(struct process *p);
 
 /* task_suspend / task_resume on a process: counts nest, like threads'. */
 status_t process_suspend(struct process *p);

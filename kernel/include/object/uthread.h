@@ -96,6 +96,17 @@ status_t uthread_create(struct process *p, const char *name, struct uthread **ou
 status_t uthread_start(struct uthread *ut, uint64_t entry, uint64_t stack, uint64_t arg1,
                        uint64_t arg2, bool first);
 
+/*
+ * uthread_start in two halves, for a caller with work between them that
+ * must not be undone (process_start moving its handle): prepare does what
+ * can fail for lack of memory or bad arguments (ERR_INVALID_ARGS,
+ * ERR_NO_MEMORY), launch only checks the states (ERR_BAD_STATE; it then
+ * frees t).
+ */
+status_t uthread_prepare(struct uthread *ut, uint64_t entry, uint64_t stack, struct thread **t);
+status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, uint64_t stack,
+                        uint64_t arg1, uint64_t arg2, bool first);
+
 /* Ends the calling user thread (its process with it when it is the last). */
 __noreturn void uthread_exit_current(void);
 
@@ -115,8 +126,11 @@ void uthread_kill(struct uthread *ut);
 /* task_suspend / task_resume on a thread. ERR_BAD_STATE when dead (resume: when not suspended). */
 status_t uthread_suspend(struct uthread *ut);
 status_t uthread_resume(struct uthread *ut);
-/* Makes `ut` look at its work bits before it next runs user code. Process lock held. */
-void uthread_kick_locked(struct uthread *ut);
+/*
+ * Makes `ut` look at its work bits before it next runs user code; for a
+ * kill, also wakes it from an interruptible wait. Process lock held.
+ */
+void uthread_kick_locked(struct uthread *ut, bool kill);
 
 /* BS_THREAD_STATE_* and the rest of the object_get_info record. */
 void uthread_get_info(struct uthread *ut, struct bs_info_thread *out);
