@@ -61,8 +61,8 @@ static __noinline status_t key_lookup(struct uthread *ut, struct vmar *vm, uintp
                                       uint64_t gen)
 {
     struct vmar_region r;
-    if (vmar_lookup(vm, page, &r) != OK)
-        return ERR_INVALID_ARGS;
+    if (vmar_lookup(vm, page, &r) != OK || !(r.perms & MMU_READ))
+        return ERR_INVALID_ARGS; /* not mapped, or a reservation nobody can read */
     ut->futex_cache.page = page;
     ut->futex_cache.gen = gen;
     ut->futex_cache.vmo = r.vmo_koid;

@@ -12,6 +12,7 @@
 struct timer_object {
     struct kobject obj; /* first */
     struct ktimer timer;
+    spinlock_t set_lock; /* makes each set or cancel (cancel, clear, arm) one step */
 };
 
 static void timer_object_destroy(struct kobject *obj)
@@ -40,21 +41,31 @@ status_t timer_object_create(struct kobject **out)
         return ERR_NO_MEMORY;
     kobject_init(&t->obj, BS_OBJ_TIMER, &timer_object_ops);
     ktimer_init(&t->timer, fire, &t->obj);
+    spin_lock_init(&t->set_lock, "timer_set");
     *out = &t->obj;
     return OK;
 }
 
+/*
+ * Under set_lock (interrupts off, so the callback cannot run meanwhile on
+ * this CPU), so two racing calls cannot leave SIGNALED from one with the
+ * deadline of the other.
+ */
 void timer_object_set(struct kobject *obj, uint64_t deadline)
 {
     struct timer_object *t = (struct timer_object *)obj;
+    irqstate_t st = spin_lock_irqsave(&t->set_lock);
     ktimer_cancel(&t->timer);
     kobject_signal(obj, BS_SIGNAL_SIGNALED, 0);
     ktimer_set(&t->timer, deadline);
+    spin_unlock_irqrestore(&t->set_lock, st);
 }
 
 void timer_object_cancel(struct kobject *obj)
 {
     struct timer_object *t = (struct timer_object *)obj;
+    irqstate_t st = spin_lock_irqsave(&t->set_lock);
     ktimer_cancel(&t->timer);
     kobject_signal(obj, BS_SIGNAL_SIGNALED, 0);
+    spin_unlock_irqrestore(&t->set_lock, st);
 }
