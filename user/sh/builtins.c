@@ -75,7 +75,7 @@ static int bi_cd(int argc, char **argv)
         old[0] = 0;
     if (chdir(dir) < 0) {
         sh_error("cd: can't cd to %s", dir);
-        return 1;
+        return 2;
     }
     char cwd[4096];
     if (getcwd(cwd, sizeof(cwd))) {
@@ -680,11 +680,13 @@ static int bi_test(int argc, char **argv)
     if (t.n == 0)
         return 1;
     bool r;
-    if (t.n == 1)
+    if (t.n == 1) {
         r = *t.v[0] != 0;
-    else if (t.n == 2 && !strcmp(t.v[0], "!"))
+        t.i = 1;
+    } else if (t.n == 2 && !strcmp(t.v[0], "!")) {
         r = *t.v[1] == 0;
-    else
+        t.i = 2;
+    } else
         r = t_expr(&t);
     if (t.err || t.i < t.n) {
         if (!t.err)

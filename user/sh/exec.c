@@ -401,8 +401,12 @@ static int exec_simple(struct node *n, bool is_last)
     if (expand_words(n->words, n->nwords, &args) < 0)
         return sh.status = 2;
     if (args.n == 0) {
-        /* assignments and redirections only */
+        /* assignments and redirections only: the status is that of the
+         * last command substitution, or 0 */
+        int before = cmdsubst_count;
         do_assigns(n, false);
+        if (cmdsubst_count == before)
+            sh.status = 0;
         if (expand_error)
             return sh.status = 1;
         struct undo u = {0};
@@ -419,7 +423,7 @@ static int exec_simple(struct node *n, bool is_last)
         struct undo u = {0};
         if (apply_redirs(n->redirs, &u)) {
             undo_redirs(&u);
-            return sh.status = 1;
+            return sh.status = 2;
         }
         /* Assignments before a special builtin stay; before others, temporary. */
         bool special = bi && is_special_builtin(argv[0]);
@@ -456,7 +460,7 @@ static int exec_simple(struct node *n, bool is_last)
     if (pid == 0) {
         child_signals();
         if (apply_redirs(n->redirs, NULL))
-            _exit(1);
+            _exit(2);
         do_assigns(n, true);
         exec_program(argv);
     }

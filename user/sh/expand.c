@@ -22,6 +22,7 @@
 enum { LIT, QUO, EXP, BRK };
 
 int expand_error;
+int cmdsubst_count;
 
 struct xbuf {
     char *s, *f;
@@ -96,6 +97,7 @@ static char *command_subst(const char *src, size_t len)
     }
     close(fds[0]);
     sh.status = pid > 0 ? wait_pid(pid) : 1;
+    cmdsubst_count++;
     while (n > 0 && out[n - 1] == '\n')
         n--;
     out[n] = 0;
