@@ -559,7 +559,9 @@ static int exec_loop(struct node *n)
     int s = 0;
     sh.loop_depth++;
     for (;;) {
+        sh.no_errexit++;
         int c = exec_node(n->a, false);
+        sh.no_errexit--;
         if (sh.returning || sh.breaking || sh.continuing) {
             if (loop_control())
                 break;
@@ -607,7 +609,9 @@ static int exec_compound(struct node *n, bool is_last)
         return exec_node(n->b, is_last);
     case N_AND:
     case N_OR: {
+        sh.no_errexit++;
         int s = exec_node(n->a, false);
+        sh.no_errexit--;
         if (sh.breaking || sh.continuing || sh.returning)
             return s;
         if ((s == 0) == (n->type == N_AND))
@@ -615,7 +619,9 @@ static int exec_compound(struct node *n, bool is_last)
         return s;
     }
     case N_NOT:
+        sh.no_errexit++;
         exec_node(n->a, false);
+        sh.no_errexit--;
         return sh.status = !sh.status;
     case N_PIPE:
         return exec_pipeline(n);
@@ -650,7 +656,9 @@ static int exec_compound(struct node *n, bool is_last)
     case N_GROUP:
         return exec_node(n->a, false);
     case N_IF:
+        sh.no_errexit++;
         exec_node(n->a, false);
+        sh.no_errexit--;
         if (sh.breaking || sh.continuing || sh.returning)
             return sh.status;
         if (sh.status == 0)
@@ -695,7 +703,7 @@ int exec_node(struct node *n, bool is_last)
         undo_redirs(&u);
     }
     sh.status = s;
-    if (sh.errexit && s != 0 && (n->type == N_CMD || n->type == N_PIPE || n->type == N_SUB))
+    if (sh.errexit && !sh.no_errexit && s != 0 && (n->type == N_CMD || n->type == N_PIPE || n->type == N_SUB))
         sh_exit(s);
     return s;
 }

@@ -149,6 +149,7 @@ struct shell {
     bool returning;
     int func_depth;
     bool errexit;
+    int no_errexit;      /* >0 inside conditions, where set -e does not apply */
     bool xtrace;
 };
 extern struct shell sh;
