@@ -139,7 +139,7 @@ USER_AR := ar
 USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I include/uapi -I user/lib/include -I $(GEN)/include
 USER_LDFLAGS := -Wl,-e,bs_start -Wl,-u,bs_start
-USER_PROGS := init fault-test core-tests bench-core
+USER_PROGS := init fault-test core-tests bench-core sh
 
 # libbasalt: stricter warnings than the programs (STYLE.md rule 20). The
 # kernel's include directory comes after musl's, so <elf.h> stays musl's and

@@ -26,6 +26,7 @@ qemu-system-x86_64:qemu-system-x86
 timeout:coreutils
 python3:python3
 musl-gcc:musl-tools
+dash:dash
 "
 
 missing=""

@@ -45,6 +45,25 @@ else
     fail "host unit tests" "no summary line (build or run failed, see $out/host.log)"
 fi
 
+# ---- the shell: scripts under dash and under build/user/sh ---------------------
+
+echo "== shell scripts (tests/sh; each must give the same output under dash)"
+if ! command -v dash > /dev/null 2>&1; then
+    fail "shell tests" "dash is not installed (Debian package dash; tools/deps.sh installs it)"
+else
+    make --no-print-directory build/user/sh > "$out/sh-build.log" 2>&1
+    tests/sh/run.sh > "$out/sh.log" 2>&1
+    summary=$(grep -E '^sh: [0-9]+ passed, [0-9]+ failed$' "$out/sh.log" | tail -1)
+    if [ -n "$summary" ]; then
+        grep -E '^(PASS|FAIL) ' "$out/sh.log" | sed 's/^\(PASS\|FAIL\) /\1 sh: /'
+        passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+        failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+    else
+        tail -5 "$out/sh.log"
+        fail "shell tests" "no summary line (see $out/sh.log)"
+    fi
+fi
+
 # ---- the generated ABI reference is current ----------------------------------
 
 make --no-print-directory build/gen/stamp > /dev/null

@@ -1,0 +1,4 @@
+# a comment
+echo visible # trailing comment
+echo not#comment
+echo '#quoted'

@@ -1,0 +1,4 @@
+v=val
+cat <<E
+dollar \$v backslash \\ quote " single ' $v
+E

@@ -1,0 +1,5 @@
+	cat <<-END
+	indented
+		more
+	END
+echo after

@@ -1,0 +1,6 @@
+set -- "" a ""
+echo $#
+for i in "$@"; do echo "[$i]"; done
+e=
+set -- $e "" $e
+echo $#

@@ -1,0 +1,6 @@
+echo \$HOME \"q\" a\ b
+echo a\
+b
+echo \\
+echo "a\
+b"

@@ -1,0 +1,3 @@
+echo 'single $HOME "x" \n'
+echo 'a'"b"'c'
+echo '' | wc -c

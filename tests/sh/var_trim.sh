@@ -1,0 +1,3 @@
+p=/usr/local/bin/file.tar.gz
+echo ${p##*/} ${p#*/} ${p%.*} ${p%%.*}
+echo "${p##*/}"
