@@ -245,12 +245,21 @@ static bool substitute(struct cmd *c, char **line)
     append(&out, &len, &cap, "", 0);
     const char *p = *line;
     unsigned long nmatch = 0;
-    bool replaced = false;
+    bool replaced = false, after_match = false;
     regmatch_t m[10];
     int eflags = 0;
-    while (*p || eflags == 0) {
+    for (;;) {
         if (regexec(&c->re, p, 10, m, eflags) != 0)
             break;
+        eflags = REG_NOTBOL;
+        if (m[0].rm_so == 0 && m[0].rm_eo == 0 && after_match) {
+            /* An empty match right after a match does not count (GNU, POSIX). */
+            if (!*p)
+                break;
+            append(&out, &len, &cap, p++, 1);
+            after_match = false;
+            continue;
+        }
         nmatch++;
         bool take = c->nth ? nmatch == c->nth : true;
         append(&out, &len, &cap, p, (size_t)m[0].rm_so);
@@ -273,20 +282,17 @@ static bool substitute(struct cmd *c, char **line)
         } else {
             append(&out, &len, &cap, p + m[0].rm_so, (size_t)(m[0].rm_eo - m[0].rm_so));
         }
-        const char *next = p + m[0].rm_eo;
-        if (m[0].rm_eo == m[0].rm_so) {
-            /* Empty match: copy one character so the scan moves on. */
-            if (!*next) {
-                p = next;
-                break;
-            }
-            append(&out, &len, &cap, next, 1);
-            next++;
-        }
-        p = next;
-        eflags = REG_NOTBOL;
+        bool empty = m[0].rm_so == m[0].rm_eo;
+        p += m[0].rm_eo;
+        after_match = !empty;
         if (!c->global && (!c->nth || take))
             break;
+        if (empty) {
+            /* Copy one character so the scan moves on. */
+            if (!*p)
+                break;
+            append(&out, &len, &cap, p++, 1);
+        }
     }
     append(&out, &len, &cap, p, strlen(p));
     if (!replaced) {

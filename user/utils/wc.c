@@ -74,7 +74,11 @@ int wc_main(int argc, char **argv)
     unsigned long total_size = 0;
     int min_width = 1;
     if (n == 0) {
-        min_width = 7;
+        struct stat st;
+        if (fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+            total_size = (unsigned long)st.st_size;
+        else
+            min_width = 7;
     } else {
         for (int i = optind; i < argc; i++) {
             struct stat st;
