@@ -18,7 +18,7 @@ bin=${1:-$root/build/user/utils}
 [ -x "$bin" ] || { echo "FAIL utils binary: $bin missing"; echo "utils: 0 passed, 1 failed"; exit 1; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/basalt-utils-test.XXXXXX")
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 B=$tmp/bin
 mkdir "$B"
@@ -259,6 +259,8 @@ ours cp fruit nums d1 && cmp -s nums d1/nums && cmp -s fruit d1/fruit && pass "c
 chmod 751 f2 && ours cp f2 f3 && [ "$(stat -c %a f3)" = 751 ] && pass "cp keeps the mode" || fail "cp keeps the mode"
 ours cp -r tree tree2 && diff -r tree tree2 > /dev/null && [ -L tree2/link ] && pass "cp -r" || fail "cp -r"
 error "cp directory without -r" "^cp: tree: is a directory" ours cp tree t9
+error "cp onto itself" "^cp: fruit: fruit: are the same file" ours cp fruit fruit
+[ -s fruit ] && pass "cp onto itself keeps the file" || fail "cp onto itself keeps the file"
 error "cp missing" "^cp: nofile: No such file or directory" ours cp nofile x
 ours mv f3 f4 && [ ! -e f3 ] && [ -f f4 ] && pass "mv rename" || fail "mv rename"
 ours mv f4 t2 d1 && [ -f d1/f4 ] && [ -f d1/t2 ] && pass "mv into directory" || fail "mv into directory"
@@ -334,23 +336,34 @@ for e in '-d d1' '-f fruit -a -d d1' '! -d fruit' 'x = y -o 1 -ne 2' '-n "" -o -
 done
 
 # ---- kill, uname, date -----------------------------------------------------------
+# started PID: waits until PID runs sleep (a signal sent before the exec
+# would reach the forked shell, whose handlers differ).
+started() {
+    for _ in $(seq 100); do
+        [ "$(cat /proc/$1/comm 2>/dev/null)" = sleep ] && return
+        ours sleep 0.02
+    done
+}
 # (stderr of the group hides the shell's "Killed" job notices.)
 {
     sleep 30 &
     victim=$!
+    started "$victim"
     ours kill "$victim"
     wait "$victim" 2>/dev/null
-    [ $? = 143 ] && pass "kill (TERM)" || fail "kill (TERM)"
+    st=$?; [ $st = 143 ] && pass "kill (TERM)" || fail "kill (TERM)" "status $st"
     sleep 30 &
     victim=$!
+    started "$victim"
     ours kill -9 "$victim"
     wait "$victim" 2>/dev/null
-    [ $? = 137 ] && pass "kill -9" || fail "kill -9"
+    st=$?; [ $st = 137 ] && pass "kill -9" || fail "kill -9" "status $st"
     sleep 30 &
     victim=$!
+    started "$victim"
     ours kill -s HUP "$victim"
     wait "$victim" 2>/dev/null
-    [ $? = 129 ] && pass "kill -s HUP" || fail "kill -s HUP"
+    st=$?; [ $st = 129 ] && pass "kill -s HUP" || fail "kill -s HUP" "status $st"
 } 2>/dev/null
 expect "kill -l" "9) KILL" sh -c "'$B/kill' -l | grep '^9)'"
 error "kill bad signal" "^kill: FOO: unknown signal" ours kill -FOO 1
@@ -374,8 +387,18 @@ if [ -r /proc/uptime ]; then
     expect "mount lists /proc" "ok" sh -c "'$B/mount' | grep -q '^proc on /proc type proc' && echo ok"
     expect "df" "ok" sh -c "'$B/df' | head -1 | grep -q '^Filesystem *1K-blocks' && echo ok"
 fi
-# Missing /proc files give a clear message: run under an unshared root is not
-# possible here, so the message is checked through a mount name that cannot exist.
+# Missing /proc files give a clear message: checked with an empty /proc in a
+# private mount namespace, where the host allows one (root, unshare).
+if unshare -m true 2> /dev/null; then
+    for u in "free:/proc/meminfo" "uptime:/proc/uptime" "mount:/proc/mounts" "df:/proc/mounts" \
+             "dmesg:/proc/kmsg" "ps:/proc"; do
+        n=${u%%:*} f=${u#*:}
+        err=$(unshare -m sh -c "mount -t tmpfs none /proc && '$B/$n'" 2>&1 > /dev/null)
+        st=$?
+        if [ $st -ne 0 ] && [[ $err == "$n: $f"* ]]; then pass "$n without $f"; else
+            fail "$n without $f" "status $st, stderr: $err"; fi
+    done
+fi
 error "umount error" "^umount: $w/nomount: " ours umount "$w/nomount"
 if [ "$(id -u)" != 0 ]; then error "reboot without privilege" "^reboot: reboot: Operation not permitted" ours reboot; fi
 

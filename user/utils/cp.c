@@ -66,6 +66,9 @@ int util_copy(const char *src, const char *dst, bool recursive)
             return util_err(dst);
         return 0;
     }
+    struct stat dst_st;
+    if (stat(dst, &dst_st) == 0 && dst_st.st_dev == st.st_dev && dst_st.st_ino == st.st_ino)
+        return util_msg("%s: %s: are the same file", src, dst);
     if (!S_ISDIR(st.st_mode))
         return copy_file(src, dst, st.st_mode);
     if (!recursive)
