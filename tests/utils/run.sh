@@ -106,6 +106,7 @@ done
 if [ -z "$bad" ]; then pass "--help prints usage and exits 0 for all $(echo $names | wc -w) utilities"; else fail "--help" "bad:$bad"; fi
 expect "utils NAME dispatches on argv[1]" "x y" "$bin" echo x y
 error "unknown utility" "no such utility" "$bin" nosuch
+error "bad option names the utility" "^ls: unrecognized option: z" ours ls -z
 
 # ---- echo, printf ---------------------------------------------------------------
 same "echo words" echo a b  c

@@ -37,9 +37,7 @@ int date_main(int argc, char **argv)
     if (!(utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)))
         return util_err("time");
     size_t cap = strlen(format) * 8 + 64;
-    char *out = malloc(cap);
-    if (!out)
-        util_die(1, "out of memory");
+    char *out = util_malloc(cap);
     size_t n = strftime(out, cap, format, &tm);
     if (n == 0 && format[0])
         out[0] = '\0';

@@ -77,9 +77,7 @@ static int walk(const char *path, long depth)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         size_t pl = strlen(path);
-        char *child = malloc(pl + strlen(e->d_name) + 2);
-        if (!child)
-            util_die(1, "out of memory");
+        char *child = util_malloc(pl + strlen(e->d_name) + 2);
         sprintf(child, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", e->d_name);
         status |= walk(child, depth + 1);
         free(child);

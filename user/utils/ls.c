@@ -102,10 +102,9 @@ static int list_dir(const char *dir)
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' && !opt_all)
             continue;
-        if (n == cap && !(names = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names))))
-            util_die(1, "out of memory");
-        if (!(names[n++] = strdup(e->d_name)))
-            util_die(1, "out of memory");
+        if (n == cap)
+            names = util_realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
+        names[n++] = util_strdup(e->d_name);
     }
     closedir(d);
     if (n)

@@ -93,6 +93,7 @@ int main(int argc, char **argv)
         if (strcmp(name, u->name) != 0)
             continue;
         util_name = u->name;
+        argv[0] = (char *)u->name; /* getopt's messages say "NAME: ..." */
         if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
             printf("usage: %s\n", u->usage);
             return 0;

@@ -12,9 +12,7 @@
 
 static int make_parents(const char *path)
 {
-    char *p = strdup(path);
-    if (!p)
-        util_die(1, "out of memory");
+    char *p = util_strdup(path);
     int status = 0;
     for (char *s = p + 1;; s++) {
         if (*s != '/' && *s != '\0')

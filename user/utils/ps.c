@@ -58,8 +58,8 @@ int ps_main(int argc, char **argv)
     while ((e = readdir(d))) {
         if (!isdigit((unsigned char)e->d_name[0]))
             continue;
-        if (n == cap && !(pids = realloc(pids, (cap = cap ? cap * 2 : 64) * sizeof(*pids))))
-            util_die(1, "out of memory");
+        if (n == cap)
+            pids = util_realloc(pids, (cap = cap ? cap * 2 : 64) * sizeof(*pids));
         pids[n++] = atol(e->d_name);
     }
     closedir(d);

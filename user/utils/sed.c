@@ -56,10 +56,8 @@ static _Noreturn void bad_script(const char *why, const char *at)
 static char *read_delimited(const char **sp, char delim, bool is_re)
 {
     const char *s = *sp;
-    char *out = malloc(strlen(s) + 1);
+    char *out = util_malloc(strlen(s) + 1);
     size_t o = 0;
-    if (!out)
-        util_die(1, "out of memory");
     while (*s && *s != delim) {
         if (*s == '\\' && s[1]) {
             if (s[1] == delim) {
@@ -125,9 +123,7 @@ static void parse_script(const char *s)
             s++;
         if (!*s)
             return;
-        cmds = realloc(cmds, (size_t)(num_cmds + 1) * sizeof(*cmds));
-        if (!cmds)
-            util_die(1, "out of memory");
+        cmds = util_realloc(cmds, (size_t)(num_cmds + 1) * sizeof(*cmds));
         struct cmd *c = &cmds[num_cmds++];
         memset(c, 0, sizeof(*c));
         if (parse_addr(&s, &c->a1) && *s == ',') {
@@ -228,9 +224,7 @@ static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n
 {
     if (*len + n + 1 > *cap) {
         *cap = (*len + n + 1) * 2;
-        *out = realloc(*out, *cap);
-        if (!*out)
-            util_die(1, "out of memory");
+        *out = util_realloc(*out, *cap);
     }
     memcpy(*out + *len, s, n);
     *len += n;
@@ -391,8 +385,7 @@ int sed_main(int argc, char **argv)
         }
         if (len < 0)
             break;
-        if (!(cur = strdup(buf)))
-            util_die(1, "out of memory");
+        cur = util_strdup(buf);
     }
     if (f)
         util_close(f);

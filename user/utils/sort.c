@@ -63,12 +63,9 @@ int sort_main(int argc, char **argv)
                 buf[--len] = '\0';
             if (count == cap_lines) {
                 cap_lines = cap_lines ? cap_lines * 2 : 256;
-                lines = realloc(lines, cap_lines * sizeof(*lines));
-                if (!lines)
-                    util_die(2, "out of memory");
+                lines = util_realloc(lines, cap_lines * sizeof(*lines));
             }
-            if (!(lines[count++] = strdup(buf)))
-                util_die(2, "out of memory");
+            lines[count++] = util_strdup(buf);
         }
         util_close(f);
     }

@@ -34,9 +34,7 @@ static void tail_stream(FILE *f, unsigned long lines, bool from_start)
     while ((len = util_getline(&buf, &cap, f)) >= 0) {
         unsigned long slot = count % lines;
         free(ring[slot]);
-        ring[slot] = malloc((size_t)len);
-        if (!ring[slot])
-            util_die(1, "out of memory");
+        ring[slot] = util_malloc((size_t)len);
         memcpy(ring[slot], buf, (size_t)len);
         lens[slot] = (size_t)len;
         count++;

@@ -60,9 +60,7 @@ int uniq_main(int argc, char **argv)
         if (prev)
             emit(out, prev, prev_len, count);
         free(prev);
-        prev = malloc((size_t)len + 1);
-        if (!prev)
-            util_die(1, "out of memory");
+        prev = util_malloc((size_t)len + 1);
         memcpy(prev, buf, (size_t)len);
         prev_len = (size_t)len;
         count = 1;

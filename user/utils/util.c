@@ -78,6 +78,25 @@ bool util_parse_ulong(const char *s, unsigned long *out)
     return *end == '\0' && errno == 0;
 }
 
+void *util_malloc(size_t n)
+{
+    return util_realloc(NULL, n);
+}
+
+void *util_realloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        util_die(1, "out of memory");
+    return p;
+}
+
+char *util_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(util_malloc(n), s, n);
+}
+
 char *util_join_base(const char *dir, const char *path)
 {
     size_t n = strlen(path);
@@ -88,9 +107,7 @@ char *util_join_base(const char *dir, const char *path)
         b--;
     size_t blen = (size_t)(path + n - b);
     size_t dlen = strlen(dir);
-    char *out = malloc(dlen + blen + 2);
-    if (!out)
-        util_die(1, "out of memory");
+    char *out = util_malloc(dlen + blen + 2);
     memcpy(out, dir, dlen);
     size_t o = dlen;
     if (o == 0 || out[o - 1] != '/')

@@ -23,7 +23,8 @@ int util_err(const char *what);
 /* "NAME: formatted message" (no errno). Returns 1. */
 int util_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* util_msg, then exit(status). */
-_Noreturn void util_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void util_die(int status, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
 /* "NAME: bad usage; try 'NAME --help'"; returns 1. */
 int util_usage(void);
 
@@ -45,6 +46,10 @@ bool util_parse_ulong(const char *s, unsigned long *out);
 int util_copy(const char *src, const char *dst, bool recursive);
 /* Removes PATH (recursively if RECURSIVE); FORCE hides missing files. Shared by rm and mv. */
 int util_remove(const char *path, bool recursive, bool force);
+/* malloc, realloc (N bytes) and strdup that end the program on failure. */
+void *util_malloc(size_t n);
+void *util_realloc(void *p, size_t n);
+char *util_strdup(const char *s);
 /* DIR + "/" + basename(PATH), malloc'd. */
 char *util_join_base(const char *dir, const char *path);
 /* True if PATH names a directory (following symlinks). */

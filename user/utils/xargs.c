@@ -23,9 +23,7 @@ static char *read_word(void)
     if (c == EOF)
         return NULL;
     size_t len = 0, cap = 64;
-    char *w = malloc(cap);
-    if (!w)
-        util_die(1, "out of memory");
+    char *w = util_malloc(cap);
     int quote = 0;
     for (; c != EOF; c = getchar()) {
         if (!quote && (c == ' ' || c == '\t' || c == '\n'))
@@ -43,8 +41,8 @@ static char *read_word(void)
             if (c == EOF)
                 break;
         }
-        if (len + 2 > cap && !(w = realloc(w, cap *= 2)))
-            util_die(1, "out of memory");
+        if (len + 2 > cap)
+            w = util_realloc(w, cap *= 2);
         w[len++] = (char)c;
     }
     if (quote)
