@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-tests.sh - every test of Basalt, run by `make test`.
 #
-# Suites: the host unit tests (ASan/UBSan), the in-kernel KTESTs (at 512 MiB,
+# Suites: the host unit tests (ASan/UBSan), the user utilities on the host
+# (tests/utils/run.sh), the in-kernel KTESTs (at 512 MiB,
 # 64 MiB, 8 GiB and with `nolapic`), the deliberate crashes (crash=MODE: each
 # must end in a panic whose report names the exception and symbolizes the
 # backtrace), the loader's handling of broken boot partitions, and the kernel
@@ -62,6 +63,23 @@ else
         tail -5 "$out/sh.log"
         fail "shell tests" "no summary line (see $out/sh.log)"
     fi
+fi
+
+# ---- user utilities on the host (tests/utils/run.sh) ---------------------------
+
+echo "== user utilities (host)"
+if make --no-print-directory build/user/utils > "$out/utils.log" 2>&1; then
+    tests/utils/run.sh build/user/utils >> "$out/utils.log" 2>&1
+fi
+summary=$(grep -E '^utils: [0-9]+ passed, [0-9]+ failed$' "$out/utils.log" | tail -1)
+if [ -n "$summary" ]; then
+    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+    grep -E '^(FAIL|    )' "$out/utils.log" | head -50
+    echo "$summary"
+else
+    tail -30 "$out/utils.log"
+    fail "user utilities" "no summary line (build or run failed, see $out/utils.log)"
 fi
 
 # ---- the generated ABI reference is current ----------------------------------
