@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-tests.sh - every test of Basalt, run by `make test`.
 #
-# Suites: the host unit tests (ASan/UBSan), the user utilities on the host
+# Suites: the host unit tests (ASan/UBSan), the shell (tests/sh: scripts against
+# dash, and interactive.py on a pseudo-terminal), the user utilities on the host
 # (tests/utils/run.sh), the in-kernel KTESTs (at 512 MiB,
 # 64 MiB, 8 GiB and with `nolapic`), the deliberate crashes (crash=MODE: each
 # must end in a panic whose report names the exception and symbolizes the
@@ -63,6 +64,18 @@ else
         tail -5 "$out/sh.log"
         fail "shell tests" "no summary line (see $out/sh.log)"
     fi
+fi
+
+echo "== shell on a terminal (tests/sh/interactive.py: editing, history, job control)"
+timeout 120 python3 tests/sh/interactive.py > "$out/sh-interactive.log" 2>&1
+summary=$(grep -E '^sh-interactive: [0-9]+ passed, [0-9]+ failed$' "$out/sh-interactive.log" | tail -1)
+if [ -n "$summary" ]; then
+    grep -E '^(PASS|FAIL) ' "$out/sh-interactive.log" | sed 's/^\(PASS\|FAIL\) /\1 sh-interactive: /'
+    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+else
+    tail -5 "$out/sh-interactive.log"
+    fail "interactive shell tests" "no summary line (see $out/sh-interactive.log)"
 fi
 
 # ---- user utilities on the host (tests/utils/run.sh) ---------------------------

@@ -738,13 +738,6 @@ static int bi_command_v(int argc, char **argv)
     return s;
 }
 
-static int bi_jobs(int argc, char **argv)
-{
-    (void)argc, (void)argv;
-    jobs_reap(true);
-    return 0;
-}
-
 static int bi_umask(int argc, char **argv)
 {
     if (argc < 2) {
@@ -766,7 +759,8 @@ static const struct {
     {"break", bi_break, true},  {"cd", bi_cd, false},         {"command", bi_command_v, false},
     {"continue", bi_continue, true}, {"echo", bi_echo, false}, {"eval", bi_eval, true},
     {"exec", bi_exec, true},    {"exit", bi_exit, true},      {"export", bi_export, true},
-    {"false", bi_false, false}, {"jobs", bi_jobs, false},     {"local", bi_local, false},
+    {"false", bi_false, false}, {"fg", bi_fg, false},       {"bg", bi_bg, false},
+    {"jobs", bi_jobs, false},     {"local", bi_local, false},
     {"printf", bi_printf, false}, {"pwd", bi_pwd, false},     {"read", bi_read, false},
     {"return", bi_return, true}, {"set", bi_set, true},       {"shift", bi_shift, true},
     {"source", bi_source, true}, {"test", bi_test, false},    {"true", bi_true, false},

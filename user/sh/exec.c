@@ -45,108 +45,19 @@ void func_define(const char *name, struct node *body)
 {
     for (struct func *f = funcs; f; f = f->next) {
         if (!strcmp(f->name, name)) {
-            f->body = body;
+            /* The old body may be running (a function redefining itself):
+             * keep it rather than free it under its own feet. */
+            if (sh.func_depth == 0)
+                node_free(f->body);
+            f->body = node_copy(body);
             return;
         }
     }
     struct func *f = xmalloc(sizeof(*f));
     f->name = xstrdup(name);
-    f->body = body;
+    f->body = node_copy(body);
     f->next = funcs;
     funcs = f;
-}
-
-/* ---- background jobs ---------------------------------------------------------- */
-
-struct job {
-    pid_t pid;
-    int status; /* -1 while running */
-    char *cmd;
-};
-static struct job jobs[64];
-static int njobs;
-
-void jobs_add(pid_t pid, const char *cmd)
-{
-    if (njobs == 64) {
-        /* forget the oldest finished one */
-        for (int i = 0; i < njobs; i++) {
-            if (jobs[i].status >= 0) {
-                free(jobs[i].cmd);
-                memmove(&jobs[i], &jobs[i + 1], sizeof(jobs[0]) * (njobs - i - 1));
-                njobs--;
-                break;
-            }
-        }
-        if (njobs == 64)
-            return;
-    }
-    jobs[njobs].pid = pid;
-    jobs[njobs].status = -1;
-    jobs[njobs].cmd = xstrdup(cmd ? cmd : "");
-    njobs++;
-}
-
-static int decode_status(int st)
-{
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    if (WIFSIGNALED(st))
-        return 128 + WTERMSIG(st);
-    return 0;
-}
-
-static struct job *job_find(pid_t pid)
-{
-    for (int i = 0; i < njobs; i++)
-        if (jobs[i].pid == pid)
-            return &jobs[i];
-    return NULL;
-}
-
-/* Waits for one child; a background child that ends meanwhile is recorded. */
-int wait_pid(pid_t pid)
-{
-    struct job *j = job_find(pid);
-    if (j && j->status >= 0) {
-        int s = j->status;
-        free(j->cmd);
-        *j = jobs[--njobs];
-        return s;
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0) {
-        if (errno != EINTR)
-            return 127;
-    }
-    int s = decode_status(st);
-    if (j) {
-        free(j->cmd);
-        *j = jobs[--njobs];
-    }
-    return s;
-}
-
-int wait_all(void)
-{
-    int s = 0;
-    while (njobs > 0)
-        s = wait_pid(jobs[0].pid);
-    return s;
-}
-
-void jobs_reap(bool report)
-{
-    int st;
-    pid_t pid;
-    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        struct job *j = job_find(pid);
-        if (j) {
-            j->status = decode_status(st);
-            if (report)
-                fprintf(stderr, "[%d] Done %s\n", (int)pid, j->cmd);
-        }
-    }
 }
 
 /* ---- redirections ---------------------------------------------------------- */
@@ -340,15 +251,6 @@ static void exec_program(char **argv)
     _exit(126);
 }
 
-static void child_signals(void)
-{
-    signal(SIGINT, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
-    signal(SIGTSTP, SIG_DFL);
-    signal(SIGTTOU, SIG_DFL);
-    signal(SIGTTIN, SIG_DFL);
-}
-
 static int run_function(struct node *body, char **argv, int argc)
 {
     int save_argc = pos_argc;
@@ -452,26 +354,38 @@ static int exec_simple(struct node *n, bool is_last)
             undo_redirs(&u);
         return sh.status = s;
     }
-    pid_t pid = (is_last && sh.in_child) ? 0 : fork();
-    if (pid < 0) {
-        sh_error("fork: %s", strerror(errno));
-        return sh.status = 2;
-    }
-    if (pid == 0) {
-        child_signals();
+    if (is_last && sh.in_child) {
+        job_child(NULL, false);
         if (apply_redirs(n->redirs, NULL))
             _exit(2);
         do_assigns(n, true);
         exec_program(argv);
     }
-    return sh.status = wait_pid(pid);
+    char *text = node_text(n);
+    struct job *j = job_start(text);
+    free(text);
+    pid_t pid = fork();
+    if (pid < 0) {
+        sh_error("fork: %s", strerror(errno));
+        job_wait_fg(j);
+        return sh.status = 2;
+    }
+    if (pid == 0) {
+        job_child(j, true);
+        if (apply_redirs(n->redirs, NULL))
+            _exit(2);
+        do_assigns(n, true);
+        exec_program(argv);
+    }
+    job_add_pid(j, pid);
+    return sh.status = job_wait_fg(j);
 }
 
-static pid_t fork_node(struct node *n, int in, int out)
+static pid_t fork_node(struct job *j, struct node *n, int in, int out)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        child_signals();
+        job_child(j, true);
         sh.in_child = true;
         sh.interactive = false;
         if (in != 0) {
@@ -484,6 +398,7 @@ static pid_t fork_node(struct node *n, int in, int out)
         }
         sh_exit(exec_node(n, true));
     }
+    job_add_pid(j, pid);
     return pid;
 }
 
@@ -498,7 +413,9 @@ static int exec_pipeline(struct node *n)
         p = p->a;
     }
     parts[k++] = p;
-    pid_t pids[64];
+    char *text = node_text(n);
+    struct job *j = job_start(text);
+    free(text);
     int in = 0;
     for (int i = k - 1; i >= 0; i--) {
         int fds[2] = {-1, 1};
@@ -506,7 +423,7 @@ static int exec_pipeline(struct node *n)
             sh_error("pipe: %s", strerror(errno));
             break;
         }
-        pids[i] = fork_node(parts[i], in, i > 0 ? fds[1] : 1);
+        fork_node(j, parts[i], in, i > 0 ? fds[1] : 1);
         if (in != 0)
             close(in);
         if (i > 0) {
@@ -514,10 +431,7 @@ static int exec_pipeline(struct node *n)
             in = fds[0];
         }
     }
-    int s = 0;
-    for (int i = k - 1; i >= 0; i--)
-        s = wait_pid(pids[i]);
-    return sh.status = s;
+    return sh.status = job_wait_fg(j);
 }
 
 static bool case_match(struct node *n, const char *word)
@@ -626,11 +540,16 @@ static int exec_compound(struct node *n, bool is_last)
     case N_PIPE:
         return exec_pipeline(n);
     case N_BG: {
+        char *text = node_text(n->a);
+        struct job *j = job_start(text);
+        free(text);
+        bool ctl = sh.jobctl && !sh.in_child;
         pid_t pid = fork();
         if (pid == 0) {
+            job_child(j, false);
             sh.in_child = true;
             sh.interactive = false;
-            if (!isatty(0) || true) {
+            if (!ctl) {
                 /* without job control, background jobs do not read the terminal */
                 int fd = open("/dev/null", O_RDONLY);
                 if (fd >= 0 && n->a->type == N_CMD && !n->a->redirs) {
@@ -641,17 +560,22 @@ static int exec_compound(struct node *n, bool is_last)
             }
             sh_exit(exec_node(n->a, true));
         }
-        sh.bgpid = pid;
-        jobs_add(pid, n->a->nwords ? n->a->words[0] : "");
+        job_add_pid(j, pid);
+        job_background(j);
         return sh.status = 0;
     }
     case N_SUB: {
+        char *text = node_text(n);
+        struct job *j = job_start(text);
+        free(text);
         pid_t pid = fork();
         if (pid == 0) {
+            job_child(j, true);
             sh.in_child = true;
             sh_exit(exec_node(n->a, true));
         }
-        return sh.status = wait_pid(pid);
+        job_add_pid(j, pid);
+        return sh.status = job_wait_fg(j);
     }
     case N_GROUP:
         return exec_node(n->a, false);
@@ -731,6 +655,7 @@ int exec_string(const char *src, const char *what)
         if (!n && lex_peek(&lx, NULL) == T_EOF)
             break;
         s = exec_node(n, false);
+        node_free(n);
         if (sh.breaking || sh.continuing || sh.returning)
             break;
     }

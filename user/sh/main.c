@@ -116,6 +116,7 @@ static int run_text(const char *src, size_t len)
         if (!n && lex_peek(&lx, NULL) == T_EOF)
             break;
         exec_node(n, false);
+        node_free(n);
         jobs_reap(false);
     }
     return sh.status;
@@ -157,14 +158,16 @@ static void interactive_loop(void)
                 break;
             nodes[count++] = nd;
         }
-        if (r == -2)
-            continue; /* read another line */
         if (r == 0) {
             for (int i = 0; i < count; i++)
                 exec_node(nodes[i], false);
-        } else {
+        } else if (r != -2) {
             sh.status = 2;
         }
+        for (int i = 0; i < count; i++)
+            node_free(nodes[i]);
+        if (r == -2)
+            continue; /* read another line; the text is parsed again */
         n = 0;
         buf[0] = 0;
     }
@@ -249,6 +252,8 @@ int main(int argc, char **argv)
     if (sh.interactive) {
         signal(SIGINT, SIG_IGN);
         signal(SIGQUIT, SIG_IGN);
+        if (isatty(0))
+            jobs_init();
         interactive_loop();
         return sh.status & 255;
     }

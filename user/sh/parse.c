@@ -205,7 +205,8 @@ static struct node *parse_simple(struct parser *p)
                 }
                 skip_newlines(p);
                 struct node *f = new_node(N_FUNC, p);
-                f->name = text;
+                f->name = xstrdup(text);
+                node_free(n);
                 f->a = parse_command(p);
                 if (!f->a && !p->err)
                     syntax_error(p);

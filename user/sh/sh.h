@@ -12,7 +12,9 @@
  *   vars.c     shell variables and positional parameters
  *   main.c     options, reading scripts, -c and stdin; the interactive loop
  *   edit.c     line editing and history when stdin is a terminal
- * ASTs are never freed: function bodies point into them.
+ *   jobs.c     jobs, process groups and the terminal (job control)
+ *   tree.c     freeing and copying ASTs
+ * Each complete command's AST is freed after it runs; functions keep a copy.
  */
 #ifndef SH_H
 #define SH_H
@@ -151,6 +153,9 @@ struct shell {
     bool errexit;
     int no_errexit;      /* >0 inside conditions, where set -e does not apply */
     bool xtrace;
+    bool jobctl;         /* job control: interactive, process groups, fg/bg */
+    int ttyfd;           /* the terminal (job control only) */
+    pid_t pgid;          /* the shell's own process group (job control only) */
 };
 extern struct shell sh;
 
@@ -160,10 +165,26 @@ void sh_exit(int status);
 char *find_in_path(const char *name);
 struct node *func_lookup(const char *name);
 void func_define(const char *name, struct node *body);
+
+/* jobs.c: a job is the processes forked for one command or pipeline. */
+struct job;
+struct job *job_start(const char *cmd);
+void job_child(struct job *j, bool fg);    /* in each child, right after fork */
+void job_add_pid(struct job *j, pid_t pid); /* in the parent, after each fork */
+int job_wait_fg(struct job *j);            /* waits; frees it unless it stopped */
+void job_background(struct job *j);        /* it keeps running: [n], $! */
 int wait_pid(pid_t pid);
-void jobs_add(pid_t pid, const char *cmd);
 int wait_all(void);
 void jobs_reap(bool report);
+void jobs_init(void);
+int bi_jobs(int argc, char **argv);
+int bi_fg(int argc, char **argv);
+int bi_bg(int argc, char **argv);
+
+/* tree.c */
+void node_free(struct node *n);
+struct node *node_copy(const struct node *n);
+char *node_text(const struct node *n);
 int run_builtin_by_name(const char *name, int argc, char **argv, bool *found);
 bool is_special_builtin(const char *name);
 
@@ -175,6 +196,7 @@ void out_fmt(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 
 /* edit.c */
 char *edit_readline(const char *prompt);
+void edit_tty_restore(void);
 
 /* util */
 void *xmalloc(size_t n);
