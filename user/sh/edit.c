@@ -194,9 +194,15 @@ static char *plain_readline(void)
 
 char *edit_readline(const char *prompt)
 {
-    out_str(2, prompt);
-    if (!isatty(0) || !tty_enter_raw())
+    /*
+     * Raw mode before the prompt: whoever types once the prompt shows must
+     * not meet the cooked line discipline (it would echo escape sequences).
+     */
+    if (!isatty(0) || !tty_enter_raw()) {
+        out_str(2, prompt);
         return plain_readline();
+    }
+    out_str(2, prompt);
     const char *p = strrchr(prompt, '\n');
     struct line l = {.cap = 128, .prompt = p ? p + 1 : prompt};
     l.buf = xmalloc(l.cap);
