@@ -15,6 +15,8 @@
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <object/init_launch.h>
+#include <sched/thread.h>
+#include <time.h>
 
 /* ---- helpers ---- */
 
@@ -980,4 +982,93 @@ KTEST(vfs_unmount_is_lazy_for_open_files)
     vnode_unref(d);
     vnode_unref(f); /* the last vnode: the instance is freed */
     rm_rf("/tmp/lz");
+}
+
+/* ---- concurrency ---- */
+
+#define CC_ROUNDS 1500
+
+/* Moves the directory m between a and b (its parent changes under lookups of ".."). */
+static int cc_mover(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < CC_ROUNDS; i++) {
+        if (vfs_rename(NULL, "/tmp/cc/a/m", NULL, "/tmp/cc/b/m") != 0)
+            vfs_rename(NULL, "/tmp/cc/b/m", NULL, "/tmp/cc/a/m");
+        if (i % 8 == 0)
+            thread_yield();
+    }
+    return 0;
+}
+
+/* Moves y between a and a/m (renames between a directory and its child). */
+static int cc_nester(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < CC_ROUNDS; i++) {
+        if (vfs_rename(NULL, "/tmp/cc/a/y", NULL, "/tmp/cc/a/m/y") != 0)
+            vfs_rename(NULL, "/tmp/cc/a/m/y", NULL, "/tmp/cc/a/y");
+        if (i % 8 == 3)
+            thread_yield();
+    }
+    return 0;
+}
+
+/* Looks ".." up from m, wherever it is, and makes and removes files in it. */
+static int cc_walker(void *arg)
+{
+    int *bad = arg;
+    struct vnode *a, *b;
+    if (vfs_lookup(NULL, "/tmp/cc/a", 0, &a))
+        return ++*bad;
+    vfs_lookup(NULL, "/tmp/cc/b", 0, &b);
+    for (int i = 0; i < CC_ROUNDS; i++) {
+        struct vnode *up;
+        const char *p = (i & 1) ? "/tmp/cc/a/m/.." : "/tmp/cc/b/m/..";
+        if (vfs_lookup(NULL, p, 0, &up) == 0) {
+            *bad += up != a && up != b;
+            vnode_unref(up);
+        }
+        struct vnode *f;
+        if (vfs_open(NULL, "/tmp/cc/a/m/f", O_CREAT | O_WRONLY, 0600, &f) == 0)
+            vnode_unref(f);
+        vfs_unlink(NULL, "/tmp/cc/a/m/f");
+        if (i % 8 == 5)
+            thread_yield();
+    }
+    vnode_unref(b);
+    vnode_unref(a);
+    return 0;
+}
+
+KTEST(vfs_concurrent_renames_and_lookups)
+{
+    ASSERT_EQ(scratch("/tmp/cc"), 0);
+    EXPECT_EQ(vfs_mkdir(NULL, "/tmp/cc/a", 0755), 0);
+    EXPECT_EQ(vfs_mkdir(NULL, "/tmp/cc/b", 0755), 0);
+    EXPECT_EQ(vfs_mkdir(NULL, "/tmp/cc/a/m", 0755), 0);
+    EXPECT_EQ(vfs_mkdir(NULL, "/tmp/cc/a/y", 0755), 0);
+    int bad = 0;
+    int (*fns[])(void *) = {cc_mover, cc_nester, cc_walker, cc_walker};
+    struct thread *t[ARRAY_SIZE(fns)];
+    for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
+        ASSERT_EQ(thread_create(&t[i], "vfs-cc", fns[i], &bad, 0), OK);
+        thread_start(t[i]);
+    }
+    uint64_t deadline = clock_monotonic_ns() + 60ull * 1000 * 1000 * 1000;
+    for (size_t i = 0; i < ARRAY_SIZE(fns); i++)
+        EXPECT_EQ(thread_join(t[i], NULL, deadline), OK); /* a deadlock times out */
+    EXPECT_EQ(bad, 0);
+    /* The link counts add up wherever m and y ended. */
+    struct vfs_attr a, b, m;
+    bool m_in_a = exists("/tmp/cc/a/m");
+    const char *mp = m_in_a ? "/tmp/cc/a/m" : "/tmp/cc/b/m";
+    ASSERT_EQ(attr_of("/tmp/cc/a", 0, &a), 0);
+    ASSERT_EQ(attr_of("/tmp/cc/b", 0, &b), 0);
+    ASSERT_EQ(attr_of(mp, 0, &m), 0);
+    bool y_in_a = exists("/tmp/cc/a/y");
+    EXPECT_EQ(a.nlink + b.nlink + m.nlink, 2u + 2 + 2 + 1 + 1);
+    EXPECT_EQ(a.nlink, 2u + m_in_a + y_in_a);
+    EXPECT_EQ(m.nlink, 2u + !y_in_a);
+    rm_rf("/tmp/cc");
 }
