@@ -15,6 +15,7 @@
  */
 #include <compiler.h>
 #include <lib/string.h>
+#include <mm/heap.h>
 
 #include "vfs_internal.h"
 
@@ -142,9 +143,15 @@ out_unref_odir:
 
 /* ---- open ---- */
 
-/* Finds or creates the last component of path for O_CREAT. */
+#define OPEN_FOLLOW 1 /* open_create: the last component is a symbolic link to follow */
+
+/*
+ * Finds or creates the last component of path for O_CREAT. Returns
+ * OPEN_FOLLOW when it is a symbolic link to follow: *out is the link and
+ * *link_dir its directory (both referenced).
+ */
 static int open_create(struct vnode *start, const char *path, int oflags, uint32_t mode,
-                       struct vnode **out)
+                       struct vnode **out, struct vnode **link_dir)
 {
     struct vnode *dir;
     char name[VFS_NAME_MAX + 1];
@@ -171,14 +178,63 @@ static int open_create(struct vnode *start, const char *path, int oflags, uint32
     }
     mutex_unlock(&dir->lock);
     if (rc == 0 && (*out)->type == VNODE_LNK && !(oflags & O_NOFOLLOW)) {
-        /* An existing link: open what it names (a dangling one is -ENOENT here). */
-        vnode_unref(*out);
-        rc = vfs_lookup(dir, name, VFS_LOOKUP_FOLLOW, out);
-    } else if (rc == 0) {
-        *out = vfs_cross_down(*out);
+        *link_dir = dir;
+        return OPEN_FOLLOW;
     }
+    if (rc == 0)
+        *out = vfs_cross_down(*out);
 out_unref_dir:
     vnode_unref(dir);
+    return rc;
+}
+
+/* Reads the link lnk (reference consumed) into target (VFS_PATH_MAX bytes) as a string. */
+static int read_target(struct vnode *lnk, char *target)
+{
+    mutex_lock(&lnk->lock);
+    int n = lnk->ops->readlink(lnk, target, VFS_PATH_MAX - 1);
+    mutex_unlock(&lnk->lock);
+    vnode_unref(lnk);
+    if (n <= 0)
+        return n < 0 ? n : -ENOENT;
+    target[n] = 0;
+    return 0;
+}
+
+/*
+ * O_CREAT: as Linux, a final symbolic link is followed and, when it
+ * dangles, the file it names is created (up to VFS_SYMLOOP_MAX links, then
+ * -ELOOP; links inside each target's directories count in their own lookup).
+ */
+static int open_create_follow(struct vnode *start, const char *path, int oflags, uint32_t mode,
+                              struct vnode **out)
+{
+    char *target = NULL;
+    struct vnode *dir = NULL, *link_dir;
+    int rc;
+    for (int links = 0;; links++) {
+        rc = open_create(dir ? dir : start, target ? target : path, oflags, mode, out, &link_dir);
+        if (dir)
+            vnode_unref(dir);
+        dir = NULL;
+        if (rc != OPEN_FOLLOW)
+            break;
+        dir = link_dir;
+        if (links == VFS_SYMLOOP_MAX)
+            rc = -ELOOP;
+        else if (!target && !(target = kmalloc(VFS_PATH_MAX)))
+            rc = -ENOMEM;
+        if (rc != OPEN_FOLLOW) {
+            vnode_unref(*out);
+            break;
+        }
+        rc = read_target(*out, target);
+        if (rc)
+            break;
+    }
+    if (dir)
+        vnode_unref(dir);
+    kfree(target);
     return rc;
 }
 
@@ -203,7 +259,7 @@ int vfs_open(struct vnode *start, const char *path, int oflags, uint32_t mode, s
     struct vnode *vn;
     int rc;
     if (oflags & O_CREAT)
-        rc = open_create(start, path, oflags, mode, &vn);
+        rc = open_create_follow(start, path, oflags, mode, &vn);
     else
         rc = vfs_lookup(start, path, (oflags & O_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW, &vn);
     if (rc)

@@ -392,6 +392,31 @@ KTEST(vfs_open_follows_symlink)
     rm_rf("/tmp/of");
 }
 
+KTEST(vfs_open_creat_through_dangling_symlink)
+{
+    ASSERT_EQ(scratch("/tmp/dg"), 0);
+    EXPECT_EQ(vfs_mkdir(NULL, "/tmp/dg/d", 0755), 0);
+    EXPECT_EQ(vfs_symlink("d/target", NULL, "/tmp/dg/l"), 0);
+    EXPECT_EQ(vfs_symlink("l", NULL, "/tmp/dg/l2"), 0);
+    struct vnode *vn;
+    EXPECT_EQ(vfs_open(NULL, "/tmp/dg/l2", O_RDONLY, 0, &vn), -ENOENT); /* no O_CREAT */
+    ASSERT_EQ(vfs_open(NULL, "/tmp/dg/l2", O_CREAT | O_WRONLY, 0640, &vn), 0);
+    EXPECT_EQ(vn->type, VNODE_REG);
+    vnode_unref(vn);
+    struct vfs_attr a;
+    ASSERT_EQ(attr_of("/tmp/dg/d/target", 0, &a), 0); /* relative to the link's directory */
+    EXPECT_EQ(a.mode, 0640u);
+    EXPECT_TRUE(same("/tmp/dg/l", "/tmp/dg/d/target"));
+    /* Links into a missing directory, to a directory path, and in a loop. */
+    EXPECT_EQ(vfs_symlink("nodir/f", NULL, "/tmp/dg/bad"), 0);
+    EXPECT_EQ(vfs_open(NULL, "/tmp/dg/bad", O_CREAT | O_WRONLY, 0600, &vn), -ENOENT);
+    EXPECT_EQ(vfs_symlink("new/", NULL, "/tmp/dg/slash"), 0);
+    EXPECT_EQ(vfs_open(NULL, "/tmp/dg/slash", O_CREAT | O_WRONLY, 0600, &vn), -EISDIR);
+    EXPECT_EQ(vfs_symlink("loop", NULL, "/tmp/dg/loop"), 0);
+    EXPECT_EQ(vfs_open(NULL, "/tmp/dg/loop", O_CREAT | O_WRONLY, 0600, &vn), -ELOOP);
+    rm_rf("/tmp/dg");
+}
+
 /* ---- directories ---- */
 
 KTEST(vfs_mkdir_deep_tree)

@@ -116,18 +116,18 @@ struct vfs_fstype {
 };
 
 /*
- * A mounted instance. `covered` (a directory of the parent mount, referenced)
- * is NULL for the root mount. The mount lives until it is unmounted and its
- * last vnode is freed (vnodes counts them), so a vnode's mnt never dangles.
+ * A mounted instance. `covered` (a directory of the parent mount, referenced;
+ * guarded by vfs_mount_lock) is NULL for the root mount and once unmounted.
+ * The mount lives until it is unmounted and its last vnode is freed, so a
+ * vnode's mnt never dangles.
  */
 struct mount {
     const struct vfs_fstype *type;
-    struct vnode *root;    /* referenced while mounted */
+    struct vnode *root;    /* referenced while mounted; fixed */
     struct vnode *covered; /* referenced while mounted */
     void *fs_data;
     uint64_t next_ino; /* atomic */
-    uint32_t vnodes;   /* atomic: live vnodes of this instance */
-    bool detached;     /* unmounted; freed with its last vnode */
+    uint32_t vnodes;   /* atomic: live vnodes of this instance, plus 1 while mounted */
 };
 
 /* ---- vnodes (for file systems) ---- */
@@ -175,8 +175,9 @@ int vfs_lookup_parent(struct vnode *start, const char *path, struct vnode **dir,
 /* ---- operations by path (fs/vfs.c) ---- */
 
 /*
- * open(2)'s lookup: O_CREAT (mode for a new file), O_EXCL (-EEXIST; a final
- * symbolic link is never followed), O_NOFOLLOW (-ELOOP on a final link),
+ * open(2)'s lookup: O_CREAT (mode for a new file; a final symbolic link that
+ * dangles has its target created), O_EXCL (-EEXIST; a final symbolic link is
+ * never followed), O_NOFOLLOW (-ELOOP on a final link),
  * O_DIRECTORY (-ENOTDIR), O_TRUNC (regular files opened for writing). A
  * directory opened for writing is -EISDIR. O_APPEND belongs to the open file:
  * pass VFS_WRITE_APPEND to vfs_write.
