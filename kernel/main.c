@@ -16,6 +16,7 @@
 #include <drivers/acpi.h>
 #include <drivers/ps2.h>
 #include <drivers/uart.h>
+#include <fs/vfs.h>
 #include <kshell.h>
 #include <ktest.h>
 #include <lib/string.h>
@@ -138,6 +139,7 @@ void kmain(struct boot_info *bi)
     job_init();
     futex_init();
     bootfs_init(bi);
+    vfs_init();
     arch_irq_enable();
     kprintf("boot: interrupts on\n");
     if (bi->fb.format != BOOT_FB_NONE)

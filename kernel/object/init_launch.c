@@ -33,6 +33,12 @@ void bootfs_init(const struct boot_info *bi)
     initrd_size = bi->initrd_size;
 }
 
+void bootfs_image(const void **image, size_t *len)
+{
+    *image = initrd;
+    *len = initrd_size;
+}
+
 /* Installs a handle to `obj` in p's table and lists it in the auxiliary vector. */
 static status_t give(struct process *p, struct kobject *obj, bs_rights_t rights, uint32_t type,
                      struct elf_aux_handle *aux, size_t *naux)

@@ -6,6 +6,8 @@
 
 /* Remembers where the initrd is (the boot file system). */
 void bootfs_init(const struct boot_info *bi);
+/* The initrd's bytes (*image NULL and *len 0 when there is none). */
+void bootfs_image(const void **image, size_t *len);
 
 /*
  * Loads and starts init=PATH (default /boot/init) in the root job; *out

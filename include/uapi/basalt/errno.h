@@ -1,0 +1,36 @@
+/*
+ * basalt/errno.h - the POSIX layer's error numbers: the Linux x86_64 values,
+ * so that static musl and glibc programs read them unchanged. POSIX calls
+ * return them negated (-ENOENT); the kernel's VFS uses the same negative
+ * values internally (docs/vfs.md says why). Native calls use ERR_* instead.
+ */
+#pragma once
+
+#define EPERM        1
+#define ENOENT       2
+#define EINTR        4
+#define EIO          5
+#define EBADF        9
+#define EAGAIN       11
+#define ENOMEM       12
+#define EACCES       13
+#define EFAULT       14
+#define EBUSY        16
+#define EEXIST       17
+#define EXDEV        18
+#define ENODEV       19
+#define ENOTDIR      20
+#define EISDIR       21
+#define EINVAL       22
+#define ENFILE       23
+#define EMFILE       24
+#define EFBIG        27
+#define ENOSPC       28
+#define ESPIPE       29
+#define EROFS        30
+#define EMLINK       31
+#define ERANGE       34
+#define ENAMETOOLONG 36
+#define ENOSYS       38
+#define ENOTEMPTY    39
+#define ELOOP        40

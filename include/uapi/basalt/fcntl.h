@@ -1,0 +1,27 @@
+/*
+ * basalt/fcntl.h - open(2) flags and file type bits, with the Linux x86_64
+ * values (the POSIX layer passes them through unchanged).
+ */
+#pragma once
+
+#define O_ACCMODE   00000003
+#define O_RDONLY    00000000
+#define O_WRONLY    00000001
+#define O_RDWR      00000002
+#define O_CREAT     00000100
+#define O_EXCL      00000200
+#define O_NOCTTY    00000400
+#define O_TRUNC     00001000
+#define O_APPEND    00002000
+#define O_NONBLOCK  00004000
+#define O_DIRECTORY 00200000
+#define O_NOFOLLOW  00400000
+#define O_CLOEXEC   02000000
+
+#define S_IFMT    0170000
+#define S_IFIFO   0010000
+#define S_IFCHR   0020000
+#define S_IFDIR   0040000
+#define S_IFREG   0100000
+#define S_IFLNK   0120000
+#define S_IALLUGO 07777
