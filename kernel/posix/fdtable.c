@@ -8,7 +8,16 @@
 #include <basalt/errno.h>
 #include <mm/heap.h>
 #include <object/process.h>
+#include <panic.h>
 #include <posix/fdtable.h>
+
+/* A slot held by fd_reserve: taken for allocation, not open for anything else. */
+#define FD_RESERVED ((struct file *)1)
+
+static bool fd_open_locked(struct fd_table *t, int fd)
+{
+    return t->files[fd] && t->files[fd] != FD_RESERVED;
+}
 
 static void cloexec_set(struct fd_table *t, int fd, bool on)
 {
@@ -62,8 +71,10 @@ void fd_table_destroy(struct fd_table *t)
     if (!t)
         return;
     for (int fd = 0; fd < FD_MAX; fd++)
-        if (t->files[fd])
+        if (fd_open_locked(t, fd))
             file_unref(t->files[fd]);
+    if (t->cwd)
+        vnode_unref(t->cwd);
     mutex_destroy(&t->lock);
     kfree(t);
 }
@@ -73,7 +84,7 @@ struct file *fd_get(struct fd_table *t, int fd)
     if (fd < 0 || fd >= FD_MAX)
         return NULL;
     mutex_lock(&t->lock);
-    struct file *f = t->files[fd];
+    struct file *f = fd_open_locked(t, fd) ? t->files[fd] : NULL;
     if (f)
         file_ref(f);
     mutex_unlock(&t->lock);
@@ -96,11 +107,37 @@ int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec)
     return fd < FD_MAX ? fd : -EMFILE;
 }
 
+int fd_reserve(struct fd_table *t, bool cloexec)
+{
+    return fd_install(t, FD_RESERVED, 0, cloexec);
+}
+
+void fd_commit(struct fd_table *t, int fd, struct file *f)
+{
+    mutex_lock(&t->lock);
+    ASSERT(t->files[fd] == FD_RESERVED);
+    t->files[fd] = f;
+    mutex_unlock(&t->lock);
+}
+
+void fd_unreserve(struct fd_table *t, int fd)
+{
+    mutex_lock(&t->lock);
+    ASSERT(t->files[fd] == FD_RESERVED);
+    t->files[fd] = NULL;
+    cloexec_set(t, fd, false);
+    mutex_unlock(&t->lock);
+}
+
 int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
 {
     if (fd < 0 || fd >= FD_MAX)
         return -EBADF;
     mutex_lock(&t->lock);
+    if (t->files[fd] == FD_RESERVED) {
+        mutex_unlock(&t->lock);
+        return -EBUSY;
+    }
     struct file *old = t->files[fd];
     t->files[fd] = f;
     cloexec_set(t, fd, cloexec);
@@ -115,12 +152,14 @@ int fd_close(struct fd_table *t, int fd)
     if (fd < 0 || fd >= FD_MAX)
         return -EBADF;
     mutex_lock(&t->lock);
+    if (!fd_open_locked(t, fd)) {
+        mutex_unlock(&t->lock);
+        return -EBADF;
+    }
     struct file *f = t->files[fd];
     t->files[fd] = NULL;
     cloexec_set(t, fd, false);
     mutex_unlock(&t->lock);
-    if (!f)
-        return -EBADF;
     file_unref(f);
     return 0;
 }
@@ -130,7 +169,9 @@ int fd_get_flags(struct fd_table *t, int fd)
     if (fd < 0 || fd >= FD_MAX)
         return -EBADF;
     mutex_lock(&t->lock);
-    int rc = !t->files[fd] ? -EBADF : (t->cloexec[fd / 64] >> (fd % 64)) & 1 ? FD_CLOEXEC : 0;
+    int rc = !fd_open_locked(t, fd)                   ? -EBADF
+             : (t->cloexec[fd / 64] >> (fd % 64)) & 1 ? FD_CLOEXEC
+                                                      : 0;
     mutex_unlock(&t->lock);
     return rc;
 }
@@ -141,10 +182,30 @@ int fd_set_flags(struct fd_table *t, int fd, int flags)
         return -EBADF;
     mutex_lock(&t->lock);
     int rc = -EBADF;
-    if (t->files[fd]) {
+    if (fd_open_locked(t, fd)) {
         cloexec_set(t, fd, flags & FD_CLOEXEC);
         rc = 0;
     }
     mutex_unlock(&t->lock);
     return rc;
+}
+
+struct vnode *fd_cwd(struct fd_table *t)
+{
+    mutex_lock(&t->lock);
+    struct vnode *vn = t->cwd;
+    if (vn)
+        vnode_ref(vn);
+    mutex_unlock(&t->lock);
+    return vn ? vn : vfs_root();
+}
+
+void fd_set_cwd(struct fd_table *t, struct vnode *dir)
+{
+    mutex_lock(&t->lock);
+    struct vnode *old = t->cwd;
+    t->cwd = dir;
+    mutex_unlock(&t->lock);
+    if (old)
+        vnode_unref(old);
 }

@@ -10,8 +10,9 @@
  * pointer; a fault after some bytes moved returns the count (as Linux),
  * a fault before any returns -EFAULT.
  *
- * There is no per-process current directory yet: AT_FDCWD and relative
- * paths start at the root, and getcwd answers "/".
+ * AT_FDCWD and relative paths start at the process's current directory
+ * (chdir, fchdir; kept in its descriptor table); getcwd finds the path by
+ * climbing ".." and looking for each directory among its parent's entries.
  */
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
@@ -74,8 +75,15 @@ static int path_get(uintptr_t upath, bool allow_empty, char **out)
 /* The directory a *at call starts from: a new reference (absolute paths ignore dirfd). */
 static int at_start(int dirfd, const char *path, struct vnode **out)
 {
-    if (path[0] == '/' || dirfd == AT_FDCWD) {
+    if (path[0] == '/') {
         *out = vfs_root();
+        return 0;
+    }
+    if (dirfd == AT_FDCWD) {
+        struct fd_table *t = cur_fds();
+        if (!t)
+            return -ENOMEM;
+        *out = fd_cwd(t);
         return 0;
     }
     int rc;
@@ -322,22 +330,30 @@ int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)
     int rc = path_get(upath, false, &path);
     if (rc)
         return rc;
+    /* The descriptor first: O_CREAT must not make a file and then fail with EMFILE. */
+    int fd = fd_reserve(t, flags & O_CLOEXEC);
+    if (fd < 0) {
+        rc = fd;
+        goto out_free;
+    }
     struct vnode *start, *vn;
     rc = at_start(dirfd, path, &start);
     if (rc)
-        goto out_free;
+        goto out_unreserve;
     rc = vfs_open(start, path, flags, mode & S_IALLUGO, &vn);
     vnode_unref(start);
     if (rc)
-        goto out_free;
+        goto out_unreserve;
     struct file *f = file_open_vnode(vn, flags);
     if (!f) {
         rc = -ENOMEM;
-        goto out_free;
+        goto out_unreserve;
     }
-    rc = fd_install(t, f, 0, flags & O_CLOEXEC);
-    if (rc < 0)
-        file_unref(f);
+    fd_commit(t, fd, f);
+    kfree(path);
+    return fd;
+out_unreserve:
+    fd_unreserve(t, fd);
 out_free:
     kfree(path);
     return rc;
@@ -450,8 +466,10 @@ static int stat_fill(struct vnode *vn, struct linux_stat *st)
     int rc = vfs_getattr(vn, &a);
     if (rc)
         return rc;
-    static const uint32_t fmt[] = {[VNODE_REG] = S_IFREG, [VNODE_DIR] = S_IFDIR,
-                                   [VNODE_LNK] = S_IFLNK, [VNODE_CHR] = S_IFCHR,
+    static const uint32_t fmt[] = {[VNODE_REG] = S_IFREG,
+                                   [VNODE_DIR] = S_IFDIR,
+                                   [VNODE_LNK] = S_IFLNK,
+                                   [VNODE_CHR] = S_IFCHR,
                                    [VNODE_FIFO] = S_IFIFO};
     st->st_dev = ((uintptr_t)vn->mnt >> 6) & 0xffffffffu; /* one number per mount */
     st->st_ino = a.ino;
@@ -754,9 +772,128 @@ int64_t sys_truncate(uintptr_t upath, int64_t len)
     return rc;
 }
 
+/* ---- the current directory ---- */
+
+static int set_cwd(struct vnode *dir)
+{
+    struct fd_table *t = cur_fds();
+    if (!t || dir->type != VNODE_DIR) {
+        vnode_unref(dir);
+        return t ? -ENOTDIR : -ENOMEM;
+    }
+    fd_set_cwd(t, dir);
+    return 0;
+}
+
+int64_t sys_chdir(uintptr_t upath)
+{
+    struct vnode *start, *vn;
+    char *path;
+    int rc = at_path(AT_FDCWD, upath, &start, &path);
+    if (rc)
+        return rc;
+    rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
+    vnode_unref(start);
+    kfree(path);
+    return rc ? rc : set_cwd(vn);
+}
+
+int64_t sys_fchdir(int fd)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = -ENOTDIR;
+    if (f->vn) {
+        vnode_ref(f->vn);
+        rc = set_cwd(f->vn);
+    }
+    file_unref(f);
+    return rc;
+}
+
+/* Finds the entry of dir that is child (its name left in de->name): 0 or -ENOENT. */
+static int name_in_parent(struct vnode *dir, struct vnode *child, struct vfs_dirent *de)
+{
+    uint64_t pos = 0;
+    int n;
+    while ((n = vfs_getdents(dir, &pos, de, 1)) == 1) {
+        if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
+            continue;
+        /* Compare vnodes, not inode numbers: lookup crosses into mounts as a path would. */
+        struct vnode *vn;
+        if (vfs_lookup(dir, de->name, 0, &vn) != 0)
+            continue;
+        bool found = vn == child;
+        vnode_unref(vn);
+        if (found)
+            return 0;
+    }
+    return n < 0 ? n : -ENOENT;
+}
+
+/* Writes the path of dir at the end of buf (VFS_PATH_MAX bytes); returns where it starts. */
+static int cwd_path(struct vnode *dir, char *buf, struct vfs_dirent *de)
+{
+    struct vnode *root = vfs_root();
+    size_t pos = VFS_PATH_MAX - 1;
+    buf[pos] = 0;
+    vnode_ref(dir);
+    int rc = 0;
+    while (dir != root) {
+        struct vnode *parent;
+        rc = vfs_lookup(dir, "..", 0, &parent);
+        if (rc == 0 && parent == dir) {
+            vnode_unref(parent);
+            rc = -ENOENT; /* not below the root any more */
+        }
+        if (rc == 0) {
+            rc = name_in_parent(parent, dir, de);
+            vnode_unref(dir);
+            dir = parent;
+        }
+        if (rc)
+            break;
+        size_t len = strlen(de->name);
+        if (pos < len + 1) {
+            rc = -ENAMETOOLONG;
+            break;
+        }
+        pos -= len;
+        memcpy(buf + pos, de->name, len);
+        buf[--pos] = '/';
+    }
+    vnode_unref(dir);
+    vnode_unref(root);
+    if (rc)
+        return rc;
+    if (buf[pos] == 0)
+        buf[--pos] = '/';
+    return (int)pos;
+}
+
 int64_t sys_getcwd(uintptr_t ubuf, size_t size)
 {
-    if (size < 2)
-        return -ERANGE;
-    return copy_to_user((void *)ubuf, "/", 2) == OK ? 2 : -EFAULT;
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
+    char *buf = kmalloc(VFS_PATH_MAX);
+    struct vfs_dirent *de = kmalloc(sizeof(*de));
+    int64_t rc = -ENOMEM;
+    if (buf && de) {
+        struct vnode *cwd = fd_cwd(t);
+        rc = cwd_path(cwd, buf, de);
+        vnode_unref(cwd);
+    }
+    if (rc >= 0) {
+        size_t len = VFS_PATH_MAX - (size_t)rc; /* with the NUL */
+        if (size < len)
+            rc = -ERANGE;
+        else
+            rc = copy_to_user((void *)ubuf, buf + rc, len) == OK ? (int64_t)len : -EFAULT;
+    }
+    kfree(de);
+    kfree(buf);
+    return rc;
 }

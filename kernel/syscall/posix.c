@@ -39,6 +39,8 @@
 #define LINUX_TRUNCATE     76
 #define LINUX_FTRUNCATE    77
 #define LINUX_GETCWD       79
+#define LINUX_CHDIR        80
+#define LINUX_FCHDIR       81
 #define LINUX_RENAME       82
 #define LINUX_MKDIR        83
 #define LINUX_RMDIR        84
@@ -46,7 +48,10 @@
 #define LINUX_UNLINK       87
 #define LINUX_SYMLINK      88
 #define LINUX_READLINK     89
+#define LINUX_ARCH_PRCTL   158
 #define LINUX_GETDENTS64   217
+#define LINUX_SET_TID_ADDR 218
+#define LINUX_EXIT_GROUP   231
 #define LINUX_OPENAT       257
 #define LINUX_MKDIRAT      258
 #define LINUX_NEWFSTATAT   262
@@ -58,14 +63,10 @@
 #define LINUX_FACCESSAT    269
 #define LINUX_DUP3         292
 #define LINUX_RENAMEAT2    316
-#define LINUX_ARCH_PRCTL   158
-#define LINUX_SET_TID_ADDR 218
-#define LINUX_EXIT_GROUP   231
 #define LINUX_NR_MAX       512
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
-
 
 static uint64_t counts[LINUX_NR_MAX];
 static uint64_t enosys_total;
@@ -144,6 +145,10 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_ftruncate((int)a0, (int64_t)a1);
     case LINUX_GETCWD:
         return sys_getcwd(a0, a1);
+    case LINUX_CHDIR:
+        return sys_chdir(a0);
+    case LINUX_FCHDIR:
+        return sys_fchdir((int)a0);
     case LINUX_RENAME:
         return sys_renameat2(AT_FDCWD, a0, AT_FDCWD, a1, 0);
     case LINUX_MKDIR:

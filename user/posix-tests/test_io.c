@@ -362,6 +362,10 @@ PT_TEST(emfile_at_1024)
     }
     CHECK_EQ(last, 1023);
     CHECK_ERR(dup(0), EMFILE);
+    CHECK_ERR(fcntl(0, F_DUPFD, 0), EMFILE);
+    /* A full table refuses before the file system is touched: nothing is created. */
+    CHECK_ERR(open("/tmp/pt-emfile", O_RDWR | O_CREAT, 0644), EMFILE);
+    CHECK_ERR(access("/tmp/pt-emfile", F_OK), ENOENT);
     for (int fd = first; fd <= last; fd++)
         close(fd);
     int fd = open("/boot/init", O_RDONLY);

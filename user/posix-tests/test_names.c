@@ -228,7 +228,7 @@ PT_TEST(readdir_many_and_rewind)
     CHECK(fd >= 0);
     CHECK_EQ(list_fd(fd, NULL, NULL), 62);
     CHECK_EQ(list_fd(fd, NULL, NULL), 0); /* at the end */
-    CHECK_EQ(lseek(fd, 0, SEEK_SET), 0); /* rewinddir */
+    CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);  /* rewinddir */
     CHECK_EQ(list_fd(fd, NULL, NULL), 62);
     close(fd);
     for (int i = 0; i < 60; i++) {
@@ -337,11 +337,58 @@ PT_TEST(symlink_loops)
     unlink("/tmp/pt-loop-b");
 }
 
-PT_TEST(getcwd_is_root)
+PT_TEST(getcwd_at_root)
 {
     char buf[16];
     CHECK(getcwd(buf, sizeof(buf)) == buf);
     CHECK(strcmp(buf, "/") == 0);
     CHECK(!getcwd(buf, 1));
     CHECK_EQ(errno, ERANGE);
+    CHECK_ERR(syscall(SYS_getcwd, KPTR, 16), EFAULT);
+}
+
+PT_TEST(chdir_and_relative_paths)
+{
+    CHECK_EQ(mkdir("/tmp/pt-cwd", 0755), 0);
+    CHECK_EQ(mkdir("/tmp/pt-cwd/sub", 0755), 0);
+    CHECK_EQ(chdir("/tmp/pt-cwd"), 0);
+    char buf[64];
+    CHECK(getcwd(buf, sizeof(buf)));
+    CHECK(strcmp(buf, "/tmp/pt-cwd") == 0);
+    CHECK(!getcwd(buf, 5));
+    CHECK_EQ(errno, ERANGE);
+    int fd = open("file", O_WRONLY | O_CREAT, 0644);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_EQ(access("/tmp/pt-cwd/file", F_OK), 0);
+    CHECK_EQ(chdir("sub"), 0);
+    CHECK(getcwd(buf, sizeof(buf)));
+    CHECK(strcmp(buf, "/tmp/pt-cwd/sub") == 0);
+    CHECK_EQ(access("../file", F_OK), 0);
+    CHECK_EQ(chdir(".."), 0);
+    CHECK_EQ(unlink("file"), 0);
+    CHECK_ERR(chdir("nothing"), ENOENT);
+    CHECK_ERR(chdir("/boot/init"), ENOTDIR);
+    CHECK_ERR(syscall(SYS_chdir, NULL), EFAULT);
+    /* fchdir to a directory descriptor, then to the root. */
+    int dfd = open("/boot", O_RDONLY | O_DIRECTORY);
+    CHECK(dfd >= 0);
+    CHECK_EQ(fchdir(dfd), 0);
+    CHECK_EQ(access("init", F_OK), 0);
+    CHECK(getcwd(buf, sizeof(buf)));
+    CHECK(strcmp(buf, "/boot") == 0);
+    close(dfd);
+    int ffd = open("/boot/init", O_RDONLY);
+    CHECK_ERR(fchdir(ffd), ENOTDIR);
+    close(ffd);
+    CHECK_ERR(fchdir(999), EBADF);
+    CHECK_EQ(chdir("/tmp/pt-cwd/sub"), 0);
+    CHECK_EQ(rmdir("/tmp/pt-cwd/sub"), 0);
+    /* The current directory was removed: getcwd cannot name it. */
+    CHECK(!getcwd(buf, sizeof(buf)));
+    CHECK_EQ(errno, ENOENT);
+    CHECK_EQ(chdir("/"), 0);
+    CHECK(getcwd(buf, sizeof(buf)));
+    CHECK(strcmp(buf, "/") == 0);
+    CHECK_EQ(rmdir("/tmp/pt-cwd"), 0);
 }

@@ -7,8 +7,12 @@
  * uses a POSIX file call (process_fd_table), and destroyed by
  * process_finish.
  *
- * Lock: `lock` (a mutex) guards the slots; callers get their own reference
- * from fd_get, so no file operation runs under it.
+ * The table also keeps the process's current directory (as Linux's
+ * fs_struct beside its files_struct: made, and one day copied by fork,
+ * together): NULL means the root.
+ *
+ * Lock: `lock` (a mutex) guards the slots and cwd; callers get their own
+ * references (fd_get, fd_cwd), so no file operation runs under it.
  */
 #pragma once
 
@@ -27,6 +31,7 @@ struct fd_table {
     /* Guarded by lock: */
     struct file *files[FD_MAX];
     uint64_t cloexec[FD_MAX / 64];
+    struct vnode *cwd; /* a reference, or NULL for the root */
 };
 
 /* The table of p, made on first use (NULL when out of memory). */
@@ -43,12 +48,25 @@ struct file *fd_get(struct fd_table *t, int fd);
  */
 int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec);
 /*
+ * open's two steps, so that a call never creates a file and then fails for
+ * want of a descriptor: fd_reserve holds the lowest free descriptor (or
+ * -EMFILE); fd_commit puts f (reference moved) there, fd_unreserve gives it
+ * back. A reserved descriptor is not open (-EBADF) to every other call.
+ */
+int fd_reserve(struct fd_table *t, bool cloexec);
+void fd_commit(struct fd_table *t, int fd, struct file *f);
+void fd_unreserve(struct fd_table *t, int fd);
+/*
  * Installs f (reference moved) at exactly fd, closing what was there (dup2).
- * -EBADF for fd out of range.
+ * -EBADF for fd out of range, -EBUSY while fd is reserved (as Linux).
  */
 int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec);
 /* Closes fd: 0 or -EBADF. */
 int fd_close(struct fd_table *t, int fd);
+/* A new reference to the current directory. */
+struct vnode *fd_cwd(struct fd_table *t);
+/* Makes dir (the caller's reference moves in) the current directory. */
+void fd_set_cwd(struct fd_table *t, struct vnode *dir);
 /* FD_CLOEXEC of fd, or -EBADF. */
 int fd_get_flags(struct fd_table *t, int fd);
 int fd_set_flags(struct fd_table *t, int fd, int flags);

@@ -35,3 +35,5 @@ int64_t sys_readlinkat(int dirfd, uintptr_t path, uintptr_t buf, int64_t size);
 int64_t sys_ftruncate(int fd, int64_t len);
 int64_t sys_truncate(uintptr_t path, int64_t len);
 int64_t sys_getcwd(uintptr_t buf, size_t size);
+int64_t sys_chdir(uintptr_t path);
+int64_t sys_fchdir(int fd);
