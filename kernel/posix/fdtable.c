@@ -28,7 +28,7 @@ static void cloexec_set(struct fd_table *t, int fd, bool on)
         t->cloexec[fd / 64] &= ~bit;
 }
 
-static struct fd_table *fd_table_create(void)
+struct fd_table *fd_table_create(void)
 {
     struct fd_table *t = kzalloc(sizeof(*t));
     if (!t)

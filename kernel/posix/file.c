@@ -43,7 +43,18 @@ static int64_t console_read(struct file *f, void *buf, size_t len)
 static int64_t console_write(struct file *f, const void *buf, size_t len)
 {
     (void)f;
-    kprintf("%.*s", (int)len, (const char *)buf);
+    /* "%.*s" stops at a NUL: print the runs between them (a NUL shows as nothing). */
+    const char *p = buf;
+    size_t left = len;
+    while (left) {
+        size_t n = strnlen(p, left);
+        if (n)
+            kprintf("%.*s", (int)n, p);
+        if (n < left)
+            n++;
+        p += n;
+        left -= n;
+    }
     return (int64_t)len;
 }
 

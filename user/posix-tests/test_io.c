@@ -30,6 +30,8 @@ PT_TEST(stdout_write_and_printf)
     CHECK(printf("posix-tests: hello through printf (%d)\n", 42) > 0);
     CHECK_EQ(fflush(stdout), 0);
     CHECK_EQ(write(2, "", 0), 0);
+    /* A NUL does not cut a console write short. */
+    CHECK_EQ(write(1, "posix-tests: a\0b\n", 17), 17);
 }
 
 PT_TEST(stdin_reads_eof)

@@ -34,6 +34,8 @@ struct fd_table {
     struct vnode *cwd; /* a reference, or NULL for the root */
 };
 
+/* A new table with the console on 0, 1 and 2, or NULL (process_fd_table; tests). */
+struct fd_table *fd_table_create(void);
 /* The table of p, made on first use (NULL when out of memory). */
 struct fd_table *process_fd_table(struct process *p);
 /* Closes every descriptor and frees the table (NULL is ignored). */
