@@ -139,7 +139,7 @@ USER_AR := ar
 USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I include/uapi -I user/lib/include -I $(GEN)/include
 USER_LDFLAGS := -Wl,-e,bs_start -Wl,-u,bs_start
-USER_PROGS := init fault-test core-tests bench-core sh utils
+USER_PROGS := init fault-test core-tests bench-core sh utils posix-tests
 
 # libbasalt: stricter warnings than the programs (STYLE.md rule 20). The
 # kernel's include directory comes after musl's, so <elf.h> stays musl's and
@@ -182,6 +182,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 # The utilities' multi-call binary (user/utils, docs/utilities.md) also
 # depends on its shared header.
 $(BUILD)/user/utils: $(wildcard user/utils/*.h)
+$(BUILD)/user/posix-tests: $(wildcard user/posix-tests/*.h)
 
 # ---- initrd and image ------------------------------------------------------
 

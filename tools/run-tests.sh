@@ -184,6 +184,7 @@ jobs_max=${TEST_JOBS:-2}
 boot user-init --cmdline "init_exit=qemu panic=exit quiet" --timeout 120
 boot user-fault --cmdline "init=/boot/fault-test init_exit=qemu panic=exit quiet" --timeout 120
 boot core-tests --cmdline "init=/boot/core-tests init_exit=qemu panic=exit quiet" --timeout 300
+boot posix-tests --cmdline "init=/boot/posix-tests init_exit=qemu panic=exit quiet" --timeout 120
 boot user-noinit --cmdline "init=/boot/no-such-program init_exit=qemu panic=exit quiet" --timeout 120
 for m in $crash_modes; do
     boot "crash-$m" --cmdline "crash=$m panic=exit quiet" --timeout 120
@@ -272,6 +273,17 @@ if [ -n "$summary" ]; then
 fi
 check "core-tests runs to its summary and exits with 0" \
     "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/core-tests.verdict")"
+
+# posix-tests: the POSIX file calls from a plain musl program; each test is one result.
+st=$(status_of posix-tests)
+grep -aE '^(PASS|FAIL) ' "$out/posix-tests.log" | tr -d '\r' | sed 's/^\(PASS\|FAIL\) /\1 posix-tests: /'
+summary=$(grep -aE '^posix-tests: [0-9]+ passed, [0-9]+ failed' "$out/posix-tests.log" | tail -1 | tr -d '\r')
+if [ -n "$summary" ]; then
+    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+fi
+check "posix-tests runs to its summary and exits with 0" \
+    "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/posix-tests.verdict")"
 
 st=$(status_of user-init)
 [ "$st" = 0 ] && has "$out/user-init.log" "init: hello from user mode" &&

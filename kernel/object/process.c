@@ -9,6 +9,7 @@
 #include <object/process.h>
 #include <object/uthread.h>
 #include <panic.h>
+#include <posix/fdtable.h>
 #include <printf.h>
 #include <sched/thread.h>
 
@@ -62,6 +63,7 @@ static void process_destroy(struct kobject *obj)
         if (p->listed)
             job_remove_process(p->job, p);
     }
+    fd_table_destroy(p->fds); /* NULL unless finishing never ran */
     vmar_destroy(p->vmar);
     wait_queue_destroy(&p->suspend_wq);
     mutex_destroy(&p->handles_lock);
@@ -198,6 +200,8 @@ void process_finish(struct process *p)
     p->handles = NULL;
     mutex_unlock(&p->handles_lock);
     handle_table_destroy(ht);
+    fd_table_destroy(p->fds);
+    p->fds = NULL;
 
     st = spin_lock_irqsave(&p->obj.lock);
     __atomic_store_n(&p->state, PROCESS_TERMINATED, __ATOMIC_RELAXED);

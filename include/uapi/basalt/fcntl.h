@@ -25,3 +25,22 @@
 #define S_IFREG   0100000
 #define S_IFLNK   0120000
 #define S_IALLUGO 07777
+
+/* The *at calls (Linux values). */
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_EMPTY_PATH       0x1000
+
+/* fcntl commands. */
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
+#define F_DUPFD_CLOEXEC 1030
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2

@@ -36,6 +36,7 @@
 
 #define PROCESS_NAME_MAX 32
 
+struct fd_table;
 struct job;
 struct uthread;
 
@@ -55,6 +56,12 @@ struct process {
      */
     struct mutex handles_lock;
     struct list_node job_node; /* in job.processes until terminated (job tree lock) */
+    /*
+     * The POSIX descriptors (posix/fdtable.h): made by the first POSIX file
+     * call of one of its threads (set once, atomically), destroyed by
+     * process_finish after the last thread is gone.
+     */
+    struct fd_table *fds;
 
     /* Guarded by obj.lock: */
     enum process_state state;

@@ -1,0 +1,74 @@
+/*
+ * posix/fdtable.h - a process's file descriptor table.
+ *
+ * Descriptors 0 .. FD_MAX-1, each NULL or a reference to an open file, plus
+ * the close-on-exec bit. Allocation takes the lowest free descriptor (POSIX).
+ * A table is made with the console on 0, 1 and 2 the first time a process
+ * uses a POSIX file call (process_fd_table), and destroyed by
+ * process_finish.
+ *
+ * The table also keeps the process's current directory (as Linux's
+ * fs_struct beside its files_struct: made, and one day copied by fork,
+ * together): NULL means the root.
+ *
+ * Lock: `lock` (a mutex) guards the slots and cwd; callers get their own
+ * references (fd_get, fd_cwd), so no file operation runs under it.
+ */
+#pragma once
+
+#include <posix/file.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sync/mutex.h>
+
+#define FD_MAX     1024
+#define FD_CLOEXEC 1
+
+struct process;
+
+struct fd_table {
+    struct mutex lock;
+    /* Guarded by lock: */
+    struct file *files[FD_MAX];
+    uint64_t cloexec[FD_MAX / 64];
+    struct vnode *cwd; /* a reference, or NULL for the root */
+};
+
+/* A new table with the console on 0, 1 and 2, or NULL (process_fd_table; tests). */
+struct fd_table *fd_table_create(void);
+/* The table of p, made on first use (NULL when out of memory). */
+struct fd_table *process_fd_table(struct process *p);
+/* Closes every descriptor and frees the table (NULL is ignored). */
+void fd_table_destroy(struct fd_table *t);
+
+/* A new reference to the file at fd, or NULL (a bad descriptor). */
+struct file *fd_get(struct fd_table *t, int fd);
+/*
+ * Installs f (the caller's reference moves into the table) at the lowest
+ * free descriptor >= min: the descriptor, or -EMFILE (the reference stays
+ * with the caller), or -EINVAL for min out of range.
+ */
+int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec);
+/*
+ * open's two steps, so that a call never creates a file and then fails for
+ * want of a descriptor: fd_reserve holds the lowest free descriptor (or
+ * -EMFILE); fd_commit puts f (reference moved) there, fd_unreserve gives it
+ * back. A reserved descriptor is not open (-EBADF) to every other call.
+ */
+int fd_reserve(struct fd_table *t, bool cloexec);
+void fd_commit(struct fd_table *t, int fd, struct file *f);
+void fd_unreserve(struct fd_table *t, int fd);
+/*
+ * Installs f (reference moved) at exactly fd, closing what was there (dup2).
+ * -EBADF for fd out of range, -EBUSY while fd is reserved (as Linux).
+ */
+int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec);
+/* Closes fd: 0 or -EBADF. */
+int fd_close(struct fd_table *t, int fd);
+/* A new reference to the current directory. */
+struct vnode *fd_cwd(struct fd_table *t);
+/* Makes dir (the caller's reference moves in) the current directory. */
+void fd_set_cwd(struct fd_table *t, struct vnode *dir);
+/* FD_CLOEXEC of fd, or -EBADF. */
+int fd_get_flags(struct fd_table *t, int fd);
+int fd_set_flags(struct fd_table *t, int fd, int flags);

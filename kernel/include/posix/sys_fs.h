@@ -1,0 +1,39 @@
+/*
+ * posix/sys_fs.h - the POSIX file system calls (kernel/posix/sys_fs.c),
+ * called by posix_dispatch with the Linux x86_64 arguments. Each returns
+ * a result or -errno.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t sys_read(int fd, uintptr_t buf, size_t count);
+int64_t sys_write(int fd, uintptr_t buf, size_t count);
+int64_t sys_pread64(int fd, uintptr_t buf, size_t count, int64_t off);
+int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off);
+int64_t sys_readv(int fd, uintptr_t iov, int iovcnt);
+int64_t sys_writev(int fd, uintptr_t iov, int iovcnt);
+int64_t sys_openat(int dirfd, uintptr_t path, int flags, uint32_t mode);
+int64_t sys_close(int fd);
+int64_t sys_newfstatat(int dirfd, uintptr_t path, uintptr_t st, int flags);
+int64_t sys_fstat(int fd, uintptr_t st);
+int64_t sys_lseek(int fd, int64_t off, int whence);
+int64_t sys_faccessat(int dirfd, uintptr_t path, int mode);
+int64_t sys_dup(int fd);
+int64_t sys_dup3(int oldfd, int newfd, int flags, bool dup2);
+int64_t sys_fcntl(int fd, int cmd, uint64_t arg);
+int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg);
+int64_t sys_getdents64(int fd, uintptr_t dirp, size_t count);
+int64_t sys_mkdirat(int dirfd, uintptr_t path, uint32_t mode);
+int64_t sys_unlinkat(int dirfd, uintptr_t path, int flags);
+int64_t sys_renameat2(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, unsigned flags);
+int64_t sys_linkat(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, int flags);
+int64_t sys_symlinkat(uintptr_t target, int dirfd, uintptr_t path);
+int64_t sys_readlinkat(int dirfd, uintptr_t path, uintptr_t buf, int64_t size);
+int64_t sys_ftruncate(int fd, int64_t len);
+int64_t sys_truncate(uintptr_t path, int64_t len);
+int64_t sys_getcwd(uintptr_t buf, size_t size);
+int64_t sys_chdir(uintptr_t path);
+int64_t sys_fchdir(int fd);

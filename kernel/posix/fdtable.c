@@ -1,0 +1,211 @@
+/*
+ * fdtable.c - per-process file descriptor tables (posix/fdtable.h).
+ *
+ * A flat array of FD_MAX slots: lowest-free allocation is a linear scan,
+ * which is cheap at this size and keeps dup/open exactly POSIX. Files are
+ * released outside the table lock (file_unref may free a vnode).
+ */
+#include <basalt/errno.h>
+#include <mm/heap.h>
+#include <object/process.h>
+#include <panic.h>
+#include <posix/fdtable.h>
+
+/* A slot held by fd_reserve: taken for allocation, not open for anything else. */
+#define FD_RESERVED ((struct file *)1)
+
+static bool fd_open_locked(struct fd_table *t, int fd)
+{
+    return t->files[fd] && t->files[fd] != FD_RESERVED;
+}
+
+static void cloexec_set(struct fd_table *t, int fd, bool on)
+{
+    uint64_t bit = 1ull << (fd % 64);
+    if (on)
+        t->cloexec[fd / 64] |= bit;
+    else
+        t->cloexec[fd / 64] &= ~bit;
+}
+
+struct fd_table *fd_table_create(void)
+{
+    struct fd_table *t = kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    mutex_init(&t->lock, "fd-table");
+    /* 0, 1 and 2 are the console (one open file, as a terminal's are). */
+    struct file *con = file_open_console();
+    if (!con) {
+        mutex_destroy(&t->lock);
+        kfree(t);
+        return NULL;
+    }
+    for (int fd = 0; fd < 3; fd++) {
+        if (fd)
+            file_ref(con);
+        t->files[fd] = con;
+    }
+    return t;
+}
+
+struct fd_table *process_fd_table(struct process *p)
+{
+    struct fd_table *t = __atomic_load_n(&p->fds, __ATOMIC_ACQUIRE);
+    if (t)
+        return t;
+    t = fd_table_create();
+    if (!t)
+        return NULL;
+    struct fd_table *expected = NULL;
+    if (!__atomic_compare_exchange_n(&p->fds, &expected, t, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        fd_table_destroy(t); /* another thread of p made one first */
+        return expected;
+    }
+    return t;
+}
+
+void fd_table_destroy(struct fd_table *t)
+{
+    if (!t)
+        return;
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (fd_open_locked(t, fd))
+            file_unref(t->files[fd]);
+    if (t->cwd)
+        vnode_unref(t->cwd);
+    mutex_destroy(&t->lock);
+    kfree(t);
+}
+
+struct file *fd_get(struct fd_table *t, int fd)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return NULL;
+    mutex_lock(&t->lock);
+    struct file *f = fd_open_locked(t, fd) ? t->files[fd] : NULL;
+    if (f)
+        file_ref(f);
+    mutex_unlock(&t->lock);
+    return f;
+}
+
+int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec)
+{
+    if (min < 0 || min >= FD_MAX)
+        return -EINVAL;
+    mutex_lock(&t->lock);
+    int fd = min;
+    while (fd < FD_MAX && t->files[fd])
+        fd++;
+    if (fd < FD_MAX) {
+        t->files[fd] = f;
+        cloexec_set(t, fd, cloexec);
+    }
+    mutex_unlock(&t->lock);
+    return fd < FD_MAX ? fd : -EMFILE;
+}
+
+int fd_reserve(struct fd_table *t, bool cloexec)
+{
+    return fd_install(t, FD_RESERVED, 0, cloexec);
+}
+
+void fd_commit(struct fd_table *t, int fd, struct file *f)
+{
+    mutex_lock(&t->lock);
+    ASSERT(t->files[fd] == FD_RESERVED);
+    t->files[fd] = f;
+    mutex_unlock(&t->lock);
+}
+
+void fd_unreserve(struct fd_table *t, int fd)
+{
+    mutex_lock(&t->lock);
+    ASSERT(t->files[fd] == FD_RESERVED);
+    t->files[fd] = NULL;
+    cloexec_set(t, fd, false);
+    mutex_unlock(&t->lock);
+}
+
+int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return -EBADF;
+    mutex_lock(&t->lock);
+    if (t->files[fd] == FD_RESERVED) {
+        mutex_unlock(&t->lock);
+        return -EBUSY;
+    }
+    struct file *old = t->files[fd];
+    t->files[fd] = f;
+    cloexec_set(t, fd, cloexec);
+    mutex_unlock(&t->lock);
+    if (old)
+        file_unref(old);
+    return fd;
+}
+
+int fd_close(struct fd_table *t, int fd)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return -EBADF;
+    mutex_lock(&t->lock);
+    if (!fd_open_locked(t, fd)) {
+        mutex_unlock(&t->lock);
+        return -EBADF;
+    }
+    struct file *f = t->files[fd];
+    t->files[fd] = NULL;
+    cloexec_set(t, fd, false);
+    mutex_unlock(&t->lock);
+    file_unref(f);
+    return 0;
+}
+
+int fd_get_flags(struct fd_table *t, int fd)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return -EBADF;
+    mutex_lock(&t->lock);
+    int rc = !fd_open_locked(t, fd)                   ? -EBADF
+             : (t->cloexec[fd / 64] >> (fd % 64)) & 1 ? FD_CLOEXEC
+                                                      : 0;
+    mutex_unlock(&t->lock);
+    return rc;
+}
+
+int fd_set_flags(struct fd_table *t, int fd, int flags)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return -EBADF;
+    mutex_lock(&t->lock);
+    int rc = -EBADF;
+    if (fd_open_locked(t, fd)) {
+        cloexec_set(t, fd, flags & FD_CLOEXEC);
+        rc = 0;
+    }
+    mutex_unlock(&t->lock);
+    return rc;
+}
+
+struct vnode *fd_cwd(struct fd_table *t)
+{
+    mutex_lock(&t->lock);
+    struct vnode *vn = t->cwd;
+    if (vn)
+        vnode_ref(vn);
+    mutex_unlock(&t->lock);
+    return vn ? vn : vfs_root();
+}
+
+void fd_set_cwd(struct fd_table *t, struct vnode *dir)
+{
+    mutex_lock(&t->lock);
+    struct vnode *old = t->cwd;
+    t->cwd = dir;
+    mutex_unlock(&t->lock);
+    if (old)
+        vnode_unref(old);
+}

@@ -1,0 +1,899 @@
+/*
+ * sys_fs.c - the POSIX file system calls (posix/sys_fs.h): descriptors,
+ * reading and writing, stat, directories and names, on top of the VFS.
+ *
+ * Every call has the same shape: copy the user's arguments in (paths
+ * through path_get: -EFAULT for a bad pointer, -ENAMETOOLONG past
+ * VFS_PATH_MAX, -ENOENT for ""), take a reference to the file or the start
+ * directory, call the VFS, copy the result out. Data moves through a
+ * kernel bounce buffer of one page, so a file system never sees a user
+ * pointer; a fault after some bytes moved returns the count (as Linux),
+ * a fault before any returns -EFAULT.
+ *
+ * AT_FDCWD and relative paths start at the process's current directory
+ * (chdir, fchdir; kept in its descriptor table); getcwd finds the path by
+ * climbing ".." and looking for each directory among its parent's entries.
+ */
+#include <basalt/errno.h>
+#include <basalt/fcntl.h>
+#include <basalt/stat.h>
+#include <compiler.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <object/process.h>
+#include <posix/fdtable.h>
+#include <posix/file.h>
+#include <posix/sys_fs.h>
+#include <usercopy.h>
+
+#define CHUNK      4096
+#define RW_MAX     0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
+#define IOV_MAX    1024
+#define TIOCGWINSZ 0x5413
+
+STATIC_ASSERT(sizeof(struct linux_stat) == 144);
+STATIC_ASSERT(sizeof(struct linux_dirent64) == 24); /* 19 bytes of fields, padded */
+
+struct linux_iovec {
+    uint64_t base;
+    uint64_t len;
+};
+
+static struct fd_table *cur_fds(void)
+{
+    return process_fd_table(process_current());
+}
+
+/* A new reference to the open file at fd, or NULL (*rc = -EBADF or -ENOMEM). */
+static struct file *file_get(int fd, int *rc)
+{
+    struct fd_table *t = cur_fds();
+    struct file *f = t ? fd_get(t, fd) : NULL;
+    *rc = t ? -EBADF : -ENOMEM;
+    return f;
+}
+
+/* Copies a user path into a new heap buffer (kfree it); "" is -ENOENT unless allow_empty. */
+static int path_get(uintptr_t upath, bool allow_empty, char **out)
+{
+    char *p = kmalloc(VFS_PATH_MAX);
+    if (!p)
+        return -ENOMEM;
+    size_t len;
+    status_t s = strncpy_from_user(p, (const char *)upath, VFS_PATH_MAX, &len);
+    int rc = s == OK ? 0 : s == ERR_OUT_OF_RANGE ? -ENAMETOOLONG : -EFAULT;
+    if (rc == 0 && len == 0 && !allow_empty)
+        rc = -ENOENT;
+    if (rc) {
+        kfree(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+/* The directory a *at call starts from: a new reference (absolute paths ignore dirfd). */
+static int at_start(int dirfd, const char *path, struct vnode **out)
+{
+    if (path[0] == '/') {
+        *out = vfs_root();
+        return 0;
+    }
+    if (dirfd == AT_FDCWD) {
+        struct fd_table *t = cur_fds();
+        if (!t)
+            return -ENOMEM;
+        *out = fd_cwd(t);
+        return 0;
+    }
+    int rc;
+    struct file *f = file_get(dirfd, &rc);
+    if (!f)
+        return rc;
+    rc = 0;
+    if (!f->vn || f->vn->type != VNODE_DIR)
+        rc = -ENOTDIR;
+    else
+        vnode_ref(*out = f->vn);
+    file_unref(f);
+    return rc;
+}
+
+/* ---- reading and writing ---- */
+
+/*
+ * Moves up to len bytes between the user buffer ubuf and f at *off, a page
+ * at a time through kbuf. Returns the count, or -errno when nothing moved.
+ */
+static int64_t file_rw(struct file *f, uint64_t *off, uintptr_t ubuf, size_t len, bool write,
+                       void *kbuf)
+{
+    size_t done = 0;
+    int64_t err = 0;
+    while (done < len) {
+        size_t chunk = len - done < CHUNK ? len - done : CHUNK;
+        int64_t n;
+        if (write) {
+            if (copy_from_user(kbuf, (const void *)(ubuf + done), chunk) != OK) {
+                err = -EFAULT;
+                break;
+            }
+            n = file_write(f, off, kbuf, chunk);
+        } else {
+            uint64_t before = *off;
+            n = file_read(f, off, kbuf, chunk);
+            if (n > 0 && copy_to_user((void *)(ubuf + done), kbuf, (size_t)n) != OK) {
+                *off = before; /* the bytes never reached the caller */
+                err = -EFAULT;
+                break;
+            }
+        }
+        if (n < 0) {
+            err = n;
+            break;
+        }
+        done += (size_t)n;
+        if ((size_t)n < chunk)
+            break;
+    }
+    return done ? (int64_t)done : err;
+}
+
+/* read, write, pread64 and pwrite64: pos < 0 uses (and moves) the file offset. */
+static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool write, bool positional)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    int64_t ret;
+    void *kbuf = NULL;
+    if (write ? !file_writable(f) : !file_readable(f)) {
+        ret = -EBADF;
+        goto out_unref;
+    }
+    if (positional && (!f->vn || pos < 0)) {
+        ret = f->vn ? -EINVAL : -ESPIPE;
+        goto out_unref;
+    }
+    if (count > RW_MAX)
+        count = RW_MAX;
+    if (count && !user_range_ok(buf, count)) {
+        ret = -EFAULT;
+        goto out_unref;
+    }
+    kbuf = kmalloc(CHUNK);
+    if (!kbuf) {
+        ret = -ENOMEM;
+        goto out_unref;
+    }
+    if (positional) {
+        uint64_t off = (uint64_t)pos;
+        ret = file_rw(f, &off, buf, count, write, kbuf);
+    } else {
+        mutex_lock(&f->lock);
+        ret = file_rw(f, &f->offset, buf, count, write, kbuf);
+        mutex_unlock(&f->lock);
+    }
+    kfree(kbuf);
+out_unref:
+    file_unref(f);
+    return ret;
+}
+
+int64_t sys_read(int fd, uintptr_t buf, size_t count)
+{
+    return do_rw(fd, buf, count, 0, false, false);
+}
+
+int64_t sys_write(int fd, uintptr_t buf, size_t count)
+{
+    return do_rw(fd, buf, count, 0, true, false);
+}
+
+int64_t sys_pread64(int fd, uintptr_t buf, size_t count, int64_t off)
+{
+    return do_rw(fd, buf, count, off, false, true);
+}
+
+int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off)
+{
+    return do_rw(fd, buf, count, off, true, true);
+}
+
+static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
+{
+    if (iovcnt < 0 || iovcnt > IOV_MAX)
+        return -EINVAL;
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    int64_t ret = 0;
+    struct linux_iovec *iov = NULL;
+    void *kbuf = NULL;
+    if (write ? !file_writable(f) : !file_readable(f)) {
+        ret = -EBADF;
+        goto out;
+    }
+    iov = kmalloc(sizeof(*iov) * (size_t)(iovcnt ? iovcnt : 1));
+    kbuf = kmalloc(CHUNK);
+    if (!iov || !kbuf) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    if (copy_from_user(iov, (const void *)uiov, sizeof(*iov) * (size_t)iovcnt) != OK) {
+        ret = -EFAULT;
+        goto out;
+    }
+    uint64_t total = 0;
+    for (int i = 0; i < iovcnt; i++) {
+        if (iov[i].len > RW_MAX || (total += iov[i].len) > RW_MAX) {
+            ret = -EINVAL;
+            goto out;
+        }
+        if (iov[i].len && !user_range_ok(iov[i].base, iov[i].len)) {
+            ret = -EFAULT;
+            goto out;
+        }
+    }
+    uint64_t done = 0;
+    mutex_lock(&f->lock);
+    for (int i = 0; i < iovcnt; i++) {
+        int64_t n = file_rw(f, &f->offset, iov[i].base, iov[i].len, write, kbuf);
+        if (n < 0) {
+            if (!done)
+                ret = n;
+            break;
+        }
+        done += (uint64_t)n;
+        if ((uint64_t)n < iov[i].len)
+            break;
+    }
+    mutex_unlock(&f->lock);
+    if (ret == 0)
+        ret = (int64_t)done;
+out:
+    kfree(kbuf);
+    kfree(iov);
+    file_unref(f);
+    return ret;
+}
+
+int64_t sys_readv(int fd, uintptr_t iov, int iovcnt)
+{
+    return do_rwv(fd, iov, iovcnt, false);
+}
+
+int64_t sys_writev(int fd, uintptr_t iov, int iovcnt)
+{
+    return do_rwv(fd, iov, iovcnt, true);
+}
+
+int64_t sys_lseek(int fd, int64_t off, int whence)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    int64_t ret;
+    struct vfs_attr a;
+    if (!f->vn) {
+        ret = -ESPIPE;
+        goto out;
+    }
+    mutex_lock(&f->lock);
+    int64_t base = 0;
+    ret = 0;
+    if (whence == SEEK_CUR)
+        base = (int64_t)f->offset;
+    else if (whence == SEEK_END && f->vn->type != VNODE_DIR)
+        base = (ret = vfs_getattr(f->vn, &a)) == 0 ? (int64_t)a.size : 0;
+    else if (whence != SEEK_SET)
+        ret = -EINVAL;
+    if (ret == 0) {
+        int64_t pos;
+        if (__builtin_add_overflow(base, off, &pos) || pos < 0)
+            ret = -EINVAL;
+        else
+            f->offset = (uint64_t)(ret = pos);
+    }
+    mutex_unlock(&f->lock);
+out:
+    file_unref(f);
+    return ret;
+}
+
+int64_t sys_ftruncate(int fd, int64_t len)
+{
+    if (len < 0)
+        return -EINVAL;
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = !f->vn || f->vn->type != VNODE_REG || !file_writable(f)
+             ? -EINVAL
+             : vfs_truncate(f->vn, (uint64_t)len);
+    file_unref(f);
+    return rc;
+}
+
+/* ---- descriptors ---- */
+
+int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)
+{
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
+    char *path;
+    int rc = path_get(upath, false, &path);
+    if (rc)
+        return rc;
+    /* The descriptor first: O_CREAT must not make a file and then fail with EMFILE. */
+    int fd = fd_reserve(t, flags & O_CLOEXEC);
+    if (fd < 0) {
+        rc = fd;
+        goto out_free;
+    }
+    struct vnode *start, *vn;
+    rc = at_start(dirfd, path, &start);
+    if (rc)
+        goto out_unreserve;
+    rc = vfs_open(start, path, flags, mode & S_IALLUGO, &vn);
+    vnode_unref(start);
+    if (rc)
+        goto out_unreserve;
+    struct file *f = file_open_vnode(vn, flags);
+    if (!f) {
+        rc = -ENOMEM;
+        goto out_unreserve;
+    }
+    fd_commit(t, fd, f);
+    kfree(path);
+    return fd;
+out_unreserve:
+    fd_unreserve(t, fd);
+out_free:
+    kfree(path);
+    return rc;
+}
+
+int64_t sys_close(int fd)
+{
+    struct fd_table *t = cur_fds();
+    return t ? fd_close(t, fd) : -EBADF;
+}
+
+int64_t sys_dup(int fd)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = fd_install(cur_fds(), f, 0, false);
+    if (rc < 0)
+        file_unref(f);
+    return rc;
+}
+
+int64_t sys_dup3(int oldfd, int newfd, int flags, bool dup2)
+{
+    if (!dup2 && ((flags & ~O_CLOEXEC) || oldfd == newfd))
+        return -EINVAL;
+    int rc;
+    struct file *f = file_get(oldfd, &rc);
+    if (!f)
+        return rc;
+    if (dup2 && oldfd == newfd) {
+        file_unref(f);
+        return newfd;
+    }
+    rc = fd_install_at(cur_fds(), f, newfd, flags & O_CLOEXEC);
+    if (rc < 0)
+        file_unref(f);
+    return rc;
+}
+
+int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    struct fd_table *t = cur_fds();
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        rc = arg >= FD_MAX ? -EINVAL : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+        if (rc >= 0)
+            return rc; /* the reference went into the table */
+        break;
+    case F_GETFD:
+        rc = fd_get_flags(t, fd);
+        break;
+    case F_SETFD:
+        rc = fd_set_flags(t, fd, (int)arg);
+        break;
+    case F_GETFL:
+        mutex_lock(&f->lock);
+        rc = f->flags;
+        mutex_unlock(&f->lock);
+        break;
+    case F_SETFL:
+        mutex_lock(&f->lock);
+        f->flags = (f->flags & ~FILE_SETFL_MASK) | ((int)arg & FILE_SETFL_MASK);
+        mutex_unlock(&f->lock);
+        rc = 0;
+        break;
+    default:
+        rc = -EINVAL;
+    }
+    file_unref(f);
+    return rc;
+}
+
+int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = -ENOTTY;
+    if (!f->vn && req == TIOCGWINSZ) {
+        /* The console answers as a terminal, so stdio line-buffers it. */
+        uint16_t ws[4] = {25, 80, 0, 0};
+        rc = copy_to_user((void *)arg, ws, sizeof(ws)) == OK ? 0 : -EFAULT;
+    }
+    file_unref(f);
+    return rc;
+}
+
+/* ---- stat ---- */
+
+static int stat_fill(struct vnode *vn, struct linux_stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_blksize = 4096;
+    if (!vn) {
+        /* The console: a character device, 5:1 as Linux's /dev/console. */
+        st->st_mode = S_IFCHR | 0620;
+        st->st_nlink = 1;
+        st->st_rdev = (5 << 8) | 1;
+        return 0;
+    }
+    struct vfs_attr a;
+    int rc = vfs_getattr(vn, &a);
+    if (rc)
+        return rc;
+    static const uint32_t fmt[] = {[VNODE_REG] = S_IFREG,
+                                   [VNODE_DIR] = S_IFDIR,
+                                   [VNODE_LNK] = S_IFLNK,
+                                   [VNODE_CHR] = S_IFCHR,
+                                   [VNODE_FIFO] = S_IFIFO};
+    st->st_dev = ((uintptr_t)vn->mnt >> 6) & 0xffffffffu; /* one number per mount */
+    st->st_ino = a.ino;
+    st->st_nlink = a.nlink;
+    st->st_mode = fmt[a.type] | (a.mode & S_IALLUGO);
+    st->st_size = (int64_t)a.size;
+    st->st_blocks = (int64_t)((a.size + 511) / 512);
+    st->st_mtime_sec = a.mtime / 1000000000;
+    st->st_mtime_nsec = a.mtime % 1000000000;
+    st->st_ctime_sec = a.ctime / 1000000000;
+    st->st_ctime_nsec = a.ctime % 1000000000;
+    st->st_atime_sec = st->st_mtime_sec;
+    st->st_atime_nsec = st->st_mtime_nsec;
+    return 0;
+}
+
+static int stat_out(struct vnode *vn, uintptr_t ust)
+{
+    struct linux_stat st;
+    int rc = stat_fill(vn, &st);
+    if (rc == 0 && copy_to_user((void *)ust, &st, sizeof(st)) != OK)
+        rc = -EFAULT;
+    return rc;
+}
+
+int64_t sys_fstat(int fd, uintptr_t ust)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = stat_out(f->vn, ust);
+    file_unref(f);
+    return rc;
+}
+
+int64_t sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ust, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    char *path;
+    int rc = path_get(upath, flags & AT_EMPTY_PATH, &path);
+    if (rc)
+        return rc;
+    if (!path[0] && dirfd != AT_FDCWD) {
+        kfree(path);
+        return sys_fstat(dirfd, ust);
+    }
+    struct vnode *start, *vn;
+    rc = at_start(dirfd, path, &start);
+    if (rc == 0) {
+        rc = vfs_lookup(start, path[0] ? path : ".",
+                        (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW, &vn);
+        vnode_unref(start);
+    }
+    kfree(path);
+    if (rc)
+        return rc;
+    rc = stat_out(vn, ust);
+    vnode_unref(vn);
+    return rc;
+}
+
+int64_t sys_faccessat(int dirfd, uintptr_t upath, int mode)
+{
+    if (mode & ~7)
+        return -EINVAL;
+    char *path;
+    int rc = path_get(upath, false, &path);
+    if (rc)
+        return rc;
+    struct vnode *start, *vn;
+    rc = at_start(dirfd, path, &start);
+    if (rc == 0) {
+        /* No users or permissions yet: a file that exists may be used in every way. */
+        rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
+        vnode_unref(start);
+        if (rc == 0)
+            vnode_unref(vn);
+    }
+    kfree(path);
+    return rc;
+}
+
+/* ---- directories ---- */
+
+static uint8_t dirent_type(enum vnode_type t)
+{
+    switch (t) {
+    case VNODE_REG:
+        return LINUX_DT_REG;
+    case VNODE_DIR:
+        return LINUX_DT_DIR;
+    case VNODE_LNK:
+        return LINUX_DT_LNK;
+    case VNODE_CHR:
+        return LINUX_DT_CHR;
+    case VNODE_FIFO:
+        return LINUX_DT_FIFO;
+    }
+    return 0;
+}
+
+int64_t sys_getdents64(int fd, uintptr_t dirp, size_t count)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    int64_t ret = 0;
+    struct vfs_dirent *de = NULL;
+    char *rec = NULL;
+    if (!f->vn || f->vn->type != VNODE_DIR) {
+        ret = -ENOTDIR;
+        goto out;
+    }
+    de = kmalloc(sizeof(*de));
+    rec = kmalloc(sizeof(struct linux_dirent64) + VFS_NAME_MAX + 8);
+    if (!de || !rec) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    size_t used = 0;
+    mutex_lock(&f->lock);
+    for (;;) {
+        /* One entry at a time, so one that does not fit stays for the next call. */
+        uint64_t pos = f->offset;
+        int n = vfs_getdents(f->vn, &pos, de, 1);
+        if (n <= 0) {
+            if (n < 0 && !used)
+                ret = n;
+            break;
+        }
+        size_t namelen = strlen(de->name);
+        size_t reclen = (offsetof(struct linux_dirent64, d_name) + namelen + 1 + 7) & ~7ul;
+        if (used + reclen > count) {
+            if (!used)
+                ret = -EINVAL; /* the buffer cannot hold one entry */
+            break;
+        }
+        struct linux_dirent64 *d = (struct linux_dirent64 *)rec;
+        memset(rec, 0, reclen);
+        d->d_ino = de->ino;
+        d->d_off = (int64_t)pos;
+        d->d_reclen = (uint16_t)reclen;
+        d->d_type = dirent_type(de->type);
+        memcpy(d->d_name, de->name, namelen);
+        if (copy_to_user((void *)(dirp + used), rec, reclen) != OK) {
+            if (!used)
+                ret = -EFAULT;
+            break;
+        }
+        f->offset = pos;
+        used += reclen;
+    }
+    mutex_unlock(&f->lock);
+    if (ret == 0)
+        ret = (int64_t)used;
+out:
+    kfree(rec);
+    kfree(de);
+    file_unref(f);
+    return ret;
+}
+
+/* Resolves (dirfd, upath) into a start directory and a kernel path; both to be released. */
+static int at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path)
+{
+    int rc = path_get(upath, false, path);
+    if (rc)
+        return rc;
+    rc = at_start(dirfd, *path, start);
+    if (rc)
+        kfree(*path);
+    return rc;
+}
+
+int64_t sys_mkdirat(int dirfd, uintptr_t upath, uint32_t mode)
+{
+    struct vnode *start;
+    char *path;
+    int rc = at_path(dirfd, upath, &start, &path);
+    if (rc)
+        return rc;
+    rc = vfs_mkdir(start, path, mode);
+    vnode_unref(start);
+    kfree(path);
+    return rc;
+}
+
+int64_t sys_unlinkat(int dirfd, uintptr_t upath, int flags)
+{
+    if (flags & ~AT_REMOVEDIR)
+        return -EINVAL;
+    struct vnode *start;
+    char *path;
+    int rc = at_path(dirfd, upath, &start, &path);
+    if (rc)
+        return rc;
+    rc = (flags & AT_REMOVEDIR) ? vfs_rmdir(start, path) : vfs_unlink(start, path);
+    vnode_unref(start);
+    kfree(path);
+    return rc;
+}
+
+int64_t sys_renameat2(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath, unsigned flags)
+{
+    if (flags)
+        return -EINVAL; /* RENAME_NOREPLACE, RENAME_EXCHANGE: not yet */
+    struct vnode *ostart, *nstart;
+    char *opath, *npath;
+    int rc = at_path(odirfd, uopath, &ostart, &opath);
+    if (rc)
+        return rc;
+    rc = at_path(ndirfd, unpath, &nstart, &npath);
+    if (rc == 0) {
+        rc = vfs_rename(ostart, opath, nstart, npath);
+        vnode_unref(nstart);
+        kfree(npath);
+    }
+    vnode_unref(ostart);
+    kfree(opath);
+    return rc;
+}
+
+int64_t sys_linkat(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath, int flags)
+{
+    if (flags)
+        return -EINVAL; /* AT_SYMLINK_FOLLOW, AT_EMPTY_PATH: not yet */
+    struct vnode *ostart, *nstart;
+    char *opath, *npath;
+    int rc = at_path(odirfd, uopath, &ostart, &opath);
+    if (rc)
+        return rc;
+    rc = at_path(ndirfd, unpath, &nstart, &npath);
+    if (rc == 0) {
+        rc = vfs_link(ostart, opath, nstart, npath);
+        vnode_unref(nstart);
+        kfree(npath);
+    }
+    vnode_unref(ostart);
+    kfree(opath);
+    return rc;
+}
+
+int64_t sys_symlinkat(uintptr_t utarget, int dirfd, uintptr_t upath)
+{
+    char *target;
+    int rc = path_get(utarget, false, &target);
+    if (rc)
+        return rc;
+    struct vnode *start;
+    char *path;
+    rc = at_path(dirfd, upath, &start, &path);
+    if (rc == 0) {
+        rc = vfs_symlink(target, start, path);
+        vnode_unref(start);
+        kfree(path);
+    }
+    kfree(target);
+    return rc;
+}
+
+int64_t sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size)
+{
+    if (size <= 0)
+        return -EINVAL;
+    size_t len = size < VFS_PATH_MAX ? (size_t)size : VFS_PATH_MAX;
+    struct vnode *start;
+    char *path;
+    int rc = at_path(dirfd, upath, &start, &path);
+    if (rc)
+        return rc;
+    char *buf = kmalloc(len);
+    rc = buf ? vfs_readlink(start, path, buf, len) : -ENOMEM;
+    if (rc > 0 && copy_to_user((void *)ubuf, buf, (size_t)rc) != OK)
+        rc = -EFAULT;
+    kfree(buf);
+    vnode_unref(start);
+    kfree(path);
+    return rc;
+}
+
+int64_t sys_truncate(uintptr_t upath, int64_t len)
+{
+    if (len < 0)
+        return -EINVAL;
+    struct vnode *start, *vn;
+    char *path;
+    int rc = at_path(AT_FDCWD, upath, &start, &path);
+    if (rc)
+        return rc;
+    rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
+    if (rc == 0) {
+        rc = vfs_truncate(vn, (uint64_t)len);
+        vnode_unref(vn);
+    }
+    vnode_unref(start);
+    kfree(path);
+    return rc;
+}
+
+/* ---- the current directory ---- */
+
+static int set_cwd(struct vnode *dir)
+{
+    struct fd_table *t = cur_fds();
+    if (!t || dir->type != VNODE_DIR) {
+        vnode_unref(dir);
+        return t ? -ENOTDIR : -ENOMEM;
+    }
+    fd_set_cwd(t, dir);
+    return 0;
+}
+
+int64_t sys_chdir(uintptr_t upath)
+{
+    struct vnode *start, *vn;
+    char *path;
+    int rc = at_path(AT_FDCWD, upath, &start, &path);
+    if (rc)
+        return rc;
+    rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
+    vnode_unref(start);
+    kfree(path);
+    return rc ? rc : set_cwd(vn);
+}
+
+int64_t sys_fchdir(int fd)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = -ENOTDIR;
+    if (f->vn) {
+        vnode_ref(f->vn);
+        rc = set_cwd(f->vn);
+    }
+    file_unref(f);
+    return rc;
+}
+
+/* Finds the entry of dir that is child (its name left in de->name): 0 or -ENOENT. */
+static int name_in_parent(struct vnode *dir, struct vnode *child, struct vfs_dirent *de)
+{
+    uint64_t pos = 0;
+    int n;
+    while ((n = vfs_getdents(dir, &pos, de, 1)) == 1) {
+        if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
+            continue;
+        /* Compare vnodes, not inode numbers: lookup crosses into mounts as a path would. */
+        struct vnode *vn;
+        if (vfs_lookup(dir, de->name, 0, &vn) != 0)
+            continue;
+        bool found = vn == child;
+        vnode_unref(vn);
+        if (found)
+            return 0;
+    }
+    return n < 0 ? n : -ENOENT;
+}
+
+/* Writes the path of dir at the end of buf (VFS_PATH_MAX bytes); returns where it starts. */
+static int cwd_path(struct vnode *dir, char *buf, struct vfs_dirent *de)
+{
+    struct vnode *root = vfs_root();
+    size_t pos = VFS_PATH_MAX - 1;
+    buf[pos] = 0;
+    vnode_ref(dir);
+    int rc = 0;
+    while (dir != root) {
+        struct vnode *parent;
+        rc = vfs_lookup(dir, "..", 0, &parent);
+        if (rc == 0 && parent == dir) {
+            vnode_unref(parent);
+            rc = -ENOENT; /* not below the root any more */
+        }
+        if (rc == 0) {
+            rc = name_in_parent(parent, dir, de);
+            vnode_unref(dir);
+            dir = parent;
+        }
+        if (rc)
+            break;
+        size_t len = strlen(de->name);
+        if (pos < len + 1) {
+            rc = -ENAMETOOLONG;
+            break;
+        }
+        pos -= len;
+        memcpy(buf + pos, de->name, len);
+        buf[--pos] = '/';
+    }
+    vnode_unref(dir);
+    vnode_unref(root);
+    if (rc)
+        return rc;
+    if (buf[pos] == 0)
+        buf[--pos] = '/';
+    return (int)pos;
+}
+
+int64_t sys_getcwd(uintptr_t ubuf, size_t size)
+{
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
+    char *buf = kmalloc(VFS_PATH_MAX);
+    struct vfs_dirent *de = kmalloc(sizeof(*de));
+    int64_t rc = -ENOMEM;
+    if (buf && de) {
+        struct vnode *cwd = fd_cwd(t);
+        rc = cwd_path(cwd, buf, de);
+        vnode_unref(cwd);
+    }
+    if (rc >= 0) {
+        size_t len = VFS_PATH_MAX - (size_t)rc; /* with the NUL */
+        if (size < len)
+            rc = -ERANGE;
+        else
+            rc = copy_to_user((void *)ubuf, buf + rc, len) == OK ? (int64_t)len : -EFAULT;
+    }
+    kfree(de);
+    kfree(buf);
+    return rc;
+}
