@@ -9,7 +9,8 @@
  * and executable is refused (W^X). Dynamic executables (PT_INTERP) are
  * refused with ERR_NOT_SUPPORTED: there is no dynamic linker. The stack is
  * a VMO mapped below the top of the address space with an unmapped gap
- * under it; on it go argc, argv, envp and the
+ * under it. The program break (brk) starts just past the last PT_LOAD
+ * page; on it go argc, argv, envp and the
  * auxiliary vector static musl and glibc programs read at start-up
  * (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_UID...,
  * AT_HWCAP), plus Basalt's handle entries (BS_AT_*).
@@ -88,6 +89,7 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
     const struct elf64_ehdr *eh = image;
     const struct elf64_phdr *ph = (const void *)(file + eh->e_phoff);
     uint64_t phdr_addr = 0;
+    vaddr_t image_end = 0; /* the program break starts here */
     for (int i = 0; i < eh->e_phnum; i++) {
         if (ph[i].p_type == PT_PHDR)
             phdr_addr = ph[i].p_vaddr;
@@ -96,6 +98,7 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
         if (!phdr_addr && eh->e_phoff >= ph[i].p_offset &&
             eh->e_phoff - ph[i].p_offset < ph[i].p_filesz)
             phdr_addr = ph[i].p_vaddr + (eh->e_phoff - ph[i].p_offset);
+        image_end = MAX(image_end, ALIGN_UP(ph[i].p_vaddr + ph[i].p_memsz, PAGE_SIZE));
         status_t s = load_segment(p->vmar, file, &ph[i]);
         if (s != OK) {
             kprintf("exec: %s: cannot map a segment at %#lx: %s\n", path, ph[i].p_vaddr,
@@ -103,6 +106,9 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
             return s;
         }
     }
+
+    /* No thread runs yet: no lock needed (posix/sys_mm.c takes brk_lock). */
+    p->brk_start = p->brk = image_end;
 
     /* The stack: a VMO with the initial image written at its top. */
     struct vmo *sv;

@@ -119,6 +119,7 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     list_node_init(&p->job_node);
     wait_queue_init(&p->suspend_wq, "process-suspend");
     mutex_init(&p->handles_lock, "process-handles");
+    mutex_init(&p->brk_lock, "process-brk");
     p->state = PROCESS_INITIAL;
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
     /* Set before p is on the job's list: a job kill may find and finish it at once. */

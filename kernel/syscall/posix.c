@@ -4,7 +4,8 @@
  * What a static musl or glibc program needs to start and stop:
  * arch_prctl(ARCH_SET_FS/ARCH_GET_FS) for thread-local storage,
  * set_tid_address, exit and exit_group; and the file calls of
- * kernel/posix/sys_fs.c (docs/posix.md lists them). Every other number
+ * kernel/posix/sys_fs.c and the memory calls of kernel/posix/sys_mm.c
+ * (docs/posix.md lists them). Every other number
  * returns -ENOSYS and is counted (posix_count), so missing calls are easy
  * to find.
  */
@@ -13,6 +14,7 @@
 #include <basalt/fcntl.h>
 #include <object/process.h>
 #include <posix/sys_fs.h>
+#include <posix/sys_mm.h>
 #include <printf.h>
 #include <sched/thread.h>
 #include <syscall/dispatch.h>
@@ -26,12 +28,17 @@
 #define LINUX_FSTAT        5
 #define LINUX_LSTAT        6
 #define LINUX_LSEEK        8
+#define LINUX_MMAP         9
+#define LINUX_MPROTECT     10
+#define LINUX_MUNMAP       11
+#define LINUX_BRK          12
 #define LINUX_IOCTL        16
 #define LINUX_PREAD64      17
 #define LINUX_PWRITE64     18
 #define LINUX_READV        19
 #define LINUX_WRITEV       20
 #define LINUX_ACCESS       21
+#define LINUX_MADVISE      28
 #define LINUX_DUP          32
 #define LINUX_DUP2         33
 #define LINUX_EXIT         60
@@ -103,7 +110,7 @@ int64_t posix_dispatch(struct trap_frame *tf)
         counts[nr]++;
     if (!process_current())
         return -ENOSYS;
-    uint64_t a0 = tf->rdi, a1 = tf->rsi, a2 = tf->rdx, a3 = tf->r10, a4 = tf->r8;
+    uint64_t a0 = tf->rdi, a1 = tf->rsi, a2 = tf->rdx, a3 = tf->r10, a4 = tf->r8, a5 = tf->r9;
     switch (nr) {
     case LINUX_READ:
         return sys_read((int)a0, a1, a2);
@@ -121,6 +128,16 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_newfstatat(AT_FDCWD, a0, a1, AT_SYMLINK_NOFOLLOW);
     case LINUX_LSEEK:
         return sys_lseek((int)a0, (int64_t)a1, (int)a2);
+    case LINUX_MMAP:
+        return sys_mmap(a0, a1, (int)a2, (int)a3, (int)a4, a5);
+    case LINUX_MPROTECT:
+        return sys_mprotect(a0, a1, (int)a2);
+    case LINUX_MUNMAP:
+        return sys_munmap(a0, a1);
+    case LINUX_BRK:
+        return sys_brk(a0);
+    case LINUX_MADVISE:
+        return sys_madvise(a0, a1, (int)a2);
     case LINUX_IOCTL:
         return sys_ioctl((int)a0, a1, a2);
     case LINUX_PREAD64:

@@ -62,6 +62,14 @@ struct process {
      * process_finish after the last thread is gone.
      */
     struct fd_table *fds;
+    /*
+     * The program break (posix/sys_mm.c): brk_start just past the
+     * executable's last PT_LOAD page, set by elf_load before the first
+     * thread runs (0: no break), and the current break. Guarded by
+     * brk_lock.
+     */
+    struct mutex brk_lock;
+    vaddr_t brk_start, brk;
 
     /* Guarded by obj.lock: */
     enum process_state state;
