@@ -14,11 +14,13 @@ struct option {
 /* Every option the kernel reads. Keep it sorted and in step with docs/boot.md. */
 static const struct option options[] = {
     {"bench", "run the benchmarks (under tools/bench.sh), then end QEMU"},
-    {"crash", "commit a fault after boot: panic|pagefault|gpf|ud|div0|stackoverflow|spinlock|mutex"},
+    {"crash",
+     "commit a fault after boot: panic|pagefault|gpf|ud|div0|stackoverflow|spinlock|mutex"},
     {"init", "init=PATH: the first user program (default /boot/init)"},
     {"init_exit", "init_exit=qemu: end QEMU with init's status when it exits"},
     {"kshell", "start the kernel debug shell on the console"},
-    {"ktest", "run the in-kernel tests (ktest=a,b: those whose names contain a or b), then end QEMU"},
+    {"ktest",
+     "run the in-kernel tests (ktest=a,b: those whose names contain a or b), then end QEMU"},
     {"nolapic", "use the 8259 PICs and the PIT, not the local/I/O APIC"},
     {"panic", "panic=exit: end QEMU with a failure status instead of halting"},
     {"quiet", "log less during boot"},

@@ -31,8 +31,8 @@ static void update_signals_locked(struct job *job)
             set |= BS_SIGNAL_NO_PROCESSES;
         else
             clear |= BS_SIGNAL_NO_PROCESSES;
-        bool ends = !job->terminated && job->killed && job->nprocesses == 0 &&
-                    job->nchildren_live == 0;
+        bool ends =
+            !job->terminated && job->killed && job->nprocesses == 0 && job->nchildren_live == 0;
         if (ends) {
             job->terminated = true;
             set |= BS_SIGNAL_TERMINATED;

@@ -39,7 +39,8 @@ struct vmo {
     struct kobject obj;
     uint32_t options; /* constant: VMO_RESIZABLE */
     struct mutex lock;
-    bool sealed; /* guarded by lock: mapped as code under the W^X alias policy; never written again */
+    /* Guarded by lock: mapped as code under the W^X alias policy, never written again. */
+    bool sealed;
     /* Guarded by lock (size and committed are also read without it, atomically). */
     uint64_t size;      /* bytes, a multiple of the page size */
     uint64_t committed; /* pages in the tree */
@@ -413,10 +414,12 @@ status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, boo
             break;
         }
         mutex_lock(&v->lock);
-        s = v->sealed               ? ERR_ACCESS_DENIED
-            : range_ok(v, off, len) ? write_chunk_locked(v, off, tmp, n,
-                                                         n > WRITE_SMALL ? &bounce : NULL)
-                                    : ERR_OUT_OF_RANGE;
+        if (v->sealed)
+            s = ERR_ACCESS_DENIED;
+        else if (!range_ok(v, off, len))
+            s = ERR_OUT_OF_RANGE;
+        else
+            s = write_chunk_locked(v, off, tmp, n, n > WRITE_SMALL ? &bounce : NULL);
         mutex_unlock(&v->lock);
         if (s != OK)
             break;

@@ -38,8 +38,8 @@
 
 /* Flags that change nothing here: hints, or about pages we never swap. */
 #define MAP_IGNORED                                                                                \
-    (0x100 /* GROWSDOWN */ | 0x800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ |                   \
-     0x2000 /* LOCKED */ | 0x4000 /* NORESERVE */ | 0x8000 /* POPULATE */ |                       \
+    (0x100 /* GROWSDOWN */ | 0x800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ |                     \
+     0x2000 /* LOCKED */ | 0x4000 /* NORESERVE */ | 0x8000 /* POPULATE */ |                        \
      0x10000 /* NONBLOCK */ | 0x20000 /* STACK */)
 #define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_IGNORED)
 
@@ -190,8 +190,7 @@ int64_t sys_brk(uintptr_t want)
         if (vmo_create(new_end - old_end, 0, &v) != OK)
             goto out;
         vaddr_t at;
-        status_t s = vmar_map(p->vmar, old_end, v, 0, new_end - old_end,
-                              MMU_READ | MMU_WRITE, &at);
+        status_t s = vmar_map(p->vmar, old_end, v, 0, new_end - old_end, MMU_READ | MMU_WRITE, &at);
         kobject_unref(vmo_kobject(v));
         if (s != OK) /* something is mapped there already: the break stays */
             goto out;

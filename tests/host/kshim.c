@@ -149,7 +149,8 @@ void kobject_after_wake(void) {}
 /* handle.c reports bad handles to the job policy (job.c, kernel-only): no policy here. */
 void policy_bad_handle(void) {}
 
-/* handle.c cancels waits through a closed handle (object/wait.c, kernel-only): nobody waits here. */
+/* handle.c cancels waits through a closed handle (object/wait.c, kernel-only): nobody waits here.
+ */
 void kobject_cancel_waiters(struct kobject *obj, const struct handle_table *via, bs_handle_t h)
 {
     (void)obj;

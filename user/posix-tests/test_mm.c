@@ -116,7 +116,7 @@ PT_TEST(munmap_bad_input_and_holes)
     CHECK_ERR(munmap((void *)0x10000123, PG), EINVAL);
     CHECK_ERR(munmap((void *)0x10000000, 0), EINVAL);
     CHECK_ERR(munmap((void *)0x7ffffffff000, 2 * PG), EINVAL); /* past the user half */
-    CHECK_EQ(munmap((void *)0x10000000, PG), 0); /* nothing mapped there: fine */
+    CHECK_EQ(munmap((void *)0x10000000, PG), 0);               /* nothing mapped there: fine */
     char *p = anon(0, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
     CHECK(p != MAP_FAILED);
     CHECK_EQ(munmap(p + PG, PG), 0); /* a hole in the middle */

@@ -84,9 +84,12 @@ static long ar_primary(struct ar *a)
         if (op >= 0 || (a->p[0] == '=' && a->p[1] != '=')) {
             a->p += op >= 0 ? 2 : 1;
             long r = ar_expr(a);
-            if (op == 0) r = v + r;
-            else if (op == 1) r = v - r;
-            else if (op == 2) r = v * r;
+            if (op == 0)
+                r = v + r;
+            else if (op == 1)
+                r = v - r;
+            else if (op == 2)
+                r = v * r;
             else if (op >= 3) {
                 if (r == 0) {
                     a->err = 2;
@@ -114,9 +117,9 @@ static int prec(const char *op)
         const char *op;
         int prec;
     } t[] = {
-        {"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4}, {"&", 5}, {"==", 6}, {"!=", 6},
-        {"<=", 7}, {">=", 7}, {"<<", 8}, {">>", 8}, {"<", 7}, {">", 7},
-        {"+", 9}, {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10},
+        {"||", 1}, {"&&", 2}, {"|", 3},  {"^", 4},  {"&", 5},  {"==", 6},
+        {"!=", 6}, {"<=", 7}, {">=", 7}, {"<<", 8}, {">>", 8}, {"<", 7},
+        {">", 7},  {"+", 9},  {"-", 9},  {"*", 10}, {"/", 10}, {"%", 10},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (!strcmp(t[i].op, op))
@@ -127,7 +130,7 @@ static int prec(const char *op)
 static const char *peek_op(struct ar *a)
 {
     static const char *ops[] = {"||", "&&", "==", "!=", "<=", ">=", "<<", ">>", "|", "^",
-                                "&", "<", ">", "+", "-", "*", "/", "%", NULL};
+                                "&",  "<",  ">",  "+",  "-",  "*",  "/",  "%",  NULL};
     ws(a);
     for (int i = 0; ops[i]; i++) {
         size_t n = strlen(ops[i]);
@@ -154,16 +157,36 @@ static long ar_binary(struct ar *a, int minprec)
         long r = ar_binary(a, prec(op) + 1);
         a->noeval = save;
         switch (op[0]) {
-        case '|': l = op[1] ? (l || r) : (l | r); break;
-        case '&': l = op[1] ? (l && r) : (l & r); break;
-        case '^': l ^= r; break;
-        case '=': l = l == r; break;
-        case '!': l = l != r; break;
-        case '<': l = op[1] == '=' ? l <= r : op[1] == '<' ? l << r : l < r; break;
-        case '>': l = op[1] == '=' ? l >= r : op[1] == '>' ? l >> r : l > r; break;
-        case '+': l += r; break;
-        case '-': l -= r; break;
-        case '*': l *= r; break;
+        case '|':
+            l = op[1] ? (l || r) : (l | r);
+            break;
+        case '&':
+            l = op[1] ? (l && r) : (l & r);
+            break;
+        case '^':
+            l ^= r;
+            break;
+        case '=':
+            l = l == r;
+            break;
+        case '!':
+            l = l != r;
+            break;
+        case '<':
+            l = op[1] == '=' ? l <= r : op[1] == '<' ? l << r : l < r;
+            break;
+        case '>':
+            l = op[1] == '=' ? l >= r : op[1] == '>' ? l >> r : l > r;
+            break;
+        case '+':
+            l += r;
+            break;
+        case '-':
+            l -= r;
+            break;
+        case '*':
+            l *= r;
+            break;
         case '/':
         case '%':
             if (r == 0) {

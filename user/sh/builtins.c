@@ -431,10 +431,19 @@ static int bi_echo(int argc, char **argv)
             if (*s == '\\' && s[1]) {
                 s++;
                 switch (*s) {
-                case 'n': buf[n++] = '\n'; break;
-                case 't': buf[n++] = '\t'; break;
-                case '\\': buf[n++] = '\\'; break;
-                case 'c': nl = false; i = argc; goto done;
+                case 'n':
+                    buf[n++] = '\n';
+                    break;
+                case 't':
+                    buf[n++] = '\t';
+                    break;
+                case '\\':
+                    buf[n++] = '\\';
+                    break;
+                case 'c':
+                    nl = false;
+                    i = argc;
+                    goto done;
                 case '0': {
                     int v = 0;
                     for (int k = 0; k < 3 && s[1] >= '0' && s[1] <= '7'; k++)
@@ -442,7 +451,9 @@ static int bi_echo(int argc, char **argv)
                     buf[n++] = (char)v;
                     break;
                 }
-                default: buf[n++] = '\\'; buf[n++] = *s;
+                default:
+                    buf[n++] = '\\';
+                    buf[n++] = *s;
                 }
                 continue;
             }
@@ -470,12 +481,21 @@ static int bi_printf(int argc, char **argv)
     int ai = 2, status = 0;
     size_t cap = 256, n = 0;
     char *out = xmalloc(cap);
-#define PUT(c) do { if (n + 2 > cap) out = xrealloc(out, cap *= 2); out[n++] = (c); } while (0)
+#define PUT(c)                                                                                     \
+    do {                                                                                           \
+        if (n + 2 > cap)                                                                           \
+            out = xrealloc(out, cap *= 2);                                                         \
+        out[n++] = (c);                                                                            \
+    } while (0)
     do {
         for (const char *f = fmt; *f; f++) {
             if (*f == '\\' && f[1]) {
                 f++;
-                char c = *f == 'n' ? '\n' : *f == 't' ? '\t' : *f == '\\' ? '\\' : *f == 'r' ? '\r' : 0;
+                char c = *f == 'n'    ? '\n'
+                         : *f == 't'  ? '\t'
+                         : *f == '\\' ? '\\'
+                         : *f == 'r'  ? '\r'
+                                      : 0;
                 if (*f >= '0' && *f <= '7') {
                     int v = 0;
                     for (int k = 0; k < 3 && *f >= '0' && *f <= '7'; k++, f++)
@@ -560,19 +580,31 @@ static bool t_unary(const char *op, const char *arg)
 {
     struct stat st;
     switch (op[1]) {
-    case 'n': return *arg != 0;
-    case 'z': return *arg == 0;
-    case 'e': return stat(arg, &st) == 0;
-    case 'f': return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
-    case 'd': return stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
-    case 's': return stat(arg, &st) == 0 && st.st_size > 0;
-    case 'r': return access(arg, R_OK) == 0;
-    case 'w': return access(arg, W_OK) == 0;
-    case 'x': return access(arg, X_OK) == 0;
+    case 'n':
+        return *arg != 0;
+    case 'z':
+        return *arg == 0;
+    case 'e':
+        return stat(arg, &st) == 0;
+    case 'f':
+        return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
+    case 'd':
+        return stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+    case 's':
+        return stat(arg, &st) == 0 && st.st_size > 0;
+    case 'r':
+        return access(arg, R_OK) == 0;
+    case 'w':
+        return access(arg, W_OK) == 0;
+    case 'x':
+        return access(arg, X_OK) == 0;
     case 'L':
-    case 'h': return lstat(arg, &st) == 0 && S_ISLNK(st.st_mode);
-    case 'p': return stat(arg, &st) == 0 && S_ISFIFO(st.st_mode);
-    case 't': return isatty(atoi(arg));
+    case 'h':
+        return lstat(arg, &st) == 0 && S_ISLNK(st.st_mode);
+    case 'p':
+        return stat(arg, &st) == 0 && S_ISFIFO(st.st_mode);
+    case 't':
+        return isatty(atoi(arg));
     }
     return false;
 }
@@ -613,7 +645,7 @@ static bool t_primary(struct targs *t)
         t->i++;
         return !t_primary(t);
     }
-    if (!strcmp(a, "(") ) {
+    if (!strcmp(a, "(")) {
         t->i++;
         bool r = t_expr(t);
         if (t->i >= t->n || strcmp(t->v[t->i], ")"))
@@ -630,11 +662,16 @@ static bool t_primary(struct targs *t)
         if (!strcmp(op, "!="))
             return strcmp(l, r) != 0;
         long x = t_num(t, l), y = t_num(t, r);
-        if (!strcmp(op, "-eq")) return x == y;
-        if (!strcmp(op, "-ne")) return x != y;
-        if (!strcmp(op, "-lt")) return x < y;
-        if (!strcmp(op, "-le")) return x <= y;
-        if (!strcmp(op, "-gt")) return x > y;
+        if (!strcmp(op, "-eq"))
+            return x == y;
+        if (!strcmp(op, "-ne"))
+            return x != y;
+        if (!strcmp(op, "-lt"))
+            return x < y;
+        if (!strcmp(op, "-le"))
+            return x <= y;
+        if (!strcmp(op, "-gt"))
+            return x > y;
         return x >= y;
     }
     if (is_unary(a) && t->i + 1 < t->n) {
@@ -755,16 +792,35 @@ static const struct {
     builtin_fn fn;
     bool special;
 } builtins[] = {
-    {":", bi_true, true},       {".", bi_source, true},       {"[", bi_test, false},
-    {"break", bi_break, true},  {"cd", bi_cd, false},         {"command", bi_command_v, false},
-    {"continue", bi_continue, true}, {"echo", bi_echo, false}, {"eval", bi_eval, true},
-    {"exec", bi_exec, true},    {"exit", bi_exit, true},      {"export", bi_export, true},
-    {"false", bi_false, false}, {"fg", bi_fg, false},       {"bg", bi_bg, false},
-    {"jobs", bi_jobs, false},     {"local", bi_local, false},
-    {"printf", bi_printf, false}, {"pwd", bi_pwd, false},     {"read", bi_read, false},
-    {"return", bi_return, true}, {"set", bi_set, true},       {"shift", bi_shift, true},
-    {"source", bi_source, true}, {"test", bi_test, false},    {"true", bi_true, false},
-    {"type", bi_command_v, false}, {"umask", bi_umask, false}, {"unset", bi_unset, true},
+    {":", bi_true, true},
+    {".", bi_source, true},
+    {"[", bi_test, false},
+    {"break", bi_break, true},
+    {"cd", bi_cd, false},
+    {"command", bi_command_v, false},
+    {"continue", bi_continue, true},
+    {"echo", bi_echo, false},
+    {"eval", bi_eval, true},
+    {"exec", bi_exec, true},
+    {"exit", bi_exit, true},
+    {"export", bi_export, true},
+    {"false", bi_false, false},
+    {"fg", bi_fg, false},
+    {"bg", bi_bg, false},
+    {"jobs", bi_jobs, false},
+    {"local", bi_local, false},
+    {"printf", bi_printf, false},
+    {"pwd", bi_pwd, false},
+    {"read", bi_read, false},
+    {"return", bi_return, true},
+    {"set", bi_set, true},
+    {"shift", bi_shift, true},
+    {"source", bi_source, true},
+    {"test", bi_test, false},
+    {"true", bi_true, false},
+    {"type", bi_command_v, false},
+    {"umask", bi_umask, false},
+    {"unset", bi_unset, true},
     {"wait", bi_wait, false},
 };
 

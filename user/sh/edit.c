@@ -153,18 +153,26 @@ static int read_escape(void)
             num = num * 10 + d - '0';
         if (d != '~')
             return K_NONE;
-        return num == 1 || num == 7 ? K_HOME : num == 4 || num == 8 ? K_END
-               : num == 3                                         ? K_DEL
-                                                                  : K_NONE;
+        return num == 1 || num == 7   ? K_HOME
+               : num == 4 || num == 8 ? K_END
+               : num == 3             ? K_DEL
+                                      : K_NONE;
     }
     switch (d) {
-    case 'A': return K_UP;
-    case 'B': return K_DOWN;
-    case 'C': return K_RIGHT;
-    case 'D': return K_LEFT;
-    case 'H': return K_HOME;
-    case 'F': return K_END;
-    default: return K_NONE;
+    case 'A':
+        return K_UP;
+    case 'B':
+        return K_DOWN;
+    case 'C':
+        return K_RIGHT;
+    case 'D':
+        return K_LEFT;
+    case 'H':
+        return K_HOME;
+    case 'F':
+        return K_END;
+    default:
+        return K_NONE;
     }
 }
 
@@ -206,8 +214,8 @@ char *edit_readline(const char *prompt)
     const char *p = strrchr(prompt, '\n');
     struct line l = {.cap = 128, .prompt = p ? p + 1 : prompt};
     l.buf = xmalloc(l.cap);
-    int hpos = nhist;    /* nhist: the line being typed */
-    char *draft = NULL;  /* the line being typed, while walking the history */
+    int hpos = nhist;   /* nhist: the line being typed */
+    char *draft = NULL; /* the line being typed, while walking the history */
     bool eof = false;
     for (;;) {
         int c = read_key();
@@ -220,20 +228,40 @@ char *edit_readline(const char *prompt)
         if (c == '\r' || c == '\n')
             break;
         switch (c) {
-        case 1: case K_HOME: l.pos = 0; break;
-        case 5: case K_END: l.pos = l.len; break;
-        case 2: case K_LEFT: if (l.pos > 0) l.pos--; break;
-        case 6: case K_RIGHT: if (l.pos < l.len) l.pos++; break;
-        case 127: case 8:
+        case 1:
+        case K_HOME:
+            l.pos = 0;
+            break;
+        case 5:
+        case K_END:
+            l.pos = l.len;
+            break;
+        case 2:
+        case K_LEFT:
+            if (l.pos > 0)
+                l.pos--;
+            break;
+        case 6:
+        case K_RIGHT:
+            if (l.pos < l.len)
+                l.pos++;
+            break;
+        case 127:
+        case 8:
             if (l.pos > 0)
                 erase(&l, l.pos - 1, l.pos);
             break;
-        case 4: case K_DEL:
+        case 4:
+        case K_DEL:
             if (l.pos < l.len)
                 erase(&l, l.pos, l.pos + 1);
             break;
-        case 21: erase(&l, 0, l.pos); break;
-        case 11: l.len = l.pos; break;
+        case 21:
+            erase(&l, 0, l.pos);
+            break;
+        case 11:
+            l.len = l.pos;
+            break;
         case 23: {
             size_t i = l.pos;
             while (i > 0 && l.buf[i - 1] == ' ')
@@ -250,8 +278,10 @@ char *edit_readline(const char *prompt)
             out_str(2, l.prompt);
             hpos = nhist;
             continue;
-        case 16: case K_UP:
-        case 14: case K_DOWN: {
+        case 16:
+        case K_UP:
+        case 14:
+        case K_DOWN: {
             int to = (c == 16 || c == K_UP) ? hpos - 1 : hpos + 1;
             if (to < 0 || to > nhist)
                 break;

@@ -627,7 +627,8 @@ int exec_node(struct node *n, bool is_last)
         undo_redirs(&u);
     }
     sh.status = s;
-    if (sh.errexit && !sh.no_errexit && s != 0 && (n->type == N_CMD || n->type == N_PIPE || n->type == N_SUB))
+    if (sh.errexit && !sh.no_errexit && s != 0 &&
+        (n->type == N_CMD || n->type == N_PIPE || n->type == N_SUB))
         sh_exit(s);
     return s;
 }

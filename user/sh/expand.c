@@ -357,8 +357,7 @@ static const char *brace_param(struct xbuf *b, const char *p, const char *end, b
 }
 
 /* p points after '$'; returns the position after the expansion. */
-static const char *dollar(struct xbuf *b, const char *p, const char *end, bool inq,
-                          enum mode mode)
+static const char *dollar(struct xbuf *b, const char *p, const char *end, bool inq, enum mode mode)
 {
     if (p >= end) {
         xb_put(b, '$', inq ? QUO : LIT);

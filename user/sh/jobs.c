@@ -29,17 +29,17 @@
 
 struct proc {
     pid_t pid;
-    int status;   /* decoded exit status, -1 while it runs or is stopped */
+    int status; /* decoded exit status, -1 while it runs or is stopped */
     bool stopped;
 };
 
 struct job {
-    int num;          /* [n]; 0 for a foreground job that has not stopped */
-    pid_t pgid;       /* job control only; 0 otherwise */
+    int num;    /* [n]; 0 for a foreground job that has not stopped */
+    pid_t pgid; /* job control only; 0 otherwise */
     struct proc *procs;
     int nprocs;
     char *cmd;
-    long seq;         /* when it last stopped or went to the background: %+ is the newest */
+    long seq; /* when it last stopped or went to the background: %+ is the newest */
     struct job *next;
 };
 

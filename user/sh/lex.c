@@ -215,10 +215,11 @@ static enum tok lex_raw(struct lexer *lx, char **text)
         const char *op;
         enum tok t;
     } ops[] = {
-        {"<<-", T_DLESSDASH}, {"&&", T_AND}, {"||", T_OR}, {";;", T_DSEMI},
-        {"<<", T_DLESS}, {">>", T_DGREAT}, {"<&", T_LESSAND}, {">&", T_GREATAND},
-        {"<>", T_LESSGREAT}, {">|", T_CLOBBER}, {";", T_SEMI}, {"&", T_AMP},
-        {"|", T_PIPE}, {"(", T_LPAREN}, {")", T_RPAREN}, {"<", T_LESS}, {">", T_GREAT},
+        {"<<-", T_DLESSDASH}, {"&&", T_AND},     {"||", T_OR},      {";;", T_DSEMI},
+        {"<<", T_DLESS},      {">>", T_DGREAT},  {"<&", T_LESSAND}, {">&", T_GREATAND},
+        {"<>", T_LESSGREAT},  {">|", T_CLOBBER}, {";", T_SEMI},     {"&", T_AMP},
+        {"|", T_PIPE},        {"(", T_LPAREN},   {")", T_RPAREN},   {"<", T_LESS},
+        {">", T_GREAT},
     };
     for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
         size_t l = strlen(ops[k].op);

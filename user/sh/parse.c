@@ -33,11 +33,11 @@ static struct node *new_node(enum ntype t, struct parser *p)
 static const char *tok_name(enum tok t, const char *text)
 {
     static const char *names[] = {
-        [T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";", [T_AMP] = "&",
-        [T_PIPE] = "|", [T_AND] = "&&", [T_OR] = "||", [T_DSEMI] = ";;", [T_LPAREN] = "(",
-        [T_RPAREN] = ")", [T_LESS] = "<", [T_GREAT] = ">", [T_DGREAT] = ">>",
-        [T_LESSAND] = "<&", [T_GREATAND] = ">&", [T_LESSGREAT] = "<>", [T_DLESS] = "<<",
-        [T_DLESSDASH] = "<<-", [T_CLOBBER] = ">|",
+        [T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";",      [T_AMP] = "&",
+        [T_PIPE] = "|",          [T_AND] = "&&",          [T_OR] = "||",       [T_DSEMI] = ";;",
+        [T_LPAREN] = "(",        [T_RPAREN] = ")",        [T_LESS] = "<",      [T_GREAT] = ">",
+        [T_DGREAT] = ">>",       [T_LESSAND] = "<&",      [T_GREATAND] = ">&", [T_LESSGREAT] = "<>",
+        [T_DLESS] = "<<",        [T_DLESSDASH] = "<<-",   [T_CLOBBER] = ">|",
     };
     if (t == T_WORD || t == T_IONUM)
         return text;
@@ -114,16 +114,37 @@ static struct redir *parse_redir(struct parser *p)
     struct redir *r = xmalloc(sizeof(*r));
     memset(r, 0, sizeof(*r));
     switch (t) {
-    case T_LESS: r->type = R_IN; break;
-    case T_GREAT: r->type = R_OUT; break;
-    case T_DGREAT: r->type = R_APPEND; break;
-    case T_CLOBBER: r->type = R_CLOBBER; break;
-    case T_LESSGREAT: r->type = R_RDWR; break;
-    case T_LESSAND: r->type = R_DUPIN; break;
-    case T_GREATAND: r->type = R_DUPOUT; break;
-    case T_DLESS: r->type = R_HEREDOC; break;
-    case T_DLESSDASH: r->type = R_HEREDOC; r->strip_tabs = true; break;
-    default: syntax_error(p); return NULL;
+    case T_LESS:
+        r->type = R_IN;
+        break;
+    case T_GREAT:
+        r->type = R_OUT;
+        break;
+    case T_DGREAT:
+        r->type = R_APPEND;
+        break;
+    case T_CLOBBER:
+        r->type = R_CLOBBER;
+        break;
+    case T_LESSGREAT:
+        r->type = R_RDWR;
+        break;
+    case T_LESSAND:
+        r->type = R_DUPIN;
+        break;
+    case T_GREATAND:
+        r->type = R_DUPOUT;
+        break;
+    case T_DLESS:
+        r->type = R_HEREDOC;
+        break;
+    case T_DLESSDASH:
+        r->type = R_HEREDOC;
+        r->strip_tabs = true;
+        break;
+    default:
+        syntax_error(p);
+        return NULL;
     }
     bool input = r->type == R_IN || r->type == R_RDWR || r->type == R_DUPIN || r->type == R_HEREDOC;
     r->fd = fd >= 0 ? fd : input ? 0 : 1;

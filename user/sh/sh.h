@@ -26,10 +26,27 @@
 /* ---- lexer ---------------------------------------------------------------- */
 
 enum tok {
-    T_EOF, T_WORD, T_NEWLINE, T_IONUM,
-    T_SEMI, T_AMP, T_PIPE, T_AND, T_OR, T_DSEMI, T_LPAREN, T_RPAREN,
-    T_LESS, T_GREAT, T_DGREAT, T_LESSAND, T_GREATAND, T_LESSGREAT,
-    T_DLESS, T_DLESSDASH, T_CLOBBER,
+    T_EOF,
+    T_WORD,
+    T_NEWLINE,
+    T_IONUM,
+    T_SEMI,
+    T_AMP,
+    T_PIPE,
+    T_AND,
+    T_OR,
+    T_DSEMI,
+    T_LPAREN,
+    T_RPAREN,
+    T_LESS,
+    T_GREAT,
+    T_DGREAT,
+    T_LESSAND,
+    T_GREATAND,
+    T_LESSGREAT,
+    T_DLESS,
+    T_DLESSDASH,
+    T_CLOBBER,
 };
 
 struct redir;
@@ -38,8 +55,8 @@ struct lexer {
     const char *src;
     size_t pos, len;
     int lineno;
-    bool incomplete;              /* hit the end inside a quote or construct */
-    struct redir *pending[16];    /* here-documents whose bodies come next */
+    bool incomplete;           /* hit the end inside a quote or construct */
+    struct redir *pending[16]; /* here-documents whose bodies come next */
     int npending;
     /* one token of look-ahead */
     bool have_peek;
@@ -60,16 +77,29 @@ enum rtype { R_IN, R_OUT, R_APPEND, R_CLOBBER, R_RDWR, R_DUPIN, R_DUPOUT, R_HERE
 struct redir {
     int fd;
     enum rtype type;
-    char *word;        /* file, fd number or here-document delimiter */
-    char *body;        /* here-document text */
-    bool strip_tabs;   /* <<- */
-    bool quoted;       /* here-document delimiter was quoted: no expansion */
+    char *word;      /* file, fd number or here-document delimiter */
+    char *body;      /* here-document text */
+    bool strip_tabs; /* <<- */
+    bool quoted;     /* here-document delimiter was quoted: no expansion */
     struct redir *next;
 };
 
 enum ntype {
-    N_CMD, N_PIPE, N_AND, N_OR, N_NOT, N_SEQ, N_BG, N_SUB, N_GROUP,
-    N_IF, N_WHILE, N_UNTIL, N_FOR, N_CASE, N_FUNC,
+    N_CMD,
+    N_PIPE,
+    N_AND,
+    N_OR,
+    N_NOT,
+    N_SEQ,
+    N_BG,
+    N_SUB,
+    N_GROUP,
+    N_IF,
+    N_WHILE,
+    N_UNTIL,
+    N_FOR,
+    N_CASE,
+    N_FUNC,
 };
 
 struct caseitem {
@@ -81,14 +111,14 @@ struct caseitem {
 
 struct node {
     enum ntype type;
-    struct node *a, *b, *c;   /* children: if (a) then b else c; loops: a cond, b body */
-    char **words;             /* N_CMD words; N_FOR list */
+    struct node *a, *b, *c; /* children: if (a) then b else c; loops: a cond, b body */
+    char **words;           /* N_CMD words; N_FOR list */
     int nwords;
-    bool has_in;              /* N_FOR: "in" given */
+    bool has_in; /* N_FOR: "in" given */
     char **assigns;
     int nassigns;
     struct redir *redirs;
-    char *name;               /* N_FOR variable, N_FUNC name, N_CASE word */
+    char *name; /* N_FOR variable, N_FUNC name, N_CASE word */
     struct caseitem *items;
     int lineno;
 };
@@ -115,7 +145,8 @@ char *expand_pattern(const char *word);
 char *expand_heredoc(const char *body);
 long arith_eval(const char *expr, int *err);
 extern int expand_error;
-extern int cmdsubst_count; /* bumped by every $(...): sets $? of x=$(cmd) */   /* set by ${x?msg} and bad arithmetic */
+extern int cmdsubst_count;
+    /* bumped by every $(...): sets $? of x=$(cmd) */ /* set by ${x?msg} and bad arithmetic */
 
 /* ---- variables ------------------------------------------------------------ */
 
@@ -133,29 +164,29 @@ void locals_push(void);
 void locals_pop(void);
 int local_declare(const char *name);
 
-extern int pos_argc;     /* $# */
-extern char **pos_argv;  /* $1.. (pos_argv[0] is $1) */
-extern char *arg0;       /* $0 */
+extern int pos_argc;    /* $# */
+extern char **pos_argv; /* $1.. (pos_argv[0] is $1) */
+extern char *arg0;      /* $0 */
 
 /* ---- execution ------------------------------------------------------------ */
 
 struct shell {
-    int status;          /* $? */
-    pid_t bgpid;         /* $! */
-    pid_t pid;           /* $$ */
+    int status;  /* $? */
+    pid_t bgpid; /* $! */
+    pid_t pid;   /* $$ */
     bool interactive;
-    bool in_child;       /* a subshell: exit instead of returning */
+    bool in_child; /* a subshell: exit instead of returning */
     int loop_depth;
-    int breaking;        /* levels still to break out of */
-    int continuing;      /* levels to continue */
+    int breaking;   /* levels still to break out of */
+    int continuing; /* levels to continue */
     bool returning;
     int func_depth;
     bool errexit;
-    int no_errexit;      /* >0 inside conditions, where set -e does not apply */
+    int no_errexit; /* >0 inside conditions, where set -e does not apply */
     bool xtrace;
-    bool jobctl;         /* job control: interactive, process groups, fg/bg */
-    int ttyfd;           /* the terminal (job control only) */
-    pid_t pgid;          /* the shell's own process group (job control only) */
+    bool jobctl; /* job control: interactive, process groups, fg/bg */
+    int ttyfd;   /* the terminal (job control only) */
+    pid_t pgid;  /* the shell's own process group (job control only) */
 };
 extern struct shell sh;
 
@@ -169,10 +200,10 @@ void func_define(const char *name, struct node *body);
 /* jobs.c: a job is the processes forked for one command or pipeline. */
 struct job;
 struct job *job_start(const char *cmd);
-void job_child(struct job *j, bool fg);    /* in each child, right after fork */
+void job_child(struct job *j, bool fg);     /* in each child, right after fork */
 void job_add_pid(struct job *j, pid_t pid); /* in the parent, after each fork */
-int job_wait_fg(struct job *j);            /* waits; frees it unless it stopped */
-void job_background(struct job *j);        /* it keeps running: [n], $! */
+int job_wait_fg(struct job *j);             /* waits; frees it unless it stopped */
+void job_background(struct job *j);         /* it keeps running: [n], $! */
 int wait_pid(pid_t pid);
 int wait_all(void);
 void jobs_reap(bool report);

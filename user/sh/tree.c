@@ -146,11 +146,13 @@ static void node_text_into(const struct node *n, char **buf, size_t *len)
         node_text_into(n->a, buf, len);
         break;
     default:
-        text_add(buf, len, n->type == N_GROUP ? "{ ... }" : n->type == N_IF ? "if ..."
-                           : n->type == N_FOR                   ? "for ..."
-                           : n->type == N_CASE                  ? "case ..."
-                           : n->type == N_SEQ                   ? "..."
-                                                                : "while ...");
+        text_add(buf, len,
+                 n->type == N_GROUP  ? "{ ... }"
+                 : n->type == N_IF   ? "if ..."
+                 : n->type == N_FOR  ? "for ..."
+                 : n->type == N_CASE ? "case ..."
+                 : n->type == N_SEQ  ? "..."
+                                     : "while ...");
         break;
     }
 }

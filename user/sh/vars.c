@@ -30,7 +30,8 @@ bool is_name(const char *s, size_t n)
         return false;
     for (size_t i = 1; i < n; i++) {
         char c = s[i];
-        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9')))
             return false;
     }
     return true;

@@ -66,7 +66,7 @@ static __noinline void crash_mutex(void)
 {
     static struct mutex m;
     mutex_init(&m, "crash-test");
-    mutex_unlock(&m); /* released by a thread that does not hold it */
+    mutex_unlock(&m);                  /* released by a thread that does not hold it */
     __asm__ volatile("" ::: "memory"); /* not a tail call: keep this frame */
 }
 

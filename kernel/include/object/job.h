@@ -50,7 +50,7 @@ struct job {
     unsigned nchildren_live; /* child jobs not yet terminated */
     bool killed;
     bool terminated; /* TERMINATED has risen (once for all) */
-    bool linked; /* on the parent's list (set once, at creation) */
+    bool linked;     /* on the parent's list (set once, at creation) */
 };
 
 /* Makes the root job (boot). */

@@ -52,8 +52,8 @@ struct run_queue {
 };
 
 struct cpu {
-    struct cpu *self;        /* first: arch_cpu_local() reads it */
-    struct arch_cpu arch;    /* second: the entry code reaches it at fixed GS offsets */
+    struct cpu *self;     /* first: arch_cpu_local() reads it */
+    struct arch_cpu arch; /* second: the entry code reaches it at fixed GS offsets */
     unsigned id;
     /* Guarded by rq.lock (and only changed by this CPU): */
     struct thread *current;
