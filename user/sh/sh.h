@@ -144,9 +144,8 @@ char *expand_pattern(const char *word);
 /* A here-document body: $, ` and \ only. */
 char *expand_heredoc(const char *body);
 long arith_eval(const char *expr, int *err);
-extern int expand_error;
-extern int cmdsubst_count;
-    /* bumped by every $(...): sets $? of x=$(cmd) */ /* set by ${x?msg} and bad arithmetic */
+extern int expand_error;   /* set by ${x?msg} and bad arithmetic */
+extern int cmdsubst_count; /* bumped by every $(...): sets $? of x=$(cmd) */
 
 /* ---- variables ------------------------------------------------------------ */
 
