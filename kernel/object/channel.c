@@ -277,16 +277,20 @@ bool channel_is_peer(struct kobject *ch, struct kobject *other)
     return is;
 }
 
+/* Can c's peer take m now? Pair lock held. */
+static status_t peer_accepts_locked(const struct channel *c, const struct channel_message *m)
+{
+    if (!c->peer)
+        return ERR_PEER_CLOSED;
+    return queue_has_room_locked(c->peer, m->num_bytes) ? OK : ERR_SHOULD_WAIT;
+}
+
 status_t channel_write(struct kobject *ch, struct channel_message *m, bool check_only)
 {
     struct channel *c = to_channel(ch);
     irqstate_t st = spin_lock_irqsave_fast(&c->pair->lock);
     struct channel *peer = c->peer;
-    status_t s = OK;
-    if (!peer)
-        s = ERR_PEER_CLOSED;
-    else if (!queue_has_room_locked(peer, m->num_bytes))
-        s = ERR_SHOULD_WAIT;
+    status_t s = peer_accepts_locked(c, m);
     bool replied = false;
     if (s == OK && !check_only) {
         replied = deliver_reply_locked(peer, m);
@@ -311,11 +315,7 @@ status_t channel_call(struct kobject *ch, struct channel_message *m, uint64_t de
     struct call k = {.wq = wq};
     irqstate_t st = spin_lock_irqsave_fast(&c->pair->lock);
     struct channel *peer = c->peer;
-    status_t s = OK;
-    if (!peer)
-        s = ERR_PEER_CLOSED;
-    else if (!queue_has_room_locked(peer, m->num_bytes))
-        s = ERR_SHOULD_WAIT;
+    status_t s = peer_accepts_locked(c, m);
     if (s != OK) {
         spin_unlock_irqrestore_fast(&c->pair->lock, st);
         uthread_wait_queue_done(wq, &local);

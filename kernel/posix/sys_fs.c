@@ -675,10 +675,10 @@ int64_t sys_unlinkat(int dirfd, uintptr_t upath, int flags)
     return rc;
 }
 
-int64_t sys_renameat2(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath, unsigned flags)
+/* A call on two (dirfd, path) pairs: rename and link. */
+static int64_t two_paths(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath,
+                         int (*op)(struct vnode *, const char *, struct vnode *, const char *))
 {
-    if (flags)
-        return -EINVAL; /* RENAME_NOREPLACE, RENAME_EXCHANGE: not yet */
     struct vnode *ostart, *nstart;
     char *opath, *npath;
     int rc = at_path(odirfd, uopath, &ostart, &opath);
@@ -686,7 +686,7 @@ int64_t sys_renameat2(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath
         return rc;
     rc = at_path(ndirfd, unpath, &nstart, &npath);
     if (rc == 0) {
-        rc = vfs_rename(ostart, opath, nstart, npath);
+        rc = op(ostart, opath, nstart, npath);
         vnode_unref(nstart);
         kfree(npath);
     }
@@ -695,24 +695,18 @@ int64_t sys_renameat2(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath
     return rc;
 }
 
+int64_t sys_renameat2(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath, unsigned flags)
+{
+    if (flags)
+        return -EINVAL; /* RENAME_NOREPLACE, RENAME_EXCHANGE: not yet */
+    return two_paths(odirfd, uopath, ndirfd, unpath, vfs_rename);
+}
+
 int64_t sys_linkat(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unpath, int flags)
 {
     if (flags)
         return -EINVAL; /* AT_SYMLINK_FOLLOW, AT_EMPTY_PATH: not yet */
-    struct vnode *ostart, *nstart;
-    char *opath, *npath;
-    int rc = at_path(odirfd, uopath, &ostart, &opath);
-    if (rc)
-        return rc;
-    rc = at_path(ndirfd, unpath, &nstart, &npath);
-    if (rc == 0) {
-        rc = vfs_link(ostart, opath, nstart, npath);
-        vnode_unref(nstart);
-        kfree(npath);
-    }
-    vnode_unref(ostart);
-    kfree(opath);
-    return rc;
+    return two_paths(odirfd, uopath, ndirfd, unpath, vfs_link);
 }
 
 int64_t sys_symlinkat(uintptr_t utarget, int dirfd, uintptr_t upath)

@@ -14,6 +14,7 @@
 #include <object/handle.h>
 #include <object/job.h>
 #include <object/process.h>
+#include <sched/timer.h>
 #include <syscall/publish.h>
 #include <usercopy.h>
 
@@ -272,11 +273,8 @@ int64_t sys_channel_call(bs_handle_t channel, uint32_t options, int64_t deadline
                               &m);
     if (s != OK)
         goto out_put_channel;
-    uint64_t when = deadline == INT64_MAX ? DEADLINE_INFINITE
-                    : deadline < 0        ? 0
-                                          : (uint64_t)deadline;
     bool sent;
-    s = channel_call(ch, m, when, &reply, &sent);
+    s = channel_call(ch, m, deadline_from_user(deadline), &reply, &sent);
     if (!sent) /* refused before the write (peer gone, queue full): m is still ours */
         message_unsent(m);
     if (s != OK)

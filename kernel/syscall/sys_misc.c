@@ -59,5 +59,5 @@ int64_t sys_nanosleep(int64_t deadline)
     if (deadline <= (int64_t)clock_monotonic_ns())
         return OK;
     /* A kill cuts it short; INT64_MAX sleeps until one comes. */
-    return uthread_sleep_until(deadline == INT64_MAX ? DEADLINE_INFINITE : (uint64_t)deadline);
+    return uthread_sleep_until(deadline_from_user(deadline));
 }

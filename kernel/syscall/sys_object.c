@@ -15,23 +15,13 @@
 #include <object/process.h>
 #include <object/timer.h>
 #include <object/uthread.h>
+#include <sched/timer.h>
 #include <syscall/publish.h>
 #include <time.h>
 #include <usercopy.h>
 
 int64_t sys_handle_create(uint32_t type, uint32_t options, bs_handle_t *out);
 
-/*
- * A user deadline (signed ns on the monotonic clock) for the kernel: a
- * negative one has passed (a poll), INT64_MAX means never (no timer is
- * armed for it).
- */
-static inline uint64_t user_deadline(int64_t deadline)
-{
-    if (deadline == INT64_MAX)
-        return DEADLINE_INFINITE;
-    return deadline < 0 ? 0 : (uint64_t)deadline;
-}
 int64_t sys_object_wait_one(bs_handle_t handle, bs_signals_t signals, int64_t deadline,
                             bs_signals_t *observed);
 
@@ -97,7 +87,7 @@ int64_t sys_object_wait_one(bs_handle_t handle, bs_signals_t signals, int64_t de
     if (s != OK)
         return s;
     bs_signals_t seen;
-    uint64_t when = user_deadline(deadline);
+    uint64_t when = deadline_from_user(deadline);
     s = kobject_wait_via(obj, signals, when, &seen, process_current()->handles, handle);
     kobject_unref(obj);
     if (observed) {
@@ -210,7 +200,7 @@ int64_t sys_object_wait_many(struct bs_wait_item *items, uint32_t count, int64_t
 {
     if (count > BS_WAIT_MANY_MAX)
         return ERR_OUT_OF_RANGE;
-    uint64_t when = user_deadline(deadline);
+    uint64_t when = deadline_from_user(deadline);
     if (count == 0) /* nothing to wait for: just the deadline */
         return uthread_sleep_until(when) == OK ? ERR_TIMED_OUT : ERR_INTERRUPTED;
     /* 64 items: the records are too big for the kernel stack together. */
@@ -298,7 +288,7 @@ int64_t sys_port_wait(bs_handle_t port, int64_t deadline, struct bs_port_packet 
     struct bs_port_packet pkt = {0};
     s = copy_to_user(packet, &pkt, sizeof(pkt));
     if (s == OK)
-        s = port_wait(obj, user_deadline(deadline), &pkt);
+        s = port_wait(obj, deadline_from_user(deadline), &pkt);
     kobject_unref(obj);
     if (s == OK)
         s = copy_to_user(packet, &pkt, sizeof(pkt));
@@ -333,7 +323,7 @@ int64_t sys_futex_wake(const uint32_t *addr, uint32_t count);
 
 int64_t sys_futex_wait(const uint32_t *addr, uint32_t expected, int64_t deadline)
 {
-    return futex_wait((uintptr_t)addr, expected, user_deadline(deadline));
+    return futex_wait((uintptr_t)addr, expected, deadline_from_user(deadline));
 }
 
 int64_t sys_futex_wake(const uint32_t *addr, uint32_t count)

@@ -38,7 +38,7 @@
  * registers from it: the callee-saved ones still in the registers, R11 as
  * SYSRET would leave it (RFLAGS, never a kernel value), and the result.
  */
-.macro SAVE_CALLEE_SAVED
+.macro COMPLETE_FRAME
     movq %r15, FRAME_R15(%rsp)
     movq %r14, FRAME_R14(%rsp)
     movq %r13, FRAME_R13(%rsp)
@@ -77,7 +77,7 @@ syscall_entry:
      * replaced R11 (its value is the RFLAGS saved above), so a native call
      * leaves them in the registers and only reserves their slots; the paths
      * that need the whole frame in memory (the POSIX layer, the slow exits)
-     * fill them first (SAVE_CALLEE_SAVED).
+     * fill them first (COMPLETE_FRAME).
      */
     subq $40, %rsp
     xorl %ebp, %ebp         /* backtraces stop here */
@@ -93,7 +93,7 @@ syscall_entry:
     jae 1f
     movq %r10, %rcx
     call *syscall_table(, %r11, 8)
-2:  cli                     /* the result stays in RAX; slow paths store it (SAVE_CALLEE_SAVED) */
+2:  cli                     /* the result stays in RAX; slow paths store it (COMPLETE_FRAME) */
     cmpq $USER_CS, FRAME_CS(%rsp)
     jne 3f
     movq FRAME_RIP(%rsp), %rcx
@@ -115,16 +115,16 @@ syscall_entry:
     movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
     swapgs
     sysretq
-1:  SAVE_CALLEE_SAVED         /* the POSIX layer may read or rewrite the whole frame */
+1:  COMPLETE_FRAME         /* the POSIX layer may read or rewrite the whole frame */
     movq %rsp, %rdi
     call syscall_dispatch     /* its result goes into the frame's RAX */
     cli
     jmp 5f
-3:  SAVE_CALLEE_SAVED
+3:  COMPLETE_FRAME
 5:  movq %rsp, %rdi
     call syscall_exit_slow
     jmp trap_return
-4:  SAVE_CALLEE_SAVED
+4:  COMPLETE_FRAME
     jmp trap_return
 
 /*

@@ -56,6 +56,18 @@ struct ktimer {
     void *arg;
 };
 
+/*
+ * A deadline from user space (signed ns on the monotonic clock, as the
+ * native ABI passes them): a negative one has passed (a poll), INT64_MAX
+ * means never (no timer is armed for it).
+ */
+static inline uint64_t deadline_from_user(int64_t deadline)
+{
+    if (deadline == INT64_MAX)
+        return DEADLINE_INFINITE;
+    return deadline < 0 ? 0 : (uint64_t)deadline;
+}
+
 /* A deadline `ns` from now, saturating at DEADLINE_INFINITE. */
 uint64_t deadline_after(uint64_t ns);
 
