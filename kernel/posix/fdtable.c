@@ -6,6 +6,7 @@
  * released outside the table lock (file_unref may free a vnode).
  */
 #include <basalt/errno.h>
+#include <lib/string.h>
 #include <mm/heap.h>
 #include <object/process.h>
 #include <panic.h>
@@ -64,6 +65,50 @@ struct fd_table *process_fd_table(struct process *p)
         return expected;
     }
     return t;
+}
+
+struct fd_table *fd_table_clone(struct fd_table *src)
+{
+    struct fd_table *t = kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    mutex_init(&t->lock, "fd-table");
+    mutex_lock(&src->lock);
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        if (!fd_open_locked(src, fd))
+            continue; /* a descriptor reserved by an open under way is not open */
+        file_ref(src->files[fd]);
+        t->files[fd] = src->files[fd];
+    }
+    memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
+    if (src->cwd) {
+        vnode_ref(src->cwd);
+        t->cwd = src->cwd;
+    }
+    mutex_unlock(&src->lock);
+    return t;
+}
+
+void fd_table_close_on_exec(struct fd_table *t)
+{
+    struct file *closing[64];
+    for (int base = 0; base < FD_MAX; base += 64) {
+        size_t n = 0;
+        mutex_lock(&t->lock);
+        uint64_t bits = t->cloexec[base / 64];
+        t->cloexec[base / 64] = 0;
+        while (bits) {
+            int fd = base + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (fd_open_locked(t, fd)) {
+                closing[n++] = t->files[fd];
+                t->files[fd] = NULL;
+            }
+        }
+        mutex_unlock(&t->lock);
+        for (size_t i = 0; i < n; i++)
+            file_unref(closing[i]); /* no file operation under the table's lock */
+    }
 }
 
 void fd_table_destroy(struct fd_table *t)

@@ -891,3 +891,10 @@ int64_t sys_getcwd(uintptr_t ubuf, size_t size)
     kfree(buf);
     return rc;
 }
+
+/* ---- for the other POSIX calls (execve) ---- */
+
+int posix_resolve_at(int dirfd, uintptr_t upath, struct vnode **start, char **path)
+{
+    return at_path(dirfd, upath, start, path);
+}

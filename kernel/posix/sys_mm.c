@@ -8,8 +8,9 @@
  * PROT_WRITE|PROT_EXEC at once is -EACCES (Linux allows it). PROT_NONE is a
  * reservation (permissions 0). x86 cannot express write-only or
  * execute-only pages, so PROT_WRITE and PROT_EXEC imply PROT_READ, as on
- * Linux. MAP_SHARED and MAP_PRIVATE anonymous memory are the same thing
- * until there is fork. File-backed mappings are -ENODEV for now.
+ * Linux. MAP_SHARED and MAP_PRIVATE anonymous memory differ at fork: a
+ * shared mapping stays shared with the child (VMAR_MAP_SHARED), a private
+ * one becomes a copy-on-write clone. File-backed mappings are -ENODEV for now.
  *
  * The program break lives in struct process (brk_start, brk under
  * brk_lock): elf_load sets both just past the executable's last PT_LOAD
@@ -110,7 +111,8 @@ int64_t sys_mmap(uintptr_t addr, uint64_t len, int prot, int flags, int fd, uint
     status_t s = vmo_create(len, 0, &v);
     if (s != OK)
         return -ENOMEM;
-    unsigned map_perms = perms | VMAR_PERM_MAX(MMU_READ | MMU_WRITE | MMU_EXEC);
+    unsigned map_perms = perms | VMAR_PERM_MAX(MMU_READ | MMU_WRITE | MMU_EXEC) |
+                         (type == MAP_PRIVATE ? 0 : VMAR_MAP_SHARED); /* what fork keeps shared */
     vaddr_t at = 0;
     if (fixed) {
         /*

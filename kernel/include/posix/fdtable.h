@@ -38,6 +38,10 @@ struct fd_table {
 struct fd_table *fd_table_create(void);
 /* The table of p, made on first use (NULL when out of memory). */
 struct fd_table *process_fd_table(struct process *p);
+/* fork: a new table with the same open files (shared), flags and directory; NULL: no memory. */
+struct fd_table *fd_table_clone(struct fd_table *src);
+/* execve: closes the descriptors marked close-on-exec. */
+void fd_table_close_on_exec(struct fd_table *t);
 /* Closes every descriptor and frees the table (NULL is ignored). */
 void fd_table_destroy(struct fd_table *t);
 

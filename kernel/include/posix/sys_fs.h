@@ -37,3 +37,10 @@ int64_t sys_truncate(uintptr_t path, int64_t len);
 int64_t sys_getcwd(uintptr_t buf, size_t size);
 int64_t sys_chdir(uintptr_t path);
 int64_t sys_fchdir(int fd);
+
+struct vnode;
+/*
+ * A user path of a *at call as a kernel string (*path, kfree it) and the
+ * directory it starts from (*start, a reference): 0 or -errno.
+ */
+int posix_resolve_at(int dirfd, uintptr_t upath, struct vnode **start, char **path);
