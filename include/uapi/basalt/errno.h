@@ -8,8 +8,10 @@
 
 #define EPERM        1
 #define ENOENT       2
+#define ESRCH        3
 #define EINTR        4
 #define EIO          5
+#define ENXIO        6
 #define EBADF        9
 #define EAGAIN       11
 #define ENOMEM       12
