@@ -67,8 +67,8 @@ struct proc_entry {
 
 /* The fixed entries of /proc, in name order; of /proc/basalt; of /proc/PID. */
 static const struct proc_entry root_entries[] = {
-    {"basalt", PK_BASALT}, {"kmsg", PK_KMSG},     {"meminfo", PK_MEMINFO},
-    {"mounts", PK_MOUNTS}, {"self", PK_SELF},     {"uptime", PK_UPTIME},
+    {"basalt", PK_BASALT}, {"kmsg", PK_KMSG}, {"meminfo", PK_MEMINFO},
+    {"mounts", PK_MOUNTS}, {"self", PK_SELF}, {"uptime", PK_UPTIME},
 };
 static const struct proc_entry basalt_entries[] = {{"syscalls", PK_SYSCALLS}};
 static const struct proc_entry pid_entries[] = {{"stat", PK_STAT}, {"status", PK_STATUS}};
@@ -93,7 +93,10 @@ static struct vnode *node_new(struct mount *m, enum proc_kind kind, int pid)
 {
     struct proc_node *pn = kzalloc(sizeof(*pn));
     enum vnode_type type = type_of(kind);
-    uint32_t mode = type == VNODE_DIR ? 0555 : type == VNODE_LNK ? 0777 : kind == PK_KMSG ? 0400 : 0444;
+    uint32_t mode = type == VNODE_DIR   ? 0555
+                    : type == VNODE_LNK ? 0777
+                    : kind == PK_KMSG   ? 0400
+                                        : 0444;
     struct vnode *vn = pn ? vnode_alloc(m, type, mode, &procfs_ops) : NULL;
     if (!vn) {
         kfree(pn);
@@ -262,8 +265,12 @@ static void gen_meminfo(struct text *t)
         const char *name;
         uint64_t kb;
     } lines[] = {
-        {"MemTotal:", st.total * kb}, {"MemFree:", st.free * kb}, {"MemAvailable:", st.free * kb},
-        {"Buffers:", 0},              {"Cached:", 0},             {"SwapTotal:", 0},
+        {"MemTotal:", st.total * kb},
+        {"MemFree:", st.free * kb},
+        {"MemAvailable:", st.free * kb},
+        {"Buffers:", 0},
+        {"Cached:", 0},
+        {"SwapTotal:", 0},
         {"SwapFree:", 0},
     };
     for (size_t i = 0; i < ARRAY_SIZE(lines); i++)

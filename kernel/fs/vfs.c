@@ -217,8 +217,7 @@ void vfs_mount_foreach(void (*fn)(const struct mount *m, void *arg), void *arg)
 {
     mutex_lock(&mount_list_lock);
     struct list_node *pos;
-    list_for_each(pos, &mount_list)
-        fn(list_entry(pos, struct mount, node), arg);
+    list_for_each(pos, &mount_list) fn(list_entry(pos, struct mount, node), arg);
     mutex_unlock(&mount_list_lock);
 }
 

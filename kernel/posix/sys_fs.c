@@ -27,9 +27,9 @@
 #include <posix/sys_fs.h>
 #include <usercopy.h>
 
-#define CHUNK      4096
-#define RW_MAX     0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
-#define IOV_MAX    1024
+#define CHUNK   4096
+#define RW_MAX  0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
+#define IOV_MAX 1024
 
 STATIC_ASSERT(sizeof(struct linux_stat) == 144);
 STATIC_ASSERT(sizeof(struct linux_dirent64) == 24); /* 19 bytes of fields, padded */

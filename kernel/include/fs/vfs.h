@@ -25,8 +25,8 @@
 
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
-#include <stdbool.h>
 #include <lib/list.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sync/mutex.h>
@@ -67,7 +67,7 @@ struct vfs_attr {
 /* Device numbers as Linux's old 16-bit encoding (major << 8 | minor): stat's st_rdev. */
 #define VFS_MKDEV(major, minor) ((uint32_t)(major) << 8 | (uint32_t)(minor))
 #define VFS_MAJOR(dev)          ((dev) >> 8)
-#define VFS_MINOR(dev)          ((dev) & 0xff)
+#define VFS_MINOR(dev)          ((dev)&0xff)
 
 /*
  * What a file system implements. Names are NUL-terminated single components,
