@@ -265,6 +265,16 @@ static int tmpfs_symlink(struct vnode *dir, const char *name, const char *target
     return 0;
 }
 
+static int tmpfs_mknod(struct vnode *dir, const char *name, enum vnode_type type, uint32_t mode,
+                       uint32_t rdev)
+{
+    struct vnode *vn;
+    int rc = dir_add_new(dir, name, type, mode, &vn);
+    if (rc == 0)
+        vn->rdev = rdev; /* before anyone else can look it up: the directory is locked */
+    return rc;
+}
+
 static int tmpfs_link(struct vnode *dir, const char *name, struct vnode *target)
 {
     struct tmpfs_dir *d = dir_of(dir);
@@ -550,6 +560,7 @@ static const struct vnode_ops tmpfs_ops = {
     .rename = tmpfs_rename,
     .link = tmpfs_link,
     .symlink = tmpfs_symlink,
+    .mknod = tmpfs_mknod,
     .readlink = tmpfs_readlink,
     .read = tmpfs_read,
     .write = tmpfs_write,

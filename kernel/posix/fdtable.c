@@ -35,9 +35,13 @@ struct fd_table *fd_table_create(void)
     if (!t)
         return NULL;
     mutex_init(&t->lock, "fd-table");
-    /* 0, 1 and 2 are the console (one open file, as a terminal's are). */
-    struct file *con = file_open_console();
-    if (!con) {
+    /*
+     * 0, 1 and 2 are the console terminal (one open file, as a terminal's
+     * are); opening it may make it the process's controlling terminal.
+     */
+    struct file *con;
+    int rc = file_open_path("/dev/console", O_RDWR, &con);
+    if (rc) {
         mutex_destroy(&t->lock);
         kfree(t);
         return NULL;

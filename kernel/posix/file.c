@@ -2,17 +2,15 @@
  * file.c - open-file objects (posix/file.h).
  *
  * A file of a vnode reads and writes through the VFS (vfs_read/vfs_write,
- * O_APPEND as VFS_WRITE_APPEND); the console file, which has no vnode yet
- * (devfs and the tty come later), writes to the kernel log and reads as end
- * of file.
+ * O_APPEND as VFS_WRITE_APPEND); a device's file (a VNODE_CHR vnode, bound
+ * to its driver by chrdev_open when opened) through its ops.
  */
-#include <lib/string.h>
+#include <fs/devfs.h>
 #include <mm/heap.h>
 #include <panic.h>
 #include <posix/file.h>
-#include <printf.h>
 
-static struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int flags)
+static struct file *file_alloc(struct vnode *vn, int flags)
 {
     struct file *f = kzalloc(sizeof(*f));
     if (!f)
@@ -20,7 +18,6 @@ static struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int
     f->magic = FILE_MAGIC;
     f->refs = 1;
     f->vn = vn;
-    f->ops = ops;
     f->flags = flags & (O_ACCMODE | FILE_SETFL_MASK);
     mutex_init(&f->lock, "file");
     return f;
@@ -28,44 +25,33 @@ static struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int
 
 struct file *file_open_vnode(struct vnode *vn, int flags)
 {
-    struct file *f = file_alloc(vn, NULL, flags);
+    struct file *f = file_alloc(vn, flags);
     if (!f)
         vnode_unref(vn);
     return f;
 }
 
-static int64_t console_read(struct file *f, void *buf, size_t len)
+int file_open(struct vnode *vn, int flags, struct file **out)
 {
-    (void)f, (void)buf, (void)len;
-    return 0; /* end of file until the tty exists */
-}
-
-static int64_t console_write(struct file *f, const void *buf, size_t len)
-{
-    (void)f;
-    /* "%.*s" stops at a NUL: print the runs between them (a NUL shows as nothing). */
-    const char *p = buf;
-    size_t left = len;
-    while (left) {
-        size_t n = strnlen(p, left);
-        if (n)
-            kprintf("%.*s", (int)n, p);
-        if (n < left)
-            n++;
-        p += n;
-        left -= n;
+    struct file *f = file_open_vnode(vn, flags);
+    if (!f)
+        return -ENOMEM;
+    if (vn->type == VNODE_CHR) {
+        int rc = chrdev_open(f, flags);
+        if (rc) {
+            file_unref(f); /* ops is still NULL: nothing of the device's to release */
+            return rc;
+        }
     }
-    return (int64_t)len;
+    *out = f;
+    return 0;
 }
 
-static const struct file_ops console_ops = {
-    .read = console_read,
-    .write = console_write,
-};
-
-struct file *file_open_console(void)
+int file_open_path(const char *path, int flags, struct file **out)
 {
-    return file_alloc(NULL, &console_ops, O_RDWR);
+    struct vnode *vn;
+    int rc = vfs_open(NULL, path, flags & ~O_CREAT, 0, &vn);
+    return rc ? rc : file_open(vn, flags, out);
 }
 
 void file_ref(struct file *f)
@@ -79,6 +65,8 @@ void file_unref(struct file *f)
     DEBUG_ASSERT(f->magic == FILE_MAGIC);
     if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
+    if (f->ops && f->ops->release)
+        f->ops->release(f);
     if (f->vn)
         vnode_unref(f->vn);
     mutex_destroy(&f->lock);
@@ -88,14 +76,14 @@ void file_unref(struct file *f)
 
 int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len)
 {
-    if (!f->vn)
-        return f->ops->read(f, buf, len);
+    if (f->ops)
+        return f->ops->read ? f->ops->read(f, buf, len) : -EINVAL;
     return vfs_read(f->vn, off, buf, len);
 }
 
 int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len)
 {
-    if (!f->vn)
-        return f->ops->write(f, buf, len);
+    if (f->ops)
+        return f->ops->write ? f->ops->write(f, buf, len) : -EINVAL;
     return vfs_write(f->vn, off, buf, len, (f->flags & O_APPEND) ? VFS_WRITE_APPEND : 0);
 }

@@ -17,6 +17,7 @@
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
 #include <basalt/stat.h>
+#include <basalt/termios.h>
 #include <compiler.h>
 #include <lib/string.h>
 #include <mm/heap.h>
@@ -26,10 +27,9 @@
 #include <posix/sys_fs.h>
 #include <usercopy.h>
 
-#define CHUNK      4096
-#define RW_MAX     0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
-#define IOV_MAX    1024
-#define TIOCGWINSZ 0x5413
+#define CHUNK   4096
+#define RW_MAX  0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
+#define IOV_MAX 1024
 
 STATIC_ASSERT(sizeof(struct linux_stat) == 144);
 STATIC_ASSERT(sizeof(struct linux_dirent64) == 24); /* 19 bytes of fields, padded */
@@ -152,8 +152,8 @@ static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool writ
         ret = -EBADF;
         goto out_unref;
     }
-    if (positional && (!f->vn || pos < 0)) {
-        ret = f->vn ? -EINVAL : -ESPIPE;
+    if (positional && (f->ops || pos < 0)) {
+        ret = f->ops ? -ESPIPE : -EINVAL;
         goto out_unref;
     }
     if (count > RW_MAX)
@@ -167,8 +167,9 @@ static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool writ
         ret = -ENOMEM;
         goto out_unref;
     }
-    if (positional) {
-        uint64_t off = (uint64_t)pos;
+    if (positional || f->ops) {
+        /* A device has no offset and does its own locking (posix/file.h). */
+        uint64_t off = positional ? (uint64_t)pos : 0;
         ret = file_rw(f, &off, buf, count, write, kbuf);
     } else {
         mutex_lock(&f->lock);
@@ -237,10 +238,11 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
             goto out;
         }
     }
-    uint64_t done = 0;
-    mutex_lock(&f->lock);
+    uint64_t done = 0, devoff = 0;
+    if (!f->ops)
+        mutex_lock(&f->lock);
     for (int i = 0; i < iovcnt; i++) {
-        int64_t n = file_rw(f, &f->offset, iov[i].base, iov[i].len, write, kbuf);
+        int64_t n = file_rw(f, f->ops ? &devoff : &f->offset, iov[i].base, iov[i].len, write, kbuf);
         if (n < 0) {
             if (!done)
                 ret = n;
@@ -250,7 +252,8 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
         if ((uint64_t)n < iov[i].len)
             break;
     }
-    mutex_unlock(&f->lock);
+    if (!f->ops)
+        mutex_unlock(&f->lock);
     if (ret == 0)
         ret = (int64_t)done;
 out:
@@ -278,7 +281,7 @@ int64_t sys_lseek(int fd, int64_t off, int whence)
         return rc;
     int64_t ret;
     struct vfs_attr a;
-    if (!f->vn) {
+    if (f->ops) {
         ret = -ESPIPE;
         goto out;
     }
@@ -344,11 +347,10 @@ int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)
     vnode_unref(start);
     if (rc)
         goto out_unreserve;
-    struct file *f = file_open_vnode(vn, flags);
-    if (!f) {
-        rc = -ENOMEM;
+    struct file *f;
+    rc = file_open(vn, flags, &f);
+    if (rc)
         goto out_unreserve;
-    }
     fd_commit(t, fd, f);
     kfree(path);
     return fd;
@@ -439,14 +441,21 @@ int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
     struct file *f = file_get(fd, &rc);
     if (!f)
         return rc;
-    rc = -ENOTTY;
-    if (!f->vn && req == TIOCGWINSZ) {
-        /* The console answers as a terminal, so stdio line-buffers it. */
-        uint16_t ws[4] = {25, 80, 0, 0};
-        rc = copy_to_user((void *)arg, ws, sizeof(ws)) == OK ? 0 : -EFAULT;
+    int64_t ret;
+    if (req == FIONBIO) {
+        /* Every file's: the same as fcntl(F_SETFL) changing O_NONBLOCK. */
+        int on;
+        ret = copy_from_user(&on, (const void *)arg, sizeof(on)) == OK ? 0 : -EFAULT;
+        if (ret == 0) {
+            mutex_lock(&f->lock);
+            f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+            mutex_unlock(&f->lock);
+        }
+    } else {
+        ret = f->ops && f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
     }
     file_unref(f);
-    return rc;
+    return ret;
 }
 
 /* ---- stat ---- */
@@ -455,13 +464,6 @@ static int stat_fill(struct vnode *vn, struct linux_stat *st)
 {
     memset(st, 0, sizeof(*st));
     st->st_blksize = 4096;
-    if (!vn) {
-        /* The console: a character device, 5:1 as Linux's /dev/console. */
-        st->st_mode = S_IFCHR | 0620;
-        st->st_nlink = 1;
-        st->st_rdev = (5 << 8) | 1;
-        return 0;
-    }
     struct vfs_attr a;
     int rc = vfs_getattr(vn, &a);
     if (rc)
@@ -475,6 +477,7 @@ static int stat_fill(struct vnode *vn, struct linux_stat *st)
     st->st_ino = a.ino;
     st->st_nlink = a.nlink;
     st->st_mode = fmt[a.type] | (a.mode & S_IALLUGO);
+    st->st_rdev = a.rdev;
     st->st_size = (int64_t)a.size;
     st->st_blocks = (int64_t)((a.size + 511) / 512);
     st->st_mtime_sec = a.mtime / 1000000000;

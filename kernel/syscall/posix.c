@@ -99,7 +99,7 @@
 #define LINUX_RENAMEAT2    316
 #define LINUX_EXECVEAT     322
 #define LINUX_CLONE3       435
-#define LINUX_NR_MAX       512
+#define LINUX_NR_MAX       POSIX_NR_COUNTED
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
@@ -137,14 +137,18 @@ static bool names_ambient_authority(unsigned nr)
     return ambient_calls[nr / 64] & (1ull << (nr % 64));
 }
 
-static uint64_t counts[LINUX_NR_MAX];
+static uint64_t counts[LINUX_NR_MAX];        /* calls per number (racy increments: statistics) */
+static uint64_t enosys_counts[LINUX_NR_MAX]; /* of which answered -ENOSYS */
 static uint64_t enosys_total;
-
-uint64_t posix_count(unsigned nr);
 
 uint64_t posix_count(unsigned nr)
 {
     return nr < LINUX_NR_MAX ? counts[nr] : 0;
+}
+
+uint64_t posix_enosys_count(unsigned nr)
+{
+    return nr < LINUX_NR_MAX ? enosys_counts[nr] : 0;
 }
 
 static int64_t sys_arch_prctl(int code, uint64_t addr)
@@ -330,6 +334,8 @@ int64_t posix_dispatch(struct trap_frame *tf)
     case LINUX_SIGALTSTACK:
         return sys_sigaltstack(a0, a1, tf->rsp);
     default:
+        if (nr < LINUX_NR_MAX)
+            enosys_counts[nr]++;
         if (enosys_total++ < 32)
             kprintf("posix: '%s' called unimplemented system call %lu: -ENOSYS\n",
                     process_current()->name, nr);

@@ -3,9 +3,9 @@
  *
  * Descriptors 0 .. FD_MAX-1, each NULL or a reference to an open file, plus
  * the close-on-exec bit. Allocation takes the lowest free descriptor (POSIX).
- * A table is made with the console on 0, 1 and 2 the first time a process
- * uses a POSIX file call (process_fd_table), and destroyed by
- * process_finish.
+ * A table is made with /dev/console (the console tty) on 0, 1 and 2 the
+ * first time a process uses a POSIX file call (process_fd_table), and
+ * destroyed by process_finish.
  *
  * The table also keeps the process's current directory (as Linux's
  * fs_struct beside its files_struct: made, and one day copied by fork,
@@ -34,7 +34,7 @@ struct fd_table {
     struct vnode *cwd; /* a reference, or NULL for the root */
 };
 
-/* A new table with the console on 0, 1 and 2, or NULL (process_fd_table; tests). */
+/* A new table with /dev/console on 0, 1 and 2, or NULL (process_fd_table; tests). */
 struct fd_table *fd_table_create(void);
 /* The table of p, made on first use (NULL when out of memory). */
 struct fd_table *process_fd_table(struct process *p);

@@ -1,14 +1,22 @@
 /*
  * posix/file.h - open-file objects of the POSIX layer (DESIGN.md section 9).
  *
- * A struct file is what a file descriptor points to: the vnode (or, for the
- * console, none), the offset and the status flags. dup and fcntl(F_DUPFD)
- * share one object between descriptors, so it is reference counted
- * (file_ref/file_unref); the last unref drops the vnode reference.
+ * A struct file is what a file descriptor points to: the vnode, the offset
+ * and the status flags. dup and fcntl(F_DUPFD) share one object between
+ * descriptors, so it is reference counted (file_ref/file_unref); the last
+ * unref calls ops->release and drops the vnode reference.
  *
- * Lock: `lock` guards offset and flags; read, write, lseek and getdents
- * hold it across the whole call, so the offset of a shared file moves
- * atomically. It is taken before any vnode lock.
+ * Two kinds: a file of a regular file or directory moves data through the
+ * VFS at its offset (ops NULL); a file with ops (a device: file_open binds
+ * a VNODE_CHR vnode to its driver by its device number, fs/devfs.h) moves
+ * data through them and has no offset (lseek, pread, pwrite: -ESPIPE).
+ *
+ * Lock: `lock` guards offset and flags; read, write, lseek and getdents of
+ * a file without ops hold it across the whole call, so the offset of a
+ * shared file moves atomically. It is taken before any vnode lock. A file
+ * with ops is read and written without it (a tty reader may sleep for
+ * ever; a writer to the same open file must not wait for it): its ops do
+ * their own locking.
  */
 #pragma once
 
@@ -24,27 +32,42 @@
 
 struct file;
 
-/* How a file without a vnode (the console) reads and writes kernel buffers. */
+/*
+ * What a device's open file does (every slot may be NULL: read and write
+ * then fail with -EINVAL, ioctl with -ENOTTY). Results are counts or -errno.
+ */
 struct file_ops {
+    /* Reads or writes a kernel buffer (the caller moves it to or from user memory). */
     int64_t (*read)(struct file *f, void *buf, size_t len);
     int64_t (*write)(struct file *f, const void *buf, size_t len);
+    /* An ioctl with its user-space argument: a result, or -ENOTTY for an unknown request. */
+    int64_t (*ioctl)(struct file *f, unsigned long req, uintptr_t arg);
+    /* The last reference went: undo what the device's open did (no lock held). */
+    void (*release)(struct file *f);
 };
 
 struct file {
     uint32_t magic;
     uint32_t refs;              /* atomic */
-    struct vnode *vn;           /* a reference; NULL for the console; fixed */
-    const struct file_ops *ops; /* for vn == NULL; fixed */
+    struct vnode *vn;           /* a reference; NULL only for files made without one; fixed */
+    const struct file_ops *ops; /* a device's, or NULL (the VFS); fixed once opened */
+    void *priv;                 /* the device's own; fixed once opened */
     struct mutex lock;
     /* Guarded by lock: */
     uint64_t offset; /* bytes, or the getdents position of a directory */
     int flags;       /* O_ACCMODE | O_APPEND | O_NONBLOCK */
 };
 
-/* A new open file of vn (consumes the caller's vnode reference), or NULL. */
+/* A new open file of vn (consumes the caller's vnode reference), or NULL. Not for devices. */
 struct file *file_open_vnode(struct vnode *vn, int flags);
-/* A new open file of the console (write: kernel log; read: end of file). */
-struct file *file_open_console(void);
+/*
+ * open(2)'s last step: a new open file of vn (the caller's reference moves
+ * in, also on failure) in *out. A device is bound to its driver (devfs.h),
+ * whose open may refuse it: -ENXIO for a device number without a driver.
+ */
+int file_open(struct vnode *vn, int flags, struct file **out);
+/* Opens path (absolute, or from the root) like open(2) without O_CREAT: 0 or -errno. */
+int file_open_path(const char *path, int flags, struct file **out);
 void file_ref(struct file *f);
 void file_unref(struct file *f);
 
@@ -60,9 +83,9 @@ static inline bool file_writable(const struct file *f)
 }
 
 /*
- * Reads or writes kernel buffers at *off (advanced), for the vnode or the
- * console; the caller holds f->lock when off is &f->offset. A negative
- * errno on failure.
+ * Reads or writes kernel buffers at *off (advanced), through the VFS or the
+ * file's ops (which ignore off); the caller holds f->lock when off is
+ * &f->offset. A negative errno on failure.
  */
 int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len);
 int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len);
