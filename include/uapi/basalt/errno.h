@@ -8,6 +8,7 @@
 
 #define EPERM        1
 #define ENOENT       2
+#define ESRCH        3
 #define EINTR        4
 #define EIO          5
 #define EBADF        9
@@ -35,3 +36,5 @@
 #define ENOSYS       38
 #define ENOTEMPTY    39
 #define ELOOP        40
+#define EOPNOTSUPP   95
+#define ETIMEDOUT    110

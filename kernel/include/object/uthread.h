@@ -61,6 +61,8 @@ struct uthread {
     struct {
         uint64_t entry, stack, arg1, arg2;
     } start; /* the user registers it starts with (set by uthread_start) */
+    /* POSIX set_robust_list's head (posix/sys_futex.c; 0: none); its own use only. */
+    uintptr_t robust_list;
 
     /* Process lock: */
     enum uthread_state state;
