@@ -564,7 +564,7 @@ int64_t sys_faccessat2(int dirfd, uintptr_t upath, int mode, int flags)
      */
     struct vfs_attr a;
     rc = vfs_getattr(vn, &a);
-    if (rc == 0 && (mode & 1) && a.type != VNODE_DIR && !(a.mode & 0111))
+    if (rc == 0 && (mode & 1 /* X_OK */) && a.type != VNODE_DIR && !(a.mode & 0111))
         rc = -EACCES;
     vnode_unref(vn);
     return rc;
