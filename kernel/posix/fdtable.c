@@ -142,13 +142,20 @@ int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec)
         cloexec_set(t, fd, cloexec);
     }
     mutex_unlock(&t->lock);
-    return min >= limit ? -EINVAL : fd < limit ? fd : -EMFILE;
+    return fd < limit ? fd : -EMFILE;
 }
 
 int fd_reserve(struct fd_table *t, bool cloexec)
 {
-    int fd = fd_install(t, FD_RESERVED, 0, cloexec);
-    return fd == -EINVAL ? -EMFILE : fd; /* a soft limit of 0: no descriptor at all */
+    return fd_install(t, FD_RESERVED, 0, cloexec);
+}
+
+int fd_nofile(struct fd_table *t)
+{
+    mutex_lock(&t->lock);
+    int n = nofile_locked(t);
+    mutex_unlock(&t->lock);
+    return n;
 }
 
 void fd_commit(struct fd_table *t, int fd, struct file *f)

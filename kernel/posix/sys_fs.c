@@ -405,7 +405,9 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        rc = arg >= FD_MAX ? -EINVAL : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+        /* As Linux: from at or above RLIMIT_NOFILE is -EINVAL, not -EMFILE. */
+        rc = arg >= (uint64_t)fd_nofile(t) ? -EINVAL
+                                           : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
         if (rc >= 0)
             return rc; /* the reference went into the table */
         break;

@@ -195,7 +195,13 @@ PT_TEST(rlimit_nofile_is_enforced)
     int dup_err = errno;
     long dupfd = fcntl(0, F_DUPFD, 12);
     int dupfd_err = errno;
+    struct rlimit three = {3, 1024};
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &three), 0);
+    long dup_lo = dup(0); /* 3 is at the limit */
+    int dup_lo_err = errno;
     CHECK_EQ(setrlimit(RLIMIT_NOFILE, &all), 0);
+    CHECK_EQ(dup_lo, -1);
+    CHECK_EQ(dup_lo_err, EMFILE);
     CHECK_EQ(dup_hi, -1);
     CHECK_EQ(dup_err, EBADF);
     CHECK_EQ(dupfd, -1);

@@ -55,7 +55,7 @@ struct file *fd_get(struct fd_table *t, int fd);
  * Installs f (the caller's reference moves into the table) at the lowest
  * free descriptor >= min below RLIMIT_NOFILE's soft limit: the descriptor,
  * or -EMFILE (the reference stays with the caller), or -EINVAL for min
- * out of range (at or above the limit, as F_DUPFD).
+ * out of range.
  */
 int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec);
 /*
@@ -79,6 +79,8 @@ int fd_close(struct fd_table *t, int fd);
 struct vnode *fd_cwd(struct fd_table *t);
 /* Makes dir (the caller's reference moves in) the current directory. */
 void fd_set_cwd(struct fd_table *t, struct vnode *dir);
+/* RLIMIT_NOFILE's soft limit (at most FD_MAX): descriptors from it up are not handed out. */
+int fd_nofile(struct fd_table *t);
 /* Sets the file mode creation mask to mask & 0777; returns the old one. */
 uint32_t fd_set_umask(struct fd_table *t, uint32_t mask);
 uint32_t fd_umask(struct fd_table *t);
