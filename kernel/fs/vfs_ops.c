@@ -341,3 +341,23 @@ int vfs_getattr(struct vnode *vn, struct vfs_attr *out)
     mutex_unlock(&vn->lock);
     return rc;
 }
+
+int vfs_chmod(struct vnode *vn, uint32_t mode)
+{
+    mutex_lock(&vn->lock);
+    vn->mode = mode & S_IALLUGO;
+    vn->ctime = vfs_now();
+    mutex_unlock(&vn->lock);
+    return 0;
+}
+
+int vfs_get_vmo(struct vnode *vn, struct vmo **out, uint64_t *size)
+{
+    if (vn->type != VNODE_REG || !vn->ops->get_vmo)
+        return -ENODEV;
+    mutex_lock(&vn->lock);
+    int rc = vn->ops->get_vmo(vn, out);
+    *size = vn->size;
+    mutex_unlock(&vn->lock);
+    return rc;
+}

@@ -226,7 +226,7 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     size_t size = 0;
     int rc = es.buf && line ? 0 : -ENOMEM;
     if (rc == 0)
-        rc = posix_resolve_at(dirfd, upath, &start, &path);
+        rc = posix_at_path(dirfd, upath, &start, &path);
     if (rc == 0)
         rc = copy_vector(&es, uargv, &es.argc);
     if (rc == 0)

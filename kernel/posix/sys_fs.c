@@ -343,7 +343,7 @@ int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)
     rc = at_start(dirfd, path, &start);
     if (rc)
         goto out_unreserve;
-    rc = vfs_open(start, path, flags, mode & S_IALLUGO, &vn);
+    rc = vfs_open(start, path, flags, mode & S_IALLUGO & ~fd_umask(t), &vn);
     vnode_unref(start);
     if (rc)
         goto out_unreserve;
@@ -407,7 +407,9 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        rc = arg >= FD_MAX ? -EINVAL : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+        /* As Linux: from at or above RLIMIT_NOFILE is -EINVAL, not -EMFILE. */
+        rc = arg >= (uint64_t)fd_nofile(t) ? -EINVAL
+                                           : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
         if (rc >= 0)
             return rc; /* the reference went into the table */
         break;
@@ -460,7 +462,7 @@ int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
 
 /* ---- stat ---- */
 
-static int stat_fill(struct vnode *vn, struct linux_stat *st)
+int posix_stat_fill(struct vnode *vn, struct linux_stat *st)
 {
     memset(st, 0, sizeof(*st));
     st->st_blksize = 4096;
@@ -492,7 +494,7 @@ static int stat_fill(struct vnode *vn, struct linux_stat *st)
 static int stat_out(struct vnode *vn, uintptr_t ust)
 {
     struct linux_stat st;
-    int rc = stat_fill(vn, &st);
+    int rc = posix_stat_fill(vn, &st);
     if (rc == 0 && copy_to_user((void *)ust, &st, sizeof(st)) != OK)
         rc = -EFAULT;
     return rc;
@@ -509,51 +511,67 @@ int64_t sys_fstat(int fd, uintptr_t ust)
     return rc;
 }
 
-int64_t sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ust, int flags)
+int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
     char *path;
     int rc = path_get(upath, flags & AT_EMPTY_PATH, &path);
     if (rc)
         return rc;
     if (!path[0] && dirfd != AT_FDCWD) {
+        /* AT_EMPTY_PATH: the descriptor's own file (the console has no vnode). */
         kfree(path);
-        return sys_fstat(dirfd, ust);
+        struct file *f = file_get(dirfd, &rc);
+        if (!f)
+            return rc;
+        *out = f->vn;
+        if (f->vn)
+            vnode_ref(f->vn);
+        file_unref(f);
+        return 0;
     }
-    struct vnode *start, *vn;
+    struct vnode *start;
     rc = at_start(dirfd, path, &start);
     if (rc == 0) {
         rc = vfs_lookup(start, path[0] ? path : ".",
-                        (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW, &vn);
+                        (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW, out);
         vnode_unref(start);
     }
     kfree(path);
-    if (rc)
-        return rc;
-    rc = stat_out(vn, ust);
-    vnode_unref(vn);
     return rc;
 }
 
-int64_t sys_faccessat(int dirfd, uintptr_t upath, int mode)
+int64_t sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ust, int flags)
 {
-    if (mode & ~7)
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    char *path;
-    int rc = path_get(upath, false, &path);
+    struct vnode *vn;
+    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
     if (rc)
         return rc;
-    struct vnode *start, *vn;
-    rc = at_start(dirfd, path, &start);
-    if (rc == 0) {
-        /* No users or permissions yet: a file that exists may be used in every way. */
-        rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
-        vnode_unref(start);
-        if (rc == 0)
-            vnode_unref(vn);
-    }
-    kfree(path);
+    rc = stat_out(vn, ust);
+    if (vn)
+        vnode_unref(vn);
+    return rc;
+}
+
+int64_t sys_faccessat2(int dirfd, uintptr_t upath, int mode, int flags)
+{
+    if (mode & ~7 || flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct vnode *vn;
+    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
+    if (rc || !vn)
+        return rc;
+    /*
+     * Every process is root (uid 0; AT_EACCESS changes nothing): reading
+     * and writing are always allowed; executing needs an execute bit on
+     * anything but a directory, as Linux grants root.
+     */
+    struct vfs_attr a;
+    rc = vfs_getattr(vn, &a);
+    if (rc == 0 && (mode & 1 /* X_OK */) && a.type != VNODE_DIR && !(a.mode & 0111))
+        rc = -EACCES;
+    vnode_unref(vn);
     return rc;
 }
 
@@ -650,14 +668,23 @@ static int at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path
     return rc;
 }
 
+int posix_at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path)
+{
+    return at_path(dirfd, upath, start, path);
+}
+
 int64_t sys_mkdirat(int dirfd, uintptr_t upath, uint32_t mode)
 {
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
     struct vnode *start;
     char *path;
     int rc = at_path(dirfd, upath, &start, &path);
     if (rc)
         return rc;
-    rc = vfs_mkdir(start, path, mode);
+    /* As Linux: the permission bits and the sticky bit, less the umask. */
+    rc = vfs_mkdir(start, path, mode & 01777 & ~fd_umask(t));
     vnode_unref(start);
     kfree(path);
     return rc;
@@ -893,11 +920,4 @@ int64_t sys_getcwd(uintptr_t ubuf, size_t size)
     kfree(de);
     kfree(buf);
     return rc;
-}
-
-/* ---- for the other POSIX calls (execve) ---- */
-
-int posix_resolve_at(int dirfd, uintptr_t upath, struct vnode **start, char **path)
-{
-    return at_path(dirfd, upath, start, path);
 }

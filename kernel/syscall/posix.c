@@ -3,21 +3,28 @@
  *
  * What a static musl or glibc program needs to start and stop:
  * arch_prctl(ARCH_SET_FS/ARCH_GET_FS) for thread-local storage,
- * set_tid_address, exit and exit_group; and the file calls of
- * kernel/posix/sys_fs.c and the memory calls of kernel/posix/sys_mm.c
- * (docs/posix.md lists them). Every other number
+ * set_tid_address, exit and exit_group; and the calls of kernel/posix/:
+ * files (sys_fs.c), attributes and mounts (sys_attr.c), memory
+ * (sys_mm.c), clocks and sleeps (sys_time.c), futexes (sys_futex.c) and
+ * the system and the process's standing (sys_misc.c); docs/posix.md
+ * lists them. rseq is -ENOSYS without a log line. Every other number
  * returns -ENOSYS and is counted (posix_count), so missing calls are easy
  * to find.
  */
 #include <arch/mmu.h>
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
+#include <basalt/linux_time.h>
 #include <object/job.h>
 #include <object/process.h>
 #include <object/uthread.h>
+#include <posix/sys_attr.h>
 #include <posix/sys_fs.h>
+#include <posix/sys_futex.h>
+#include <posix/sys_misc.h>
 #include <posix/sys_mm.h>
 #include <posix/sys_proc.h>
+#include <posix/sys_time.h>
 #include <printf.h>
 #include <sched/thread.h>
 #include <syscall/dispatch.h>
@@ -100,6 +107,47 @@
 #define LINUX_EXECVEAT     322
 #define LINUX_CLONE3       435
 #define LINUX_NR_MAX       POSIX_NR_COUNTED
+
+/* The attribute, time, futex and system calls (sys_attr.c ... sys_misc.c). */
+#define LINUX_SCHED_YIELD     24
+#define LINUX_NANOSLEEP       35
+#define LINUX_UNAME           63
+#define LINUX_FSYNC           74
+#define LINUX_FDATASYNC       75
+#define LINUX_CHMOD           90
+#define LINUX_FCHMOD          91
+#define LINUX_UMASK           95
+#define LINUX_GETTIMEOFDAY    96
+#define LINUX_GETRLIMIT       97
+#define LINUX_GETRUSAGE       98
+#define LINUX_SYSINFO         99
+#define LINUX_TIMES           100
+#define LINUX_GETUID          102
+#define LINUX_GETGID          104
+#define LINUX_SETUID          105
+#define LINUX_SETGID          106
+#define LINUX_GETEUID         107
+#define LINUX_GETEGID         108
+#define LINUX_GETGROUPS       115
+#define LINUX_GETRESUID       118
+#define LINUX_GETRESGID       120
+#define LINUX_SETRLIMIT       160
+#define LINUX_MOUNT           165
+#define LINUX_UMOUNT2         166
+#define LINUX_REBOOT          169
+#define LINUX_TIME            201
+#define LINUX_FUTEX           202
+#define LINUX_CLOCK_GETTIME   228
+#define LINUX_CLOCK_GETRES    229
+#define LINUX_CLOCK_NANOSLEEP 230
+#define LINUX_FCHMODAT        268
+#define LINUX_SET_ROBUST_LIST 273
+#define LINUX_GET_ROBUST_LIST 274
+#define LINUX_PRLIMIT64       302
+#define LINUX_GETRANDOM       318
+#define LINUX_STATX           332
+#define LINUX_RSEQ            334
+#define LINUX_FACCESSAT2      439
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
@@ -220,7 +268,7 @@ int64_t posix_dispatch(struct trap_frame *tf)
     case LINUX_WRITEV:
         return sys_writev((int)a0, a1, (int)a2);
     case LINUX_ACCESS:
-        return sys_faccessat(AT_FDCWD, a0, (int)a1);
+        return sys_faccessat2(AT_FDCWD, a0, (int)a1, 0);
     case LINUX_DUP:
         return sys_dup((int)a0);
     case LINUX_DUP2:
@@ -270,11 +318,83 @@ int64_t posix_dispatch(struct trap_frame *tf)
     case LINUX_READLINKAT:
         return sys_readlinkat((int)a0, a1, a2, (int64_t)a3);
     case LINUX_FACCESSAT:
-        return sys_faccessat((int)a0, a1, (int)a2);
+        return sys_faccessat2((int)a0, a1, (int)a2, 0);
     case LINUX_DUP3:
         return sys_dup3((int)a0, (int)a1, (int)a2, false);
     case LINUX_RENAMEAT2:
         return sys_renameat2((int)a0, a1, (int)a2, a3, (unsigned)a4);
+    case LINUX_STATX:
+        return sys_statx((int)a0, a1, (int)a2, (unsigned)a3, a4);
+    case LINUX_FACCESSAT2:
+        return sys_faccessat2((int)a0, a1, (int)a2, (int)a3);
+    case LINUX_CHMOD:
+        return sys_fchmodat(AT_FDCWD, a0, (uint32_t)a1);
+    case LINUX_FCHMOD:
+        return sys_fchmod((int)a0, (uint32_t)a1);
+    case LINUX_FCHMODAT:
+        return sys_fchmodat((int)a0, a1, (uint32_t)a2);
+    case LINUX_UMASK:
+        return sys_umask((uint32_t)a0);
+    case LINUX_FSYNC:
+    case LINUX_FDATASYNC:
+        return sys_fsync((int)a0);
+    case LINUX_MOUNT:
+        return sys_mount(a0, a1, a2, a3, a4);
+    case LINUX_UMOUNT2:
+        return sys_umount2(a0, (int)a1);
+    case LINUX_CLOCK_GETTIME:
+        return sys_clock_gettime((int)a0, a1);
+    case LINUX_CLOCK_GETRES:
+        return sys_clock_getres((int)a0, a1);
+    case LINUX_GETTIMEOFDAY:
+        return sys_gettimeofday(a0, a1);
+    case LINUX_TIME:
+        return sys_time(a0);
+    case LINUX_NANOSLEEP:
+        return sys_clock_nanosleep(LINUX_CLOCK_MONOTONIC, 0, a0, a1);
+    case LINUX_CLOCK_NANOSLEEP:
+        return sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
+    case LINUX_TIMES:
+        return sys_times(a0);
+    case LINUX_GETRUSAGE:
+        return sys_getrusage((int)a0, a1);
+    case LINUX_FUTEX:
+        return sys_futex(a0, (int)a1, (uint32_t)a2, a3, a4, (uint32_t)a5);
+    case LINUX_SET_ROBUST_LIST:
+        return sys_set_robust_list(a0, a1);
+    case LINUX_GET_ROBUST_LIST:
+        return sys_get_robust_list((int)a0, a1, a2);
+    case LINUX_RSEQ:
+        return -ENOSYS; /* glibc registers one at every start: refused without a log line */
+    case LINUX_SCHED_YIELD:
+        return sys_sched_yield();
+    case LINUX_UNAME:
+        return sys_uname(a0);
+    case LINUX_GETRANDOM:
+        return sys_getrandom(a0, a1, (unsigned)a2);
+    case LINUX_SYSINFO:
+        return sys_sysinfo(a0);
+    case LINUX_REBOOT:
+        return sys_reboot((uint32_t)a0, (uint32_t)a1, (uint32_t)a2, a3);
+    case LINUX_GETUID:
+    case LINUX_GETEUID:
+    case LINUX_GETGID:
+    case LINUX_GETEGID:
+        return sys_getid();
+    case LINUX_GETRESUID:
+    case LINUX_GETRESGID:
+        return sys_getresid(a0, a1, a2);
+    case LINUX_SETUID:
+    case LINUX_SETGID:
+        return sys_setid((uint32_t)a0);
+    case LINUX_GETGROUPS:
+        return sys_getgroups((int)a0, a1);
+    case LINUX_GETRLIMIT:
+        return sys_getrlimit((unsigned)a0, a1);
+    case LINUX_SETRLIMIT:
+        return sys_setrlimit((unsigned)a0, a1);
+    case LINUX_PRLIMIT64:
+        return sys_prlimit64((int)a0, (unsigned)a1, a2, a3);
     case LINUX_ARCH_PRCTL:
         return sys_arch_prctl((int)tf->rdi, tf->rsi);
     case LINUX_SET_TID_ADDR:

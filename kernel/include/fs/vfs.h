@@ -45,6 +45,7 @@ enum vnode_type {
 
 struct vnode;
 struct mount;
+struct vmo;
 
 /* One directory entry as getdents returns it (a kernel buffer). */
 struct vfs_dirent {
@@ -98,6 +99,13 @@ struct vnode_ops {
     /* Up to n entries from *pos (".", ".." first); advances *pos; returns the count. */
     int (*getdents)(struct vnode *dir, uint64_t *pos, struct vfs_dirent *buf, size_t n);
     int (*getattr)(struct vnode *vn, struct vfs_attr *out);
+    /*
+     * A regular file's memory for mmap: a new reference to the VMO that
+     * holds its bytes (page i of the file is page i of the VMO; the VMO
+     * is at least the file's size, rounded up to pages). NULL: the file
+     * cannot be mapped (-ENODEV).
+     */
+    int (*get_vmo)(struct vnode *vn, struct vmo **out);
     /* The last reference is gone: free fs_data (no lock held). */
     void (*release)(struct vnode *vn);
 };
@@ -223,6 +231,18 @@ int64_t vfs_write(struct vnode *vn, uint64_t *off, const void *buf, size_t len, 
 int vfs_truncate(struct vnode *vn, uint64_t size);
 int vfs_getdents(struct vnode *dir, uint64_t *pos, struct vfs_dirent *buf, size_t n);
 int vfs_getattr(struct vnode *vn, struct vfs_attr *out);
+/*
+ * Sets the permission bits (mode & S_IALLUGO) and the change time. The
+ * mode lives in the vnode (what getattr reports when a file system has no
+ * getattr of its own, which is every one so far).
+ */
+int vfs_chmod(struct vnode *vn, uint32_t mode);
+/*
+ * For mmap: a new reference to the regular file's VMO (ops->get_vmo) and
+ * the file's size, taken together under the vnode's lock. -ENODEV for
+ * anything that cannot be mapped.
+ */
+int vfs_get_vmo(struct vnode *vn, struct vmo **out, uint64_t *size);
 
 /* Mounts tmpfs at / with /boot (the initrd's files), devfs on /dev, procfs on /proc, /tmp, /etc. */
 void vfs_init(void);

@@ -76,6 +76,8 @@ struct uthread {
     uintptr_t clear_child_tid;   /* set_tid_address/CLONE_CHILD_CLEARTID: 0 and a futex wake at exit */
     uintptr_t set_child_tid;     /* fork with CLONE_CHILD_SETTID: its ID goes there at its start */
     struct posix_thread_sig sig; /* mask, pending signals, alternate stack (process lock) */
+    /* POSIX set_robust_list's head (posix/sys_futex.c; 0: none); its own use only. */
+    uintptr_t robust_list;
 
     /* Process lock: */
     enum uthread_state state;
