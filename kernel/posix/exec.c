@@ -336,7 +336,7 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
         .cs = TRAP_USER_CS,
         .ss = TRAP_USER_SS,
         .rflags = 0x202,
-        .vector = TRAP_VECTOR_SYSCALL + 1, /* nothing to restart */
+        .vector = TRAP_VECTOR_SYSCALL_DONE, /* rewritten: restored whole, never restarted */
     };
     return 0; /* RAX = 0 too */
 }

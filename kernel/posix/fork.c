@@ -80,7 +80,7 @@ static void child_frame(struct uthread *ut, const struct trap_frame *tf, uint64_
         ut->start_frame.rsp = newsp;
     ut->start_frame.cs = TRAP_USER_CS;
     ut->start_frame.ss = TRAP_USER_SS;
-    ut->start_frame.vector = TRAP_VECTOR_SYSCALL + 1; /* nothing to restart in the child */
+    ut->start_frame.vector = TRAP_VECTOR_SYSCALL_DONE; /* nothing to restart in the child */
     ut->start_from_frame = true;
 }
 

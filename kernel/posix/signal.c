@@ -64,9 +64,6 @@
     (SIG_BIT(SIGSEGV) | SIG_BIT(SIGBUS) | SIG_BIT(SIGILL) | SIG_BIT(SIGFPE) | SIG_BIT(SIGTRAP) |   \
      SIG_BIT(SIGSYS))
 
-/* The frame slot that marks a system call frame whose restart was already decided. */
-#define TRAP_VECTOR_SYSCALL_DONE (TRAP_VECTOR_SYSCALL + 1)
-
 /* ---- the signal state ---------------------------------------------------------- */
 
 struct posix_sigstate *posix_sigstate_create(const struct posix_sigstate *from)

@@ -14,7 +14,8 @@
  * or, with CS = 0 (SYSCALL_FRAME_CS_WORK), that the thread has work to do
  * first (it is being killed or suspended: arch_thread_request_user_work);
  * syscall_exit_slow() sees to both, then the general IRET path
- * (trap_return) restores the frame. A RIP that is not a canonical user
+ * (trap_return) restores the frame. POSIX calls go through
+ * syscall_dispatch with the completed frame and come back the same way. A RIP that is not a canonical user
  * address, where SYSRET would fault in ring 0 on Intel CPUs, also leaves
  * through trap_return. The fast path pays nothing for any of this: the CS
  * comparison was needed anyway.
@@ -96,7 +97,7 @@ syscall_entry:
 2:  cli                     /* the result stays in RAX; slow paths store it (COMPLETE_FRAME) */
     cmpq $USER_CS, FRAME_CS(%rsp)
     jne 3f
-    movq FRAME_RIP(%rsp), %rcx
+6:  movq FRAME_RIP(%rsp), %rcx
     shrq $47, %rcx          /* above the user half: not canonical for SYSRET */
     jnz 4f
     addq $40, %rsp          /* R15-R12: still the user's, in the registers; R11: see below */
@@ -118,8 +119,16 @@ syscall_entry:
 1:  COMPLETE_FRAME         /* the POSIX layer may read or rewrite the whole frame */
     movq %rsp, %rdi
     call syscall_dispatch     /* its result goes into the frame's RAX */
+    /*
+     * Back the native way when nothing more is to be done: syscall_dispatch
+     * sets the CS sentinel when the thread has work (a signal) or the call
+     * rewrote registers SYSRET does not restore (execve, rt_sigreturn).
+     */
     cli
-    jmp 5f
+    cmpq $USER_CS, FRAME_CS(%rsp)
+    jne 5f                  /* the frame is complete already: nothing to store */
+    movq FRAME_RAX(%rsp), %rax
+    jmp 6b
 3:  COMPLETE_FRAME
 5:  movq %rsp, %rdi
     call syscall_exit_slow

@@ -17,6 +17,12 @@ STATIC_ASSERT(sizeof(struct trap_frame) == 22 * 8);
 
 /* trap_frame.vector of a system call (syscall.S), above every real vector. */
 #define TRAP_VECTOR_SYSCALL 256
+/*
+ * A system call's frame rewritten by the call (execve, rt_sigreturn) or
+ * whose restart after a signal was decided: the exit restores it whole
+ * and never restarts it (posix/signal.c).
+ */
+#define TRAP_VECTOR_SYSCALL_DONE 257
 /* User code and stack selectors (gdt.c; syscall.S has the same numbers). */
 #define TRAP_USER_CS 0x2b
 #define TRAP_USER_SS 0x23
