@@ -26,10 +26,9 @@
 #include <posix/sys_fs.h>
 #include <usercopy.h>
 
-#define CHUNK      4096
-#define RW_MAX     0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
-#define IOV_MAX    1024
-#define TIOCGWINSZ 0x5413
+#define CHUNK   4096
+#define RW_MAX  0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
+#define IOV_MAX 1024
 
 STATIC_ASSERT(sizeof(struct linux_stat) == 144);
 STATIC_ASSERT(sizeof(struct linux_dirent64) == 24); /* 19 bytes of fields, padded */
@@ -102,12 +101,19 @@ static int at_start(int dirfd, const char *path, struct vnode **out)
 /* ---- reading and writing ---- */
 
 /*
- * Moves up to len bytes between the user buffer ubuf and f at *off, a page
- * at a time through kbuf. Returns the count, or -errno when nothing moved.
+ * Moves up to len bytes between the user buffer ubuf and f at *off: a file
+ * with ops straight from user memory, a vnode a page at a time through
+ * kbuf. Returns the count, or -errno when nothing moved.
  */
 static int64_t file_rw(struct file *f, uint64_t *off, uintptr_t ubuf, size_t len, bool write,
                        void *kbuf)
 {
+    if (f->ops) {
+        if (!len)
+            return 0;
+        return write ? f->ops->write(f, file_buf_user(ubuf), len)
+                     : f->ops->read(f, file_buf_user(ubuf), len);
+    }
     size_t done = 0;
     int64_t err = 0;
     while (done < len) {
@@ -152,14 +158,19 @@ static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool writ
         ret = -EBADF;
         goto out_unref;
     }
-    if (positional && (!f->vn || pos < 0)) {
-        ret = f->vn ? -EINVAL : -ESPIPE;
+    if (positional && (f->ops || pos < 0)) {
+        ret = f->ops ? -ESPIPE : -EINVAL;
         goto out_unref;
     }
     if (count > RW_MAX)
         count = RW_MAX;
     if (count && !user_range_ok(buf, count)) {
         ret = -EFAULT;
+        goto out_unref;
+    }
+    if (f->ops) {
+        /* No offset, so no lock: a blocking read must not hold up fcntl or a writer. */
+        ret = file_rw(f, NULL, buf, count, write, NULL);
         goto out_unref;
     }
     kbuf = kmalloc(CHUNK);
@@ -217,8 +228,8 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
         goto out;
     }
     iov = kmalloc(sizeof(*iov) * (size_t)(iovcnt ? iovcnt : 1));
-    kbuf = kmalloc(CHUNK);
-    if (!iov || !kbuf) {
+    kbuf = f->ops ? NULL : kmalloc(CHUNK);
+    if (!iov || (!f->ops && !kbuf)) {
         ret = -ENOMEM;
         goto out;
     }
@@ -238,7 +249,8 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
         }
     }
     uint64_t done = 0;
-    mutex_lock(&f->lock);
+    if (!f->ops)
+        mutex_lock(&f->lock);
     for (int i = 0; i < iovcnt; i++) {
         int64_t n = file_rw(f, &f->offset, iov[i].base, iov[i].len, write, kbuf);
         if (n < 0) {
@@ -250,7 +262,8 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
         if ((uint64_t)n < iov[i].len)
             break;
     }
-    mutex_unlock(&f->lock);
+    if (!f->ops)
+        mutex_unlock(&f->lock);
     if (ret == 0)
         ret = (int64_t)done;
 out:
@@ -422,7 +435,8 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
         break;
     case F_SETFL:
         mutex_lock(&f->lock);
-        f->flags = (f->flags & ~FILE_SETFL_MASK) | ((int)arg & FILE_SETFL_MASK);
+        __atomic_store_n(&f->flags, (f->flags & ~FILE_SETFL_MASK) | ((int)arg & FILE_SETFL_MASK),
+                         __ATOMIC_RELAXED); /* files with ops read it without the lock */
         mutex_unlock(&f->lock);
         rc = 0;
         break;
@@ -439,12 +453,7 @@ int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
     struct file *f = file_get(fd, &rc);
     if (!f)
         return rc;
-    rc = -ENOTTY;
-    if (!f->vn && req == TIOCGWINSZ) {
-        /* The console answers as a terminal, so stdio line-buffers it. */
-        uint16_t ws[4] = {25, 80, 0, 0};
-        rc = copy_to_user((void *)arg, ws, sizeof(ws)) == OK ? 0 : -EFAULT;
-    }
+    rc = f->ops && f->ops->ioctl ? (int)f->ops->ioctl(f, req, arg) : -ENOTTY;
     file_unref(f);
     return rc;
 }
@@ -501,6 +510,16 @@ int64_t sys_fstat(int fd, uintptr_t ust)
     struct file *f = file_get(fd, &rc);
     if (!f)
         return rc;
+    if (f->ops && f->ops->stat) {
+        struct linux_stat st;
+        memset(&st, 0, sizeof(st));
+        st.st_nlink = 1;
+        st.st_blksize = 4096;
+        f->ops->stat(f, &st);
+        rc = copy_to_user((void *)ust, &st, sizeof(st)) == OK ? 0 : -EFAULT;
+        file_unref(f);
+        return rc;
+    }
     rc = stat_out(f->vn, ust);
     file_unref(f);
     return rc;

@@ -1,17 +1,33 @@
 /*
  * posix/file.h - open-file objects of the POSIX layer (DESIGN.md section 9).
  *
- * A struct file is what a file descriptor points to: the vnode (or, for the
- * console, none), the offset and the status flags. dup and fcntl(F_DUPFD)
- * share one object between descriptors, so it is reference counted
- * (file_ref/file_unref); the last unref drops the vnode reference.
+ * A struct file is what a file descriptor points to: a vnode and/or a
+ * device's operations, the offset and the status flags. dup and
+ * fcntl(F_DUPFD) share one object between descriptors, so it is reference
+ * counted (file_ref/file_unref); the last unref calls ops->release and
+ * drops the vnode reference.
+ *
+ * Two kinds of file:
+ *  - vnode files (ops == NULL): regular files and directories, read and
+ *    written through the VFS with kernel buffers at an offset; always
+ *    ready for poll.
+ *  - files with ops (the console, pipes, tty and devfs devices): every
+ *    read, write, poll, ioctl and fstat goes to the ops, which move their
+ *    bytes through a struct file_buf (user memory straight from the system
+ *    call, or a kernel buffer for sendfile and the kernel's own callers),
+ *    keep their state in `priv`, and may block (docs/posix.md, "Devices:
+ *    file_ops", shows how one is written). They may have a vnode too (a
+ *    devfs node), for its identity only.
  *
  * Lock: `lock` guards offset and flags; read, write, lseek and getdents
- * hold it across the whole call, so the offset of a shared file moves
- * atomically. It is taken before any vnode lock.
+ * of vnode files hold it across the whole call, so the offset of a shared
+ * file moves atomically. It is taken before any vnode lock. Files with ops
+ * are called without it (a blocking read must not stop fcntl): they read
+ * the flags with file_flags().
  */
 #pragma once
 
+#include <basalt/stat.h>
 #include <fs/vfs.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,30 +39,95 @@
 #define FILE_SETFL_MASK (O_APPEND | O_NONBLOCK)
 
 struct file;
+struct poll_table;
 
-/* How a file without a vnode (the console) reads and writes kernel buffers. */
+/*
+ * Where the bytes of a file_ops read or write go or come from: user memory
+ * (checked copies: usercopy.h) or kernel memory.
+ */
+struct file_buf {
+    uintptr_t addr;
+    bool user;
+};
+
+static inline struct file_buf file_buf_user(uintptr_t uaddr)
+{
+    return (struct file_buf){.addr = uaddr, .user = true};
+}
+
+static inline struct file_buf file_buf_kernel(void *p)
+{
+    return (struct file_buf){.addr = (uintptr_t)p, .user = false};
+}
+
+/* Copies n bytes from src to b at byte `off` of it: 0 or -EFAULT. */
+int file_buf_store(struct file_buf b, size_t off, const void *src, size_t n);
+/* Copies n bytes from b at byte `off` of it to dst: 0 or -EFAULT. */
+int file_buf_load(struct file_buf b, size_t off, void *dst, size_t n);
+
+/*
+ * The operations of a file that is not a plain vnode file (see above).
+ * read and write are required; the rest may be NULL. Results are counts or
+ * -errno. A call that sleeps does so interruptibly (posix/poll.h's
+ * poll_table_sleep) and, when a signal cuts it short, returns the count
+ * moved so far or, if nothing moved, -ERESTARTSYS (posix/signal.h).
+ */
 struct file_ops {
-    int64_t (*read)(struct file *f, void *buf, size_t len);
-    int64_t (*write)(struct file *f, const void *buf, size_t len);
+    /*
+     * Up to len (> 0) bytes into buf: the count, 0 at end of file, -EAGAIN
+     * when nothing is there and file_flags(f) has O_NONBLOCK, -EFAULT.
+     */
+    int64_t (*read)(struct file *f, struct file_buf buf, size_t len);
+    /* Up to len (> 0) bytes from buf: the count, -EAGAIN (O_NONBLOCK), -EPIPE, -EFAULT. */
+    int64_t (*write)(struct file *f, struct file_buf buf, size_t len);
+    /*
+     * The POLL* events (basalt/poll.h) ready now. When pt is not NULL, it
+     * also calls poll_wait(f, head, pt) for every poll_head that the
+     * device wakes (poll_wake) when those events may have changed. Never
+     * sleeps. NULL: always POLLIN | POLLOUT (as a regular file).
+     */
+    unsigned (*poll)(struct file *f, struct poll_table *pt);
+    /* ioctl(2); arg is a user pointer or a value. NULL: every request is -ENOTTY. */
+    int64_t (*ioctl)(struct file *f, unsigned long req, uintptr_t arg);
+    /*
+     * fstat(2): st arrives zeroed with st_nlink 1 and st_blksize 4096; set
+     * st_mode (S_IFIFO, S_IFCHR ...), st_rdev, st_ino. NULL: the vnode's
+     * attributes (a file with ops and no vnode must have one).
+     */
+    void (*stat)(struct file *f, struct linux_stat *st);
+    /* The last reference went: free priv. NULL: nothing to do. */
+    void (*release)(struct file *f);
 };
 
 struct file {
     uint32_t magic;
     uint32_t refs;              /* atomic */
-    struct vnode *vn;           /* a reference; NULL for the console; fixed */
-    const struct file_ops *ops; /* for vn == NULL; fixed */
+    struct vnode *vn;           /* a reference, or NULL (console, pipes); fixed */
+    const struct file_ops *ops; /* NULL for a vnode file; fixed */
+    void *priv;                 /* the ops' own state; fixed */
     struct mutex lock;
     /* Guarded by lock: */
     uint64_t offset; /* bytes, or the getdents position of a directory */
-    int flags;       /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+    int flags;       /* O_ACCMODE | O_APPEND | O_NONBLOCK (file_flags reads it without the lock) */
 };
 
 /* A new open file of vn (consumes the caller's vnode reference), or NULL. */
 struct file *file_open_vnode(struct vnode *vn, int flags);
+/*
+ * A new open file with ops and priv (and vn: a reference it consumes, or
+ * NULL), or NULL when out of memory (vn is then released, priv is not).
+ */
+struct file *file_open_ops(const struct file_ops *ops, void *priv, struct vnode *vn, int flags);
 /* A new open file of the console (write: kernel log; read: end of file). */
 struct file *file_open_console(void);
 void file_ref(struct file *f);
 void file_unref(struct file *f);
+
+/* The status flags, read without f->lock (for files with ops). */
+static inline int file_flags(const struct file *f)
+{
+    return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+}
 
 static inline bool file_readable(const struct file *f)
 {
@@ -60,9 +141,11 @@ static inline bool file_writable(const struct file *f)
 }
 
 /*
- * Reads or writes kernel buffers at *off (advanced), for the vnode or the
- * console; the caller holds f->lock when off is &f->offset. A negative
- * errno on failure.
+ * Reads or writes kernel buffers at *off (advanced), for the vnode or
+ * through the ops (which ignore off); the caller holds f->lock when off is
+ * &f->offset. A negative errno on failure.
  */
 int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len);
 int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len);
+/* The POLL* events ready on f now (see file_ops.poll; pt may be NULL). */
+unsigned file_poll(struct file *f, struct poll_table *pt);
