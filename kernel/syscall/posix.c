@@ -4,7 +4,8 @@
  * What a static musl or glibc program needs to start and stop:
  * arch_prctl(ARCH_SET_FS/ARCH_GET_FS) for thread-local storage,
  * set_tid_address, exit and exit_group; and the file calls of
- * kernel/posix/sys_fs.c and the memory calls of kernel/posix/sys_mm.c
+ * kernel/posix/sys_fs.c, the pipe, poll and sendfile calls of
+ * posix/sys_io.h and the memory calls of kernel/posix/sys_mm.c
  * (docs/posix.md lists them). Every other number
  * returns -ENOSYS and is counted (posix_count), so missing calls are easy
  * to find.
@@ -14,6 +15,7 @@
 #include <basalt/fcntl.h>
 #include <object/process.h>
 #include <posix/sys_fs.h>
+#include <posix/sys_io.h>
 #include <posix/sys_mm.h>
 #include <printf.h>
 #include <sched/thread.h>
@@ -27,6 +29,7 @@
 #define LINUX_STAT         4
 #define LINUX_FSTAT        5
 #define LINUX_LSTAT        6
+#define LINUX_POLL         7
 #define LINUX_LSEEK        8
 #define LINUX_MMAP         9
 #define LINUX_MPROTECT     10
@@ -38,9 +41,12 @@
 #define LINUX_READV        19
 #define LINUX_WRITEV       20
 #define LINUX_ACCESS       21
+#define LINUX_PIPE         22
+#define LINUX_SELECT       23
 #define LINUX_MADVISE      28
 #define LINUX_DUP          32
 #define LINUX_DUP2         33
+#define LINUX_SENDFILE     40
 #define LINUX_EXIT         60
 #define LINUX_FCNTL        72
 #define LINUX_TRUNCATE     76
@@ -68,7 +74,10 @@
 #define LINUX_SYMLINKAT    266
 #define LINUX_READLINKAT   267
 #define LINUX_FACCESSAT    269
+#define LINUX_PSELECT6     270
+#define LINUX_PPOLL        271
 #define LINUX_DUP3         292
+#define LINUX_PIPE2        293
 #define LINUX_RENAMEAT2    316
 #define LINUX_NR_MAX       512
 
@@ -150,6 +159,20 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_writev((int)a0, a1, (int)a2);
     case LINUX_ACCESS:
         return sys_faccessat(AT_FDCWD, a0, (int)a1);
+    case LINUX_POLL:
+        return sys_poll(a0, a1, (int)a2);
+    case LINUX_PIPE:
+        return sys_pipe2(a0, 0);
+    case LINUX_SELECT:
+        return sys_select((int)a0, a1, a2, a3, a4);
+    case LINUX_SENDFILE:
+        return sys_sendfile((int)a0, (int)a1, a2, a3);
+    case LINUX_PSELECT6:
+        return sys_pselect6((int)a0, a1, a2, a3, a4, a5);
+    case LINUX_PPOLL:
+        return sys_ppoll(a0, a1, a2, a3, a4);
+    case LINUX_PIPE2:
+        return sys_pipe2(a0, (int)a1);
     case LINUX_DUP:
         return sys_dup((int)a0);
     case LINUX_DUP2:
