@@ -183,6 +183,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 # depends on its shared header.
 $(BUILD)/user/utils: $(wildcard user/utils/*.h)
 $(BUILD)/user/posix-tests: $(wildcard user/posix-tests/*.h)
+$(BUILD)/user/bench-core: user/posix-tests/pt_thread.h user/core-tests/tasks.h
 
 # ---- initrd and image ------------------------------------------------------
 

@@ -106,11 +106,49 @@ static size_t ring_put(struct pipe *p, struct file_buf b, size_t boff, size_t n)
     return done;
 }
 
+/* The sleeping of one read or write: its poll table is set up on the first sleep only. */
+struct pipe_wait {
+    struct poll_table pt;
+    bool waited;      /* pt is set up */
+    bool interrupted; /* a signal ended the last sleep */
+};
+
+/*
+ * One wait of a read or a write that cannot go on now: -EAGAIN (O_NONBLOCK)
+ * or -ERESTARTSYS (a signal ended the last sleep) without sleeping, or 0
+ * after a sleep on h (p->lock is dropped meanwhile, and `wake_first`, if
+ * not NULL, woken before the sleep).
+ */
+static int pipe_wait_locked(struct pipe *p, struct file *f, struct poll_head *h,
+                            struct poll_head *wake_first, struct pipe_wait *w)
+{
+    if (file_flags(f) & O_NONBLOCK)
+        return -EAGAIN;
+    if (w->interrupted)
+        return -ERESTARTSYS;
+    if (!w->waited) {
+        poll_table_init(&w->pt);
+        w->waited = true;
+    }
+    poll_wait(f, h, &w->pt);
+    mutex_unlock(&p->lock);
+    if (wake_first)
+        pipe_wake_waiters(wake_first);
+    w->interrupted = poll_table_sleep(&w->pt, DEADLINE_INFINITE) == ERR_INTERRUPTED;
+    mutex_lock(&p->lock);
+    return 0;
+}
+
+static void pipe_wait_done(struct pipe_wait *w)
+{
+    if (w->waited)
+        poll_table_done(&w->pt);
+}
+
 static int64_t pipe_read(struct file *f, struct file_buf buf, size_t len)
 {
     struct pipe *p = f->priv;
-    struct poll_table pt;
-    bool waited = false, interrupted = false;
+    struct pipe_wait w = {.waited = false, .interrupted = false};
     int64_t ret;
     mutex_lock(&p->lock);
     for (;;) {
@@ -125,26 +163,11 @@ static int64_t pipe_read(struct file *f, struct file_buf buf, size_t len)
             ret = 0; /* end of file */
             break;
         }
-        if (file_flags(f) & O_NONBLOCK) {
-            ret = -EAGAIN;
+        if ((ret = pipe_wait_locked(p, f, &p->rd_head, NULL, &w)))
             break;
-        }
-        if (interrupted) {
-            ret = -ERESTARTSYS;
-            break;
-        }
-        if (!waited) {
-            poll_table_init(&pt);
-            waited = true;
-        }
-        poll_wait(f, &p->rd_head, &pt);
-        mutex_unlock(&p->lock);
-        interrupted = poll_table_sleep(&pt, DEADLINE_INFINITE) == ERR_INTERRUPTED;
-        mutex_lock(&p->lock);
     }
     mutex_unlock(&p->lock);
-    if (waited)
-        poll_table_done(&pt);
+    pipe_wait_done(&w);
     if (ret > 0)
         pipe_wake_waiters(&p->wr_head);
     return ret;
@@ -153,8 +176,8 @@ static int64_t pipe_read(struct file *f, struct file_buf buf, size_t len)
 static int64_t pipe_write(struct file *f, struct file_buf buf, size_t len)
 {
     struct pipe *p = f->priv;
-    struct poll_table pt;
-    bool waited = false, interrupted = false, wake = false;
+    struct pipe_wait w = {.waited = false, .interrupted = false};
+    bool wake = false;
     size_t done = 0;
     int64_t err = 0;
     mutex_lock(&p->lock);
@@ -179,30 +202,13 @@ static int64_t pipe_write(struct file *f, struct file_buf buf, size_t len)
                 break;
             continue;
         }
-        if (file_flags(f) & O_NONBLOCK) {
-            err = -EAGAIN;
+        /* The readers make the room we wait for: wake them first. */
+        if ((err = pipe_wait_locked(p, f, &p->wr_head, wake ? &p->rd_head : NULL, &w)))
             break;
-        }
-        if (interrupted) {
-            err = -ERESTARTSYS;
-            break;
-        }
-        if (!waited) {
-            poll_table_init(&pt);
-            waited = true;
-        }
-        poll_wait(f, &p->wr_head, &pt);
-        mutex_unlock(&p->lock);
-        if (wake) {
-            pipe_wake_waiters(&p->rd_head); /* the readers make the room we wait for */
-            wake = false;
-        }
-        interrupted = poll_table_sleep(&pt, DEADLINE_INFINITE) == ERR_INTERRUPTED;
-        mutex_lock(&p->lock);
+        wake = false;
     }
     mutex_unlock(&p->lock);
-    if (waited)
-        poll_table_done(&pt);
+    pipe_wait_done(&w);
     if (wake)
         pipe_wake_waiters(&p->rd_head);
     if (err == -EPIPE)

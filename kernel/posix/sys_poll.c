@@ -280,23 +280,11 @@ static int64_t do_select(int n, uintptr_t usets[3], uint64_t deadline)
     return rc;
 }
 
-int64_t sys_select(int nfds, uintptr_t rd, uintptr_t wr, uintptr_t ex, uintptr_t utv)
+/* select (a timeval, usec) and pselect6 (a timespec and usig). */
+static int64_t select_call(int nfds, uintptr_t sets[3], uintptr_t uts, bool usec, uintptr_t usig)
 {
     uint64_t deadline;
-    int rc = timeout_get(utv, true, &deadline);
-    if (rc)
-        return rc;
-    uintptr_t sets[3] = {rd, wr, ex};
-    int64_t ret = do_select(nfds, sets, deadline);
-    timeout_put(utv, true, deadline);
-    return ret;
-}
-
-int64_t sys_pselect6(int nfds, uintptr_t rd, uintptr_t wr, uintptr_t ex, uintptr_t uts,
-                     uintptr_t usig)
-{
-    uint64_t deadline;
-    int rc = timeout_get(uts, false, &deadline);
+    int rc = timeout_get(uts, usec, &deadline);
     if (rc)
         return rc;
     if (usig) {
@@ -308,8 +296,20 @@ int64_t sys_pselect6(int nfds, uintptr_t rd, uintptr_t wr, uintptr_t ex, uintptr
         if (rc)
             return rc;
     }
-    uintptr_t sets[3] = {rd, wr, ex};
     int64_t ret = do_select(nfds, sets, deadline);
-    timeout_put(uts, false, deadline);
+    timeout_put(uts, usec, deadline);
     return ret;
+}
+
+int64_t sys_select(int nfds, uintptr_t rd, uintptr_t wr, uintptr_t ex, uintptr_t utv)
+{
+    uintptr_t sets[3] = {rd, wr, ex};
+    return select_call(nfds, sets, utv, true, 0);
+}
+
+int64_t sys_pselect6(int nfds, uintptr_t rd, uintptr_t wr, uintptr_t ex, uintptr_t uts,
+                     uintptr_t usig)
+{
+    uintptr_t sets[3] = {rd, wr, ex};
+    return select_call(nfds, sets, uts, false, usig);
 }

@@ -1,0 +1,54 @@
+/*
+ * pipe.c - the pipe round trip of issue 8's table: one byte written into a
+ * pipe, read by the other side, written back through a second pipe and
+ * read, with two context switches. Until fork exists the other side is a
+ * native thread of this process (so no address-space switch; under
+ * -icount that is one instruction of difference), making raw system calls
+ * (it has no TLS for libc: posix-tests' pt_thread.h).
+ */
+#include "../posix-tests/pt_thread.h"
+#include "bench.h"
+
+#include <unistd.h>
+
+#define PIPE_ITERS (ITERS / 10)
+
+/* The echo side: fds[0] is read from, fds[1] written to, until end of file. */
+THREAD_FN echo(uint64_t arg)
+{
+    const int *fds = (const int *)arg;
+    char c;
+    while (pt_sys(PT_SYS_READ, fds[0], (long)&c, 1) == 1)
+        pt_sys(PT_SYS_WRITE, fds[1], (long)&c, 1);
+    bs_thread_exit();
+    __builtin_unreachable();
+}
+
+void bench_pipe_round_trip(void)
+{
+    int to[2], from[2];
+    if (pipe(to) || pipe(from))
+        return;
+    static int echo_fds[2];
+    echo_fds[0] = to[0];
+    echo_fds[1] = from[1];
+    struct spawned sp;
+    if (spawn(echo, (uint64_t)echo_fds, &sp) != OK)
+        return;
+    char c = 'x';
+    for (int i = 0; i < WARMUP; i++) {
+        write(to[1], &c, 1);
+        read(from[0], &c, 1);
+    }
+    uint64_t t0 = rdtsc();
+    for (int i = 0; i < PIPE_ITERS; i++) {
+        write(to[1], &c, 1);
+        read(from[0], &c, 1);
+    }
+    report("user_pipe_round_trip_1byte", rdtsc() - t0, PIPE_ITERS);
+    close(to[1]);
+    reap(&sp);
+    close(to[0]);
+    close(from[0]);
+    close(from[1]);
+}
