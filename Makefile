@@ -73,8 +73,10 @@ $(BUILD)/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(@D)
 	$(call say,AS,$<)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
-# The version string goes into one object only, so a new commit rebuilds one file.
+# The version string goes into two objects only (the banner, uname), so a new commit
+# rebuilds two files.
 $(BUILD)/kernel/main.c.o: KERNEL_CFLAGS += -DBASALT_VERSION='"$(VERSION)"'
+$(BUILD)/kernel/posix/sys_misc.c.o: KERNEL_CFLAGS += -DBASALT_VERSION='"$(VERSION)"'
 
 # Two-pass link: the first image's text symbols become the embedded table
 # (.ksyms, at the end of .rodata, so no code moves); the check below proves
@@ -183,7 +185,6 @@ $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 # depends on its shared header.
 $(BUILD)/user/utils: $(wildcard user/utils/*.h)
 $(BUILD)/user/posix-tests: $(wildcard user/posix-tests/*.h)
-$(BUILD)/user/bench-core: user/posix-tests/pt_thread.h user/core-tests/tasks.h
 
 # ---- initrd and image ------------------------------------------------------
 

@@ -10,6 +10,11 @@
  * dropped and counted; what is already queued is never overwritten, so a
  * reader sees a prefix of what was typed.
  *
+ * Who reads the queue: while the console tty (drivers/tty.h) is open, each
+ * pushed byte goes to its line discipline instead of the ring (a user
+ * shell owns the keyboard); otherwise it is queued here, for the kernel
+ * shell and the KTESTs.
+ *
  * console_getc() in a thread (after console_init) sleeps on an auto-reset
  * event that every push signals, so other threads run while it waits.
  * Before the scheduler runs, and on the idle thread, it checks the ring with
@@ -20,6 +25,7 @@
 #include <arch.h>
 #include <compiler.h>
 #include <console.h>
+#include <drivers/tty.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
 #include <sched/timer.h>
@@ -44,6 +50,8 @@ static bool input_ready_init;
 
 void console_input_push(char c)
 {
+    if (tty_console_input(c))
+        return;
     irqstate_t s = spin_lock_irqsave(&input_lock);
     if (input_head - input_tail < CONSOLE_INPUT_SIZE)
         input_ring[input_head++ % CONSOLE_INPUT_SIZE] = c;
@@ -57,6 +65,7 @@ void console_input_push(char c)
 /* Called once the scheduler runs (the event needs it). */
 void console_init(void)
 {
+    tty_console_init();
     event_init(&input_ready, EVENT_AUTO_RESET, "console-input");
     input_ready_init = true;
 }

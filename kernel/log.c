@@ -68,6 +68,42 @@ void kprintf(const char *fmt, ...)
     va_end(ap);
 }
 
+void log_console_write(const char *s, size_t n)
+{
+    while (n) {
+        /* In pieces, so interrupts are never off for long; a kprintf line never splits one. */
+        size_t piece = n < 128 ? n : 128;
+        irqstate_t st = arch_irq_save();
+        bool take = !spin_held_by_me(&log_lock);
+        if (take)
+            spin_lock(&log_lock);
+        for (size_t i = 0; i < piece; i++) {
+            arch_debug_putc(s[i]);
+            for (struct console *con = consoles; con; con = con->next)
+                con->putc(con, s[i]);
+        }
+        if (take)
+            spin_unlock(&log_lock);
+        arch_irq_restore(st);
+        s += piece;
+        n -= piece;
+    }
+}
+
+size_t log_read_at(uint64_t *pos, char *buf, size_t size)
+{
+    irqstate_t st = spin_lock_irqsave(&log_lock);
+    uint64_t oldest = head > LOG_RING_SIZE ? head - LOG_RING_SIZE : 0;
+    if (*pos < oldest || *pos > head)
+        *pos = oldest;
+    size_t n = head - *pos < size ? head - *pos : size;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = ring[(*pos + i) & (LOG_RING_SIZE - 1)];
+    *pos += n;
+    spin_unlock_irqrestore(&log_lock, st);
+    return n;
+}
+
 size_t log_read_tail(char *buf, size_t size)
 {
     irqstate_t s = spin_lock_irqsave(&log_lock);

@@ -7,9 +7,11 @@
  * also knows its parent (no reference: a parent cannot go away while it
  * lists the child; rmdir, rename and the parent's release clear or change
  * it). A regular file's bytes are in a resizable VMO of whole pages; the
- * bytes past the file's size are always zero, so growing a file (by
- * truncate or by writing past the end) needs no clearing. A symbolic link
- * keeps its target string.
+ * bytes past the file's size are zero, so growing a file (by truncate or
+ * by writing past the end) needs no clearing beyond the rest of the last
+ * page, which a shared mapping may have written to; mmap maps that
+ * same VMO (get_vmo), so a shared mapping and read/write see one copy of
+ * the bytes. A symbolic link keeps its target string.
  *
  * Locking (fs/vfs.h): the VFS calls every op with the vnode's (for rename:
  * both directories') lock held. An op that changes a child's nlink or
@@ -265,6 +267,16 @@ static int tmpfs_symlink(struct vnode *dir, const char *name, const char *target
     return 0;
 }
 
+static int tmpfs_mknod(struct vnode *dir, const char *name, enum vnode_type type, uint32_t mode,
+                       uint32_t rdev)
+{
+    struct vnode *vn;
+    int rc = dir_add_new(dir, name, type, mode, &vn);
+    if (rc == 0)
+        vn->rdev = rdev; /* before anyone else can look it up: the directory is locked */
+    return rc;
+}
+
 static int tmpfs_link(struct vnode *dir, const char *name, struct vnode *target)
 {
     struct tmpfs_dir *d = dir_of(dir);
@@ -487,24 +499,6 @@ static int grow_vmo(struct vnode *vn, uint64_t size)
     return s == OK ? 0 : errno_of(s);
 }
 
-static int64_t tmpfs_write(struct vnode *vn, uint64_t off, const void *buf, size_t len)
-{
-    if (len == 0)
-        return 0;
-    if (off > VMO_MAX_SIZE || len > VMO_MAX_SIZE - off)
-        return -EFBIG;
-    int rc = grow_vmo(vn, off + len);
-    if (rc)
-        return rc;
-    status_t s = vmo_write(vmo_of(vn), off, buf, len, false);
-    if (s != OK)
-        return errno_of(s);
-    if (off + len > vn->size)
-        vn->size = off + len;
-    touch(vn);
-    return (int64_t)len;
-}
-
 /* Zeroes [from, to) of the VMO, keeping the bytes past the file's end zero. */
 static int zero_range(struct vnode *vn, uint64_t from, uint64_t to)
 {
@@ -519,6 +513,36 @@ static int zero_range(struct vnode *vn, uint64_t from, uint64_t to)
     return 0;
 }
 
+/*
+ * Before the file grows from its size: zeroes the rest of its last page.
+ * Nothing else writes there, except a shared mapping, whose stores past
+ * the end (inside the last page) must not become file data (as Linux).
+ */
+static int zero_tail(struct vnode *vn, uint64_t new_size)
+{
+    return zero_range(vn, vn->size, MIN(new_size, ALIGN_UP(vn->size, PAGE_SIZE)));
+}
+
+static int64_t tmpfs_write(struct vnode *vn, uint64_t off, const void *buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (off > VMO_MAX_SIZE || len > VMO_MAX_SIZE - off)
+        return -EFBIG;
+    int rc = grow_vmo(vn, off + len);
+    if (rc == 0 && off > vn->size)
+        rc = zero_tail(vn, off);
+    if (rc)
+        return rc;
+    status_t s = vmo_write(vmo_of(vn), off, buf, len, false);
+    if (s != OK)
+        return errno_of(s);
+    if (off + len > vn->size)
+        vn->size = off + len;
+    touch(vn);
+    return (int64_t)len;
+}
+
 static int tmpfs_truncate(struct vnode *vn, uint64_t size)
 {
     if (size > VMO_MAX_SIZE)
@@ -531,11 +555,21 @@ static int tmpfs_truncate(struct vnode *vn, uint64_t size)
             rc = -EIO;
     } else {
         rc = grow_vmo(vn, size);
+        if (rc == 0)
+            rc = zero_tail(vn, size);
     }
     if (rc)
         return rc;
     vn->size = size;
     touch(vn);
+    return 0;
+}
+
+static int tmpfs_get_vmo(struct vnode *vn, struct vmo **out)
+{
+    struct vmo *v = vmo_of(vn);
+    kobject_ref(vmo_kobject(v));
+    *out = v;
     return 0;
 }
 
@@ -550,12 +584,14 @@ static const struct vnode_ops tmpfs_ops = {
     .rename = tmpfs_rename,
     .link = tmpfs_link,
     .symlink = tmpfs_symlink,
+    .mknod = tmpfs_mknod,
     .readlink = tmpfs_readlink,
     .read = tmpfs_read,
     .write = tmpfs_write,
     .truncate = tmpfs_truncate,
     .getdents = tmpfs_getdents,
     .getattr = NULL, /* the VFS reads the vnode's fields */
+    .get_vmo = tmpfs_get_vmo,
     .release = tmpfs_release,
 };
 

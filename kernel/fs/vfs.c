@@ -28,6 +28,19 @@
 struct mutex vfs_mount_lock;
 struct vnode *vfs_root_vnode;
 struct mutex vfs_rename_lock;
+/*
+ * The mounts in the order they were made (/proc/mounts). Its lock is a
+ * leaf, so procfs can list them with its own vnode's lock held.
+ */
+static struct mutex mount_list_lock;
+static struct list_node mount_list = LIST_INIT(mount_list); /* guarded by mount_list_lock */
+
+static void mount_list_add(struct mount *m)
+{
+    mutex_lock(&mount_list_lock);
+    list_add_tail(&mount_list, &m->node);
+    mutex_unlock(&mount_list_lock);
+}
 
 uint64_t vfs_now(void)
 {
@@ -65,8 +78,10 @@ void vnode_ref(struct vnode *vn)
 /* Drops one count of m's live vnodes (or its being mounted); frees it at zero. */
 static void mount_put(struct mount *m)
 {
-    if (__atomic_sub_fetch(&m->vnodes, 1, __ATOMIC_ACQ_REL) == 0)
+    if (__atomic_sub_fetch(&m->vnodes, 1, __ATOMIC_ACQ_REL) == 0) {
+        kfree(m->path);
         kfree(m);
+    }
 }
 
 void vnode_unref(struct vnode *vn)
@@ -87,8 +102,8 @@ void vnode_unref(struct vnode *vn)
 
 /* ---- mounts ---- */
 
-/* A new instance of type, with its root; counted once for being mounted. */
-static int mount_new(const struct vfs_fstype *type, struct mount **out)
+/* A new instance of type at path, with its root; counted once for being mounted. */
+static int mount_new(const struct vfs_fstype *type, const char *path, struct mount **out)
 {
     struct mount *m = kzalloc(sizeof(*m));
     if (!m)
@@ -96,6 +111,14 @@ static int mount_new(const struct vfs_fstype *type, struct mount **out)
     m->type = type;
     m->next_ino = 1;
     m->vnodes = 1;
+    list_node_init(&m->node);
+    size_t len = strlen(path);
+    m->path = kmalloc(len + 1);
+    if (!m->path) {
+        mount_put(m);
+        return -ENOMEM;
+    }
+    memcpy(m->path, path, len + 1);
     int rc = type->mount(m, &m->root);
     if (rc) {
         mount_put(m);
@@ -110,10 +133,13 @@ int vfs_mount_root(const struct vfs_fstype *type)
     ASSERT(!vfs_root_vnode);
     mutex_init(&vfs_mount_lock, "vfs_mount");
     mutex_init(&vfs_rename_lock, "vfs_rename");
+    mutex_init(&mount_list_lock, "vfs_mount_list");
     struct mount *m;
-    int rc = mount_new(type, &m);
-    if (rc == 0)
+    int rc = mount_new(type, "/", &m);
+    if (rc == 0) {
         vfs_root_vnode = m->root;
+        mount_list_add(m);
+    }
     return rc;
 }
 
@@ -130,7 +156,7 @@ int vfs_mount(const struct vfs_fstype *type, struct vnode *start, const char *pa
     if (rc)
         return rc;
     struct mount *m = NULL;
-    rc = dir->type == VNODE_DIR ? mount_new(type, &m) : -ENOTDIR;
+    rc = dir->type == VNODE_DIR ? mount_new(type, path, &m) : -ENOTDIR;
     if (rc)
         goto out_unref_dir;
     mutex_lock(&vfs_mount_lock);
@@ -139,6 +165,7 @@ int vfs_mount(const struct vfs_fstype *type, struct vnode *start, const char *pa
         m->covered = dir; /* takes our reference */
         dir->mounted_here = m;
         dir = NULL;
+        mount_list_add(m);
     } else {
         rc = -EBUSY; /* someone mounted here since the lookup */
     }
@@ -172,6 +199,9 @@ int vfs_unmount(struct vnode *start, const char *path)
         covered->mounted_here = NULL;
         mutex_unlock(&covered->lock);
         m->covered = NULL;
+        mutex_lock(&mount_list_lock);
+        list_del(&m->node);
+        mutex_unlock(&mount_list_lock);
     }
     mutex_unlock(&vfs_mount_lock);
     vnode_unref(vn);
@@ -181,6 +211,14 @@ int vfs_unmount(struct vnode *start, const char *path)
     vnode_unref(m->root); /* the tree goes with it unless something holds a part */
     mount_put(m);
     return 0;
+}
+
+void vfs_mount_foreach(void (*fn)(const struct mount *m, void *arg), void *arg)
+{
+    mutex_lock(&mount_list_lock);
+    struct list_node *pos;
+    list_for_each(pos, &mount_list) fn(list_entry(pos, struct mount, node), arg);
+    mutex_unlock(&mount_list_lock);
 }
 
 /* ---- operations by path ---- */
@@ -287,6 +325,30 @@ int vfs_symlink(const char *target, struct vnode *start, const char *path)
     if (len == 0)
         return -ENOENT;
     return with_parent(start, path, do_symlink, (void *)target);
+}
+
+struct mknod_args {
+    enum vnode_type type;
+    uint32_t mode, rdev;
+};
+
+static int do_mknod(struct vnode *dir, const char *name, bool slash, void *arg)
+{
+    struct mknod_args *a = arg;
+    if (vfs_is_dots(name) || slash)
+        return -EEXIST;
+    if (!dir->ops->mknod)
+        return -EPERM;
+    return dir->ops->mknod(dir, name, a->type, a->mode & S_IALLUGO, a->rdev);
+}
+
+int vfs_mknod(struct vnode *start, const char *path, enum vnode_type type, uint32_t mode,
+              uint32_t rdev)
+{
+    if (type != VNODE_CHR && type != VNODE_FIFO)
+        return -EINVAL;
+    struct mknod_args a = {type, mode, type == VNODE_CHR ? rdev : 0};
+    return with_parent(start, path, do_mknod, &a);
 }
 
 static int do_link(struct vnode *dir, const char *name, bool slash, void *arg)

@@ -1,6 +1,6 @@
 /*
  * vfs_boot.c - the file tree at boot: tmpfs at /, the top-level directories
- * (/dev and /proc are empty mount points for devfs and procfs), and a copy
+ * (devfs mounted on /dev, procfs on /proc), and a copy
  * of every file of the initrd under /boot, with its mode and its directories
  * ("bin/ls" in the archive becomes /boot/bin/ls).
  *
@@ -8,6 +8,8 @@
  * be written, truncated and (later) mapped like any other tmpfs file.
  */
 #include <fs/bootfs.h>
+#include <fs/devfs.h>
+#include <fs/procfs.h>
 #include <fs/tmpfs.h>
 #include <fs/vfs.h>
 #include <lib/string.h>
@@ -80,6 +82,9 @@ void vfs_init(void)
         rc = vfs_mkdir(NULL, top_dirs[i].path, top_dirs[i].mode);
         ASSERT_MSG(rc == 0, "vfs: mkdir %s: %d", top_dirs[i].path, rc);
     }
+    devfs_init();
+    rc = vfs_mount(&procfs_fstype, NULL, "/proc");
+    ASSERT_MSG(rc == 0, "vfs: cannot mount /proc: %d", rc);
     const void *image;
     size_t len;
     bootfs_image(&image, &len);
@@ -89,5 +94,5 @@ void vfs_init(void)
     kfree(bf.path);
     if (s != OK || bf.error)
         kprintf("vfs: the initrd was not copied whole (%s, %d)\n", status_name(s), bf.error);
-    kprintf("vfs: tmpfs at /, %u files in /boot\n", bf.files);
+    kprintf("vfs: tmpfs at /, devfs at /dev, procfs at /proc, %u files in /boot\n", bf.files);
 }

@@ -279,7 +279,8 @@ int64_t vfs_read(struct vnode *vn, uint64_t *off, void *buf, size_t len)
 {
     if (vn->type == VNODE_DIR)
         return -EISDIR;
-    if (!vn->ops->read)
+    /* Devices and FIFOs move data through their open file's ops (posix/file.h), never here. */
+    if (vn->type != VNODE_REG || !vn->ops->read)
         return -EINVAL;
     mutex_lock(&vn->lock);
     int64_t n = vn->ops->read(vn, *off, buf, len);
@@ -293,7 +294,7 @@ int64_t vfs_write(struct vnode *vn, uint64_t *off, const void *buf, size_t len, 
 {
     if (vn->type == VNODE_DIR)
         return -EISDIR;
-    if (!vn->ops->write)
+    if (vn->type != VNODE_REG || !vn->ops->write)
         return -EINVAL;
     mutex_lock(&vn->lock);
     if (flags & VFS_WRITE_APPEND)
@@ -334,9 +335,29 @@ int vfs_getattr(struct vnode *vn, struct vfs_attr *out)
     if (vn->ops->getattr) {
         rc = vn->ops->getattr(vn, out);
     } else {
-        *out = (struct vfs_attr){vn->type, vn->mode,  vn->size, vn->nlink,
-                                 vn->ino,  vn->mtime, vn->ctime};
+        *out = (struct vfs_attr){vn->type, vn->mode,  vn->size,  vn->nlink,
+                                 vn->ino,  vn->mtime, vn->ctime, vn->rdev};
     }
+    mutex_unlock(&vn->lock);
+    return rc;
+}
+
+int vfs_chmod(struct vnode *vn, uint32_t mode)
+{
+    mutex_lock(&vn->lock);
+    vn->mode = mode & S_IALLUGO;
+    vn->ctime = vfs_now();
+    mutex_unlock(&vn->lock);
+    return 0;
+}
+
+int vfs_get_vmo(struct vnode *vn, struct vmo **out, uint64_t *size)
+{
+    if (vn->type != VNODE_REG || !vn->ops->get_vmo)
+        return -ENODEV;
+    mutex_lock(&vn->lock);
+    int rc = vn->ops->get_vmo(vn, out);
+    *size = vn->size;
     mutex_unlock(&vn->lock);
     return rc;
 }

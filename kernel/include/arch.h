@@ -89,6 +89,13 @@ uint64_t arch_tsc_frequency(void);
 void arch_user_init(void);
 /* Leaves for user mode on the current thread: never returns (syscall.S). */
 __noreturn void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg1, uint64_t arg2);
+/*
+ * Leaves the kernel for good on this thread's behalf with the whole user
+ * register frame `tf` (copied to the top of the kernel stack first): the
+ * thread's pending work is done on the way, as at any return to user mode.
+ */
+struct trap_frame;
+__noreturn void arch_enter_user_frame(const struct trap_frame *tf);
 
 /* Commits one of the faults named on the command line (crash=...). */
 void arch_crash(const char *mode);

@@ -4,7 +4,8 @@
  * The keyboard driver and the serial port's receive interrupt push
  * characters (escape sequences for arrows and function keys) into one
  * queue; readers take them out. Pushing is safe from interrupt handlers;
- * when the queue is full, new characters are dropped and counted.
+ * when the queue is full, new characters are dropped and counted. While
+ * the console tty is open, pushed characters go to it instead (console.c).
  */
 #pragma once
 
@@ -14,7 +15,7 @@
 #define CONSOLE_INPUT_SIZE 1024
 
 void console_input_push(char c);
-/* After sched_init: readers in threads then sleep instead of halting. */
+/* After sched_init: readers in threads then sleep instead of halting; sets up the console tty. */
 void console_init(void);
 /* Non-blocking: false when the queue is empty. */
 bool console_try_getc(char *c);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define LOG_RING_SIZE (64 * 1024)
 
@@ -26,6 +27,21 @@ void log_register_console(struct console *con);
  * `buf`, oldest first, and returns how many were copied. No NUL is added.
  */
 size_t log_read_tail(char *buf, size_t size);
+
+/*
+ * Writes bytes as they are to the consoles and the debug port, not to the
+ * ring: the console tty's output (kernel/drivers/tty/tty_dev.c). It takes
+ * the log lock per piece of 128 bytes, so kprintf lines and tty output
+ * interleave only between pieces.
+ */
+void log_console_write(const char *s, size_t n);
+
+/*
+ * Copies log bytes from *pos (a count of bytes since boot; one older than
+ * the ring holds, or past the end, starts at the oldest kept) into buf and
+ * advances *pos. Returns the count: 0 at the end. (/dev/kmsg.)
+ */
+size_t log_read_at(uint64_t *pos, char *buf, size_t size);
 
 /* Appends to the ring only, bypassing the consoles (tests fill it quickly). */
 void log_ring_write(const char *s, size_t n);

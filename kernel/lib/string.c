@@ -209,3 +209,14 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     }
     return len;
 }
+
+char *strrchr(const char *s, int c)
+{
+    const char *last = NULL;
+    for (;; s++) {
+        if (*s == (char)c)
+            last = s;
+        if (!*s)
+            return (char *)last;
+    }
+}

@@ -257,7 +257,8 @@ status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_o
 {
     check_vmar(vm);
     bool no_alias = (perms & VMAR_NO_WX_ALIAS) || vm->no_wx_alias;
-    unsigned max = (perms & ~VMAR_NO_WX_ALIAS) >> VMAR_PERM_MAX_SHIFT;
+    bool shared = perms & VMAR_MAP_SHARED;
+    unsigned max = (perms & ~(VMAR_NO_WX_ALIAS | VMAR_MAP_SHARED)) >> VMAR_PERM_MAX_SHIFT;
     perms &= VMAR_PERM_MAX(1) - 1;
     if (!max)
         max = perms;
@@ -302,6 +303,7 @@ status_t vmar_map(struct vmar *vm, vaddr_t addr, struct vmo *vmo, uint64_t vmo_o
             m->vmo_off = vmo_off;
             m->perms = perms;
             m->max_perms = max;
+            m->shared = shared;
             kobject_ref(vmo_kobject(vmo));
             vmo_mapping_add_locked(vmo, m);
         }
@@ -536,6 +538,32 @@ status_t vmar_handle_fault(struct vmar *vm, vaddr_t addr, unsigned access)
 }
 
 /* ---- queries --------------------------------------------------------------- */
+
+status_t vmar_fork(struct vmar *src, struct vmar *dst)
+{
+    check_vmar(src);
+    mutex_lock(&src->lock);
+    status_t s = src->as ? OK : ERR_BAD_STATE;
+    for (struct rb_node *n = rb_first(&src->mappings); n && s == OK; n = rb_next(n)) {
+        struct vm_mapping *m = mapping_of(n);
+        struct vmo *v;
+        uint64_t off = 0;
+        if (m->shared) {
+            v = m->vmo;
+            off = m->vmo_off;
+            kobject_ref(vmo_kobject(v));
+        } else {
+            s = vmo_clone(m->vmo, m->vmo_off, m->size, 0, &v);
+            if (s != OK)
+                break;
+        }
+        unsigned perms = m->perms | VMAR_PERM_MAX(m->max_perms) | (m->shared ? VMAR_MAP_SHARED : 0);
+        s = vmar_map(dst, m->base, v, off, m->size, perms, NULL);
+        kobject_unref(vmo_kobject(v)); /* the mapping holds its own */
+    }
+    mutex_unlock(&src->lock);
+    return s;
+}
 
 uint64_t vmar_mapped_bytes(struct vmar *vm)
 {

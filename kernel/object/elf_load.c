@@ -67,25 +67,34 @@ static status_t load_segment(struct vmar *vm, const uint8_t *file, const struct 
     return s;
 }
 
-/* Pushes `n` bytes onto the stack image being built (grows down). */
-static uint64_t push_bytes(uint8_t *img, uint64_t img_top, uint64_t *sp, const void *src, size_t n)
+/* Pushes `n` bytes onto the stack image (img_size bytes ending at img_top; grows down). */
+static uint64_t push_bytes(uint8_t *img, uint64_t img_top, size_t img_size, uint64_t *sp,
+                           const void *src, size_t n)
 {
     *sp -= n;
-    memcpy(img + (*sp - (img_top - ELF_STACK_IMAGE)), src, n);
+    memcpy(img + (*sp - (img_top - img_size)), src, n);
     return *sp;
 }
 
-status_t elf_load(struct process *p, const void *image, size_t size, const char *path,
-                  const struct elf_aux_handle *handles, size_t nhandles, struct elf_entry *out)
+status_t elf_validate(const void *image, size_t size, const char *path)
 {
-    const uint8_t *file = image;
     struct elf_image layout;
     const char *why;
-    enum elf_verdict v = elf_check(file, size, &user_rules, &layout, &why);
-    if (v != ELF_OK) {
-        kprintf("exec: %s %s\n", path, why);
-        return v == ELF_DYNAMIC ? ERR_NOT_SUPPORTED : ERR_INVALID_ARGS;
-    }
+    enum elf_verdict v = elf_check(image, size, &user_rules, &layout, &why);
+    if (v == ELF_OK)
+        return OK;
+    kprintf("exec: %s %s\n", path, why);
+    return v == ELF_DYNAMIC ? ERR_NOT_SUPPORTED : ERR_INVALID_ARGS;
+}
+
+status_t elf_load(struct process *p, const void *image, size_t size, const char *path,
+                  const struct elf_args *args, const struct elf_aux_handle *handles,
+                  size_t nhandles, struct elf_entry *out)
+{
+    const uint8_t *file = image;
+    status_t vs = elf_validate(image, size, path);
+    if (vs != OK)
+        return vs;
     const struct elf64_ehdr *eh = image;
     const struct elf64_phdr *ph = (const void *)(file + eh->e_phoff);
     uint64_t phdr_addr = 0;
@@ -121,22 +130,47 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
         kobject_unref(vmo_kobject(sv));
         return s;
     }
+    struct elf_args one = {path, strlen(path) + 1, 1, 0};
+    if (!args)
+        args = &one;
+    /* The initial image: strings at the top, then argc, argv, envp and auxv below them. */
+    size_t nptr = 1 + args->argc + 1 + args->envc + 1;
+    size_t need = strlen(path) + 1 + 16 + args->len + 16 + (nptr + 2 * (16 + ELF_MAX_AUX_HANDLES) + 1) * 8;
+    size_t img_size = ALIGN_UP(need, PAGE_SIZE);
+    if (img_size > ELF_STACK_SIZE / 2) {
+        kobject_unref(vmo_kobject(sv));
+        return ERR_OUT_OF_RANGE;
+    }
     uint64_t top = stack_base + ELF_STACK_SIZE;
-    uint8_t *img = kzalloc(ELF_STACK_IMAGE);
-    if (!img) {
+    uint8_t *img = kzalloc(img_size);
+    uint64_t *ptrs = kmalloc((nptr + 2 * (16 + ELF_MAX_AUX_HANDLES)) * sizeof(uint64_t));
+    if (!img || !ptrs) {
+        kfree(img);
+        kfree(ptrs);
         kobject_unref(vmo_kobject(sv));
         return ERR_NO_MEMORY;
     }
     uint64_t sp = top;
-    uint64_t execfn = push_bytes(img, top, &sp, path, strlen(path) + 1);
+    uint64_t execfn = push_bytes(img, top, img_size, &sp, path, strlen(path) + 1);
     uint64_t rnd[2]; /* AT_RANDOM: musl and glibc seed their stack canary from it */
     cprng_draw(rnd, sizeof(rnd));
-    uint64_t random = push_bytes(img, top, &sp, rnd, sizeof(rnd));
+    uint64_t random = push_bytes(img, top, img_size, &sp, rnd, sizeof(rnd));
+    uint64_t strings = push_bytes(img, top, img_size, &sp, args->strings, args->len);
     sp &= ~15ull;
 
-    uint64_t aux[2 * (16 + ELF_MAX_AUX_HANDLES)];
-    size_t na = 0;
-#define AUX(k, v) (aux[na++] = (k), aux[na++] = (v))
+    size_t np = 0;
+    ptrs[np++] = args->argc;
+    const char *str = args->strings;
+    for (size_t i = 0; i < args->argc + args->envc; i++) {
+        if (i == args->argc)
+            ptrs[np++] = 0; /* argv's end */
+        ptrs[np++] = strings + (uint64_t)(str - args->strings);
+        str += strlen(str) + 1;
+    }
+    if (args->envc == 0)
+        ptrs[np++] = 0; /* argv's end */
+    ptrs[np++] = 0;     /* envp's end */
+#define AUX(k, v) (ptrs[np++] = (k), ptrs[np++] = (v))
     AUX(AT_PHDR, phdr_addr);
     AUX(AT_PHENT, sizeof(struct elf64_phdr));
     AUX(AT_PHNUM, eh->e_phnum);
@@ -155,15 +189,13 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
         AUX(handles[i].type, handles[i].handle);
     AUX(AT_NULL, 0);
 #undef AUX
-    /* argc, argv[0], NULL, envp NULL, auxv: keep the final sp 16-byte aligned. */
-    uint64_t words = 1 + 2 + 1 + na;
-    if (words & 1)
+    /* Keep the final sp (argc's address) 16-byte aligned. */
+    if (np & 1)
         sp -= 8;
-    push_bytes(img, top, &sp, aux, na * sizeof(uint64_t));
-    uint64_t tail[4] = {1, execfn, 0, 0};
-    push_bytes(img, top, &sp, tail, sizeof(tail));
+    push_bytes(img, top, img_size, &sp, ptrs, np * sizeof(uint64_t));
+    kfree(ptrs);
 
-    s = vmo_write(sv, ELF_STACK_SIZE - ELF_STACK_IMAGE, img, ELF_STACK_IMAGE, false);
+    s = vmo_write(sv, ELF_STACK_SIZE - img_size, img, img_size, false);
     kfree(img);
     kobject_unref(vmo_kobject(sv));
     if (s != OK)

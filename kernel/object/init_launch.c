@@ -22,6 +22,7 @@
 #include <object/init_launch.h>
 #include <object/job.h>
 #include <object/uthread.h>
+#include <posix/proc.h>
 #include <printf.h>
 
 static const void *initrd;
@@ -91,6 +92,7 @@ status_t init_launch(struct process **out, struct kobject **bootstrap)
     s = process_create(job_root(), f.name, &p);
     if (s != OK)
         return s;
+    posix_proc_make_init(p); /* PID 1: orphans come to it */
 
     /* Its handles: the boot file system as a VMO, itself, its VMAR, the root job, a channel. */
     struct elf_aux_handle aux[ELF_MAX_AUX_HANDLES];
@@ -123,7 +125,7 @@ status_t init_launch(struct process **out, struct kobject **bootstrap)
 
     struct elf_entry e;
     if (s == OK)
-        s = elf_load(p, f.data, f.size, path, aux, naux, &e);
+        s = elf_load(p, f.data, f.size, path, NULL, aux, naux, &e);
     struct uthread *ut = NULL;
     if (s == OK)
         s = uthread_create(p, f.name, &ut);

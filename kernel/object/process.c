@@ -10,6 +10,8 @@
 #include <object/uthread.h>
 #include <panic.h>
 #include <posix/fdtable.h>
+#include <posix/proc.h>
+#include <posix/signal.h>
 #include <printf.h>
 #include <sched/thread.h>
 
@@ -56,6 +58,8 @@ static void process_destroy(struct kobject *obj)
                "process '%s' destroyed while %s", p->name,
                p->state == PROCESS_RUNNING ? "running" : "dying");
     ASSERT(list_empty(&p->threads));
+    posix_proc_release(p); /* first: nobody may find p in the PID table any more */
+    posix_sigstate_destroy(p->sig);
     if (p->state == PROCESS_INITIAL) {
         /* Never started and never killed (its creation failed half way). */
         if (p->handles)
@@ -107,7 +111,18 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     status_t s = vmar_create(&p->vmar);
     if (s == OK)
         s = handle_table_create(&p->handles);
+    if (s == OK) {
+        p->sig = posix_sigstate_create(NULL);
+        s = p->sig ? OK : ERR_NO_MEMORY;
+    }
+    if (s == OK && posix_proc_attach(p) != 0)
+        s = ERR_NO_RESOURCES; /* every PID is taken */
     if (s != OK) {
+        if (p->px.pid)
+            posix_proc_release(p);
+        posix_sigstate_destroy(p->sig);
+        if (p->handles)
+            handle_table_destroy(p->handles);
         if (p->vmar)
             vmar_destroy(p->vmar);
         kfree(p);
@@ -207,7 +222,11 @@ void process_finish(struct process *p)
     st = spin_lock_irqsave(&p->obj.lock);
     __atomic_store_n(&p->state, PROCESS_TERMINATED, __ATOMIC_RELAXED);
     spin_unlock_irqrestore(&p->obj.lock, st);
-    kprintf("process '%s' (koid %lu) exited with code %ld\n", p->name, p->obj.koid, p->exit_code);
+    if (!p->px.parent)
+        kprintf("process '%s' (koid %lu) exited with code %ld\n", p->name, p->obj.koid,
+                p->exit_code);
+    /* The POSIX parent hears of it (zombie, SIGCHLD); orphans go to init. */
+    posix_proc_exit(p);
     kobject_signal(&p->obj, 0, BS_SIGNAL_TERMINATED);
     /* Last: the job's signals (NO_PROCESSES, TERMINATED) follow the process's end. */
     job_remove_process(p->job, p);

@@ -11,9 +11,12 @@
 #include <mm/heap.h>
 #include <object/process.h>
 #include <object/uthread.h>
+#include <posix/proc.h>
+#include <object/futex.h>
 #include <panic.h>
 #include <sched/sched.h>
 #include <time.h>
+#include <usercopy.h>
 
 /* Kicking writes into a stopped thread's kernel stack: only safe with one CPU (see kick). */
 STATIC_ASSERT(SCHED_MAX_CPUS == 1);
@@ -25,6 +28,7 @@ static void uthread_destroy(struct kobject *obj)
     struct uthread *ut = (struct uthread *)obj;
     ASSERT(ut->state != UTHREAD_RUNNING);
     struct process *p = ut->process;
+    posix_thread_release(ut);
     wait_queue_destroy(&ut->wq);
     __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
     kfree(ut);
@@ -69,6 +73,11 @@ status_t uthread_create(struct process *p, const char *name, struct uthread **ou
     list_node_init(&ut->proc_node);
     wait_queue_init(&ut->wq, "thread");
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+    if (posix_thread_attach(ut) != 0) {
+        ut->state = UTHREAD_DEAD;
+        kobject_unref(&ut->obj);
+        return ERR_NO_RESOURCES;
+    }
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     status_t s = p->state >= PROCESS_DYING ? ERR_BAD_STATE : OK;
@@ -91,23 +100,35 @@ status_t uthread_create(struct process *p, const char *name, struct uthread **ou
 }
 
 /* Where a user thread's scheduler thread starts: enter user mode (or die first). */
+/*
+ * Where a user thread's scheduler thread starts: enter user mode from its
+ * start frame (built here from `start`, or given by fork and clone), doing
+ * any work that is already asked for (a kill, a suspension, a signal) on
+ * the way, as every return to user mode does.
+ */
 static int user_thread_main(void *arg)
 {
     struct uthread *ut = arg;
     struct process *p = ut->process;
-    for (;;) {
-        if (__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE))
-            uthread_return_to_user(NULL); /* may not return */
-        arch_irq_disable();
-        /* With interrupts off nobody can ask for work until we are in user mode. */
-        if (!__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE))
-            break;
-        arch_irq_enable();
+    if (!ut->start_from_frame) {
+        ut->start_frame = (struct trap_frame){
+            .rip = ut->start.entry,
+            .rsp = ut->start.stack,
+            .rdi = ut->start.arg1,
+            .rsi = ut->start.arg2,
+            .cs = TRAP_USER_CS,
+            .ss = TRAP_USER_SS,
+            .rflags = 0x202, /* IF */
+        };
     }
-    spin_lock(&p->obj.lock);
+    if (ut->set_child_tid) {
+        int tid = ut->tid; /* in its own address space now */
+        (void)copy_to_user((void *)ut->set_child_tid, &tid, sizeof(tid));
+    }
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     ut->in_user = true;
-    spin_unlock(&p->obj.lock);
-    arch_enter_user(ut->start.entry, ut->start.stack, ut->start.arg1, ut->start.arg2);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    arch_enter_user_frame(&ut->start_frame);
 }
 
 status_t uthread_prepare(struct uthread *ut, uint64_t entry, uint64_t stack, struct thread **t)
@@ -170,6 +191,13 @@ status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, ui
 
 __noreturn void uthread_exit_current(void)
 {
+    struct uthread *self = thread_current()->user;
+    if (self && self->clear_child_tid) {
+        /* CLONE_CHILD_CLEARTID / set_tid_address: how pthread_join learns of the end. */
+        uint32_t zero = 0;
+        if (copy_to_user((void *)self->clear_child_tid, &zero, sizeof(zero)) == OK)
+            futex_wake(self->clear_child_tid, 1);
+    }
     struct thread *t = thread_current();
     struct uthread *ut = t->user;
     ASSERT_MSG(ut, "uthread_exit_current on kernel thread '%s'", t->name);
@@ -191,6 +219,7 @@ __noreturn void uthread_exit_current(void)
     if (finish)
         p->finishing = true;
     ut->cpu_time_ns = thread_runtime_ns(t);
+    p->cpu_time_dead_ns += ut->cpu_time_ns;
     spin_unlock_irqrestore(&p->obj.lock, st);
 
     /* Leave the address space before it may go. */
@@ -298,18 +327,24 @@ status_t uthread_resume(struct uthread *ut)
 
 void uthread_return_to_user(struct trap_frame *tf)
 {
-    (void)tf; /* the POSIX layer will deliver signals through it */
     struct uthread *ut = uthread_current();
     struct process *p = ut->process;
+    const uint32_t signal_work = UTHREAD_WORK_SIGNAL | UTHREAD_WORK_RESTORE;
     for (;;) {
         uint32_t work = __atomic_load_n(&ut->work, __ATOMIC_ACQUIRE);
         if (work & UTHREAD_WORK_KILL)
             uthread_exit_current();
-        if (!(work & UTHREAD_WORK_SUSPEND))
-            return;
+        if (!(work & UTHREAD_WORK_SUSPEND)) {
+            if (!(work & signal_work))
+                return;
+            /* Signals: only once not stopped (a stopped process takes none but SIGKILL). */
+            posix_signal_deliver(tf);
+            continue;
+        }
         /* Park until resumed (or killed): the wake comes under the process lock. */
         irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-        if (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) == UTHREAD_WORK_SUSPEND) {
+        if ((__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & ~signal_work) ==
+            UTHREAD_WORK_SUSPEND) {
             ut->parked = true;
             spin_lock(&p->suspend_wq.lock);
             spin_unlock(&p->obj.lock);
@@ -353,8 +388,9 @@ status_t uthread_wait_begin(struct wait_queue *wq)
         return OK;
     struct process *p = ut->process;
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    status_t s =
-        (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL) ? ERR_INTERRUPTED : OK;
+    status_t s = (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_INTERRUPT)
+                     ? ERR_INTERRUPTED
+                     : OK;
     if (s == OK)
         ut->wait_wq = wq;
     spin_unlock_irqrestore(&p->obj.lock, st);
@@ -364,7 +400,7 @@ status_t uthread_wait_begin(struct wait_queue *wq)
 bool uthread_wait_interrupted(void)
 {
     struct uthread *ut = uthread_current();
-    return ut && (__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE) & UTHREAD_WORK_KILL);
+    return ut && (__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE) & UTHREAD_WORK_INTERRUPT);
 }
 
 void uthread_wait_end(void)

@@ -4,12 +4,41 @@
  * A flat array of FD_MAX slots: lowest-free allocation is a linear scan,
  * which is cheap at this size and keeps dup/open exactly POSIX. Files are
  * released outside the table lock (file_unref may free a vnode).
+ *
+ * RLIMIT_NOFILE's soft limit bounds what the allocation hands out and what
+ * dup2 accepts; lowering it leaves descriptors already above it open, as
+ * on Linux. The other limits are only kept here (docs/posix.md says which
+ * are enforced: none yet).
  */
 #include <basalt/errno.h>
+#include <compiler.h>
+#include <lib/string.h>
 #include <mm/heap.h>
 #include <object/process.h>
 #include <panic.h>
 #include <posix/fdtable.h>
+
+#define UMASK_DEFAULT 022
+
+/* The limits a process starts with: Linux's defaults, with NOFILE at FD_MAX. */
+static const struct linux_rlimit rlimit_defaults[LINUX_RLIM_NLIMITS] = {
+    [LINUX_RLIMIT_CPU] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_FSIZE] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_DATA] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_STACK] = {8ull << 20, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_CORE] = {0, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_RSS] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_NPROC] = {4096, 4096},
+    [LINUX_RLIMIT_NOFILE] = {FD_MAX, FD_MAX},
+    [LINUX_RLIMIT_MEMLOCK] = {8ull << 20, 8ull << 20},
+    [LINUX_RLIMIT_AS] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_LOCKS] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+    [LINUX_RLIMIT_SIGPENDING] = {4096, 4096},
+    [LINUX_RLIMIT_MSGQUEUE] = {819200, 819200},
+    [LINUX_RLIMIT_NICE] = {0, 0},
+    [LINUX_RLIMIT_RTPRIO] = {0, 0},
+    [LINUX_RLIMIT_RTTIME] = {LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY},
+};
 
 /* A slot held by fd_reserve: taken for allocation, not open for anything else. */
 #define FD_RESERVED ((struct file *)1)
@@ -17,6 +46,12 @@
 static bool fd_open_locked(struct fd_table *t, int fd)
 {
     return t->files[fd] && t->files[fd] != FD_RESERVED;
+}
+
+/* RLIMIT_NOFILE's soft limit: descriptors from it up are not handed out. */
+static int nofile_locked(struct fd_table *t)
+{
+    return (int)MIN(t->rlim[LINUX_RLIMIT_NOFILE].rlim_cur, (uint64_t)FD_MAX);
 }
 
 static void cloexec_set(struct fd_table *t, int fd, bool on)
@@ -34,9 +69,15 @@ struct fd_table *fd_table_create(void)
     if (!t)
         return NULL;
     mutex_init(&t->lock, "fd-table");
-    /* 0, 1 and 2 are the console (one open file, as a terminal's are). */
-    struct file *con = file_open_console();
-    if (!con) {
+    t->umask = UMASK_DEFAULT;
+    memcpy(t->rlim, rlimit_defaults, sizeof(t->rlim));
+    /*
+     * 0, 1 and 2 are the console terminal (one open file, as a terminal's
+     * are); opening it may make it the process's controlling terminal.
+     */
+    struct file *con;
+    int rc = file_open_path("/dev/console", O_RDWR, &con);
+    if (rc) {
         mutex_destroy(&t->lock);
         kfree(t);
         return NULL;
@@ -64,6 +105,52 @@ struct fd_table *process_fd_table(struct process *p)
         return expected;
     }
     return t;
+}
+
+struct fd_table *fd_table_clone(struct fd_table *src)
+{
+    struct fd_table *t = kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    mutex_init(&t->lock, "fd-table");
+    mutex_lock(&src->lock);
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        if (!fd_open_locked(src, fd))
+            continue; /* a descriptor reserved by an open under way is not open */
+        file_ref(src->files[fd]);
+        t->files[fd] = src->files[fd];
+    }
+    memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
+    t->umask = src->umask;
+    memcpy(t->rlim, src->rlim, sizeof(t->rlim));
+    if (src->cwd) {
+        vnode_ref(src->cwd);
+        t->cwd = src->cwd;
+    }
+    mutex_unlock(&src->lock);
+    return t;
+}
+
+void fd_table_close_on_exec(struct fd_table *t)
+{
+    struct file *closing[64];
+    for (int base = 0; base < FD_MAX; base += 64) {
+        size_t n = 0;
+        mutex_lock(&t->lock);
+        uint64_t bits = t->cloexec[base / 64];
+        t->cloexec[base / 64] = 0;
+        while (bits) {
+            int fd = base + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (fd_open_locked(t, fd)) {
+                closing[n++] = t->files[fd];
+                t->files[fd] = NULL;
+            }
+        }
+        mutex_unlock(&t->lock);
+        for (size_t i = 0; i < n; i++)
+            file_unref(closing[i]); /* no file operation under the table's lock */
+    }
 }
 
 void fd_table_destroy(struct fd_table *t)
@@ -96,20 +183,29 @@ int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec)
     if (min < 0 || min >= FD_MAX)
         return -EINVAL;
     mutex_lock(&t->lock);
+    int limit = nofile_locked(t);
     int fd = min;
-    while (fd < FD_MAX && t->files[fd])
+    while (fd < limit && t->files[fd])
         fd++;
-    if (fd < FD_MAX) {
+    if (fd < limit) {
         t->files[fd] = f;
         cloexec_set(t, fd, cloexec);
     }
     mutex_unlock(&t->lock);
-    return fd < FD_MAX ? fd : -EMFILE;
+    return fd < limit ? fd : -EMFILE;
 }
 
 int fd_reserve(struct fd_table *t, bool cloexec)
 {
     return fd_install(t, FD_RESERVED, 0, cloexec);
+}
+
+int fd_nofile(struct fd_table *t)
+{
+    mutex_lock(&t->lock);
+    int n = nofile_locked(t);
+    mutex_unlock(&t->lock);
+    return n;
 }
 
 void fd_commit(struct fd_table *t, int fd, struct file *f)
@@ -134,9 +230,10 @@ int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
     if (fd < 0 || fd >= FD_MAX)
         return -EBADF;
     mutex_lock(&t->lock);
-    if (t->files[fd] == FD_RESERVED) {
+    int rc = fd >= nofile_locked(t) ? -EBADF : t->files[fd] == FD_RESERVED ? -EBUSY : 0;
+    if (rc) {
         mutex_unlock(&t->lock);
-        return -EBUSY;
+        return rc;
     }
     struct file *old = t->files[fd];
     t->files[fd] = f;
@@ -208,4 +305,46 @@ void fd_set_cwd(struct fd_table *t, struct vnode *dir)
     mutex_unlock(&t->lock);
     if (old)
         vnode_unref(old);
+}
+
+uint32_t fd_set_umask(struct fd_table *t, uint32_t mask)
+{
+    mutex_lock(&t->lock);
+    uint32_t old = t->umask;
+    t->umask = mask & 0777;
+    mutex_unlock(&t->lock);
+    return old;
+}
+
+uint32_t fd_umask(struct fd_table *t)
+{
+    mutex_lock(&t->lock);
+    uint32_t m = t->umask;
+    mutex_unlock(&t->lock);
+    return m;
+}
+
+struct linux_rlimit fd_rlimit(struct fd_table *t, unsigned res)
+{
+    ASSERT(res < LINUX_RLIM_NLIMITS);
+    mutex_lock(&t->lock);
+    struct linux_rlimit r = t->rlim[res];
+    mutex_unlock(&t->lock);
+    return r;
+}
+
+int fd_set_rlimit(struct fd_table *t, unsigned res, const struct linux_rlimit *lim,
+                  struct linux_rlimit *old)
+{
+    ASSERT(res < LINUX_RLIM_NLIMITS);
+    if (lim->rlim_cur > lim->rlim_max)
+        return -EINVAL;
+    if (res == LINUX_RLIMIT_NOFILE && lim->rlim_max > FD_MAX)
+        return -EPERM; /* Linux: above fs.nr_open */
+    mutex_lock(&t->lock);
+    if (old)
+        *old = t->rlim[res];
+    t->rlim[res] = *lim;
+    mutex_unlock(&t->lock);
+    return 0;
 }

@@ -2,20 +2,21 @@
  * file.c - open-file objects (posix/file.h).
  *
  * A file of a vnode reads and writes through the VFS (vfs_read/vfs_write,
- * O_APPEND as VFS_WRITE_APPEND); a file with ops goes to them. The console
- * file is the first of those (devfs and the tty replace it): it writes to
- * the kernel log and reads as end of file.
+ * O_APPEND as VFS_WRITE_APPEND); a device's file (a VNODE_CHR vnode, bound
+ * to its driver by chrdev_open when opened) and a pipe through their ops,
+ * which move bytes through a struct file_buf: user memory straight from the
+ * system call, or kernel memory (file_read/file_write here).
  */
 #include <basalt/errno.h>
+#include <fs/devfs.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <panic.h>
 #include <posix/file.h>
 #include <posix/poll.h>
-#include <printf.h>
 #include <usercopy.h>
 
-#define TIOCGWINSZ 0x5413
+#define BOUNCE 4096 /* file_buf_read_via / write_via: a page at a time */
 
 int file_buf_store(struct file_buf b, size_t off, const void *src, size_t n)
 {
@@ -35,7 +36,52 @@ int file_buf_load(struct file_buf b, size_t off, void *dst, size_t n)
     return copy_from_user(dst, (const void *)(b.addr + off), n) == OK ? 0 : -EFAULT;
 }
 
-static struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, void *priv, int flags)
+int64_t file_buf_read_via(struct file *f, struct file_buf buf, size_t len,
+                          int64_t (*fn)(struct file *f, void *kbuf, size_t len))
+{
+    if (!buf.user)
+        return fn(f, (void *)buf.addr, len);
+    size_t n = len < BOUNCE ? len : BOUNCE;
+    void *kbuf = kmalloc(n);
+    if (!kbuf)
+        return -ENOMEM;
+    int64_t got = fn(f, kbuf, n);
+    if (got > 0 && file_buf_store(buf, 0, kbuf, (size_t)got))
+        got = -EFAULT; /* the bytes are gone, as when read() copies out and faults */
+    kfree(kbuf);
+    return got;
+}
+
+int64_t file_buf_write_via(struct file *f, struct file_buf buf, size_t len,
+                           int64_t (*fn)(struct file *f, const void *kbuf, size_t len))
+{
+    if (!buf.user)
+        return fn(f, (const void *)buf.addr, len);
+    void *kbuf = kmalloc(len < BOUNCE ? len : BOUNCE);
+    if (!kbuf)
+        return -ENOMEM;
+    size_t done = 0;
+    int64_t err = 0;
+    while (done < len) {
+        size_t n = len - done < BOUNCE ? len - done : BOUNCE;
+        if (file_buf_load(buf, done, kbuf, n)) {
+            err = -EFAULT;
+            break;
+        }
+        int64_t w = fn(f, kbuf, n);
+        if (w <= 0) {
+            err = w;
+            break;
+        }
+        done += (size_t)w;
+        if ((size_t)w < n)
+            break;
+    }
+    kfree(kbuf);
+    return done ? (int64_t)done : err;
+}
+
+static struct file *file_alloc(struct vnode *vn, int flags)
 {
     struct file *f = kzalloc(sizeof(*f));
     if (!f)
@@ -43,8 +89,6 @@ static struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, voi
     f->magic = FILE_MAGIC;
     f->refs = 1;
     f->vn = vn;
-    f->ops = ops;
-    f->priv = priv;
     f->flags = flags & (O_ACCMODE | FILE_SETFL_MASK);
     mutex_init(&f->lock, "file");
     return f;
@@ -52,82 +96,43 @@ static struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, voi
 
 struct file *file_open_vnode(struct vnode *vn, int flags)
 {
-    struct file *f = file_alloc(vn, NULL, NULL, flags);
+    struct file *f = file_alloc(vn, flags);
     if (!f)
         vnode_unref(vn);
     return f;
 }
 
-struct file *file_open_ops(const struct file_ops *ops, void *priv, struct vnode *vn, int flags)
+struct file *file_open_ops(const struct file_ops *ops, void *priv, int flags)
 {
-    struct file *f = file_alloc(vn, ops, priv, flags);
-    if (!f && vn)
-        vnode_unref(vn);
+    struct file *f = file_alloc(NULL, flags);
+    if (f) {
+        f->ops = ops;
+        f->priv = priv;
+    }
     return f;
 }
 
-static int64_t console_read(struct file *f, struct file_buf buf, size_t len)
+int file_open(struct vnode *vn, int flags, struct file **out)
 {
-    (void)f, (void)buf, (void)len;
-    return 0; /* end of file until the tty exists (so O_NONBLOCK changes nothing) */
-}
-
-static int64_t console_write(struct file *f, struct file_buf buf, size_t len)
-{
-    (void)f;
-    char chunk[256];
-    size_t done = 0;
-    while (done < len) {
-        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        if (file_buf_load(buf, done, chunk, n))
-            return done ? (int64_t)done : -EFAULT;
-        /* "%.*s" stops at a NUL: print the runs between them (a NUL shows as nothing). */
-        for (size_t i = 0; i < n;) {
-            size_t run = strnlen(chunk + i, n - i);
-            if (run)
-                kprintf("%.*s", (int)run, chunk + i);
-            i += run + 1;
+    struct file *f = file_open_vnode(vn, flags);
+    if (!f)
+        return -ENOMEM;
+    if (vn->type == VNODE_CHR) {
+        int rc = chrdev_open(f, flags);
+        if (rc) {
+            file_unref(f); /* ops is still NULL: nothing of the device's to release */
+            return rc;
         }
-        done += n;
     }
-    return (int64_t)len;
+    *out = f;
+    return 0;
 }
 
-static unsigned console_poll(struct file *f, struct poll_table *pt)
+int file_open_path(const char *path, int flags, struct file **out)
 {
-    (void)f, (void)pt;
-    return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM; /* end of file, and the log never fills */
-}
-
-static int64_t console_ioctl(struct file *f, unsigned long req, uintptr_t arg)
-{
-    (void)f;
-    if (req != TIOCGWINSZ)
-        return -ENOTTY;
-    /* The console answers as a terminal, so stdio line-buffers it. */
-    uint16_t ws[4] = {25, 80, 0, 0};
-    return copy_to_user((void *)arg, ws, sizeof(ws)) == OK ? 0 : -EFAULT;
-}
-
-static void console_stat(struct file *f, struct linux_stat *st)
-{
-    (void)f;
-    /* A character device, 5:1 as Linux's /dev/console. */
-    st->st_mode = S_IFCHR | 0620;
-    st->st_rdev = (5 << 8) | 1;
-}
-
-static const struct file_ops console_ops = {
-    .read = console_read,
-    .write = console_write,
-    .poll = console_poll,
-    .ioctl = console_ioctl,
-    .stat = console_stat,
-};
-
-struct file *file_open_console(void)
-{
-    return file_alloc(NULL, &console_ops, NULL, O_RDWR);
+    struct vnode *vn;
+    int rc = vfs_open(NULL, path, flags & ~O_CREAT, 0, &vn);
+    return rc ? rc : file_open(vn, flags, out);
 }
 
 void file_ref(struct file *f)
@@ -152,15 +157,21 @@ void file_unref(struct file *f)
 
 int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len)
 {
-    if (f->ops)
+    if (f->ops) {
+        if (!f->ops->read)
+            return -EINVAL;
         return len ? f->ops->read(f, file_buf_kernel(buf), len) : 0;
+    }
     return vfs_read(f->vn, off, buf, len);
 }
 
 int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len)
 {
-    if (f->ops)
+    if (f->ops) {
+        if (!f->ops->write)
+            return -EINVAL;
         return len ? f->ops->write(f, file_buf_kernel((void *)buf), len) : 0;
+    }
     return vfs_write(f->vn, off, buf, len, (f->flags & O_APPEND) ? VFS_WRITE_APPEND : 0);
 }
 

@@ -58,15 +58,6 @@ struct pipe {
 static uint64_t next_ino = 1; /* atomic */
 
 /*
- * Until kernel/posix/signal.c is merged, SIGPIPE does nothing but the
- * -EPIPE; the real posix_signal_self replaces this weak one at link time.
- */
-__attribute__((weak)) void posix_signal_self(int sig)
-{
-    (void)sig;
-}
-
-/*
  * Wakes h's waiters, if any. Without h's lock: see the file's comment
  * (a registration made under p->lock before our change is seen here).
  */
@@ -309,13 +300,13 @@ int pipe_create(int flags, struct file **rd, struct file **wr)
     p->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
     p->refs = 2;
     p->readers = p->writers = 1;
-    *rd = file_open_ops(&pipe_ops, p, NULL, O_RDONLY | (flags & O_NONBLOCK));
+    *rd = file_open_ops(&pipe_ops, p, O_RDONLY | (flags & O_NONBLOCK));
     if (!*rd) {
         p->refs = 1;
         pipe_put(p);
         return -ENOMEM;
     }
-    *wr = file_open_ops(&pipe_ops, p, NULL, O_WRONLY | (flags & O_NONBLOCK));
+    *wr = file_open_ops(&pipe_ops, p, O_WRONLY | (flags & O_NONBLOCK));
     if (!*wr) {
         p->writers = 0;
         file_unref(*rd); /* pipe_release drops the read end's hold */

@@ -17,6 +17,7 @@
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
 #include <basalt/stat.h>
+#include <basalt/termios.h>
 #include <compiler.h>
 #include <lib/string.h>
 #include <mm/heap.h>
@@ -109,10 +110,11 @@ static int64_t file_rw(struct file *f, uint64_t *off, uintptr_t ubuf, size_t len
                        void *kbuf)
 {
     if (f->ops) {
-        if (!len)
-            return 0;
-        return write ? f->ops->write(f, file_buf_user(ubuf), len)
-                     : f->ops->read(f, file_buf_user(ubuf), len);
+        int64_t (*op)(struct file *, struct file_buf, size_t) =
+            write ? f->ops->write : f->ops->read;
+        if (!op)
+            return -EINVAL;
+        return len ? op(f, file_buf_user(ubuf), len) : 0;
     }
     size_t done = 0;
     int64_t err = 0;
@@ -178,8 +180,9 @@ static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool writ
         ret = -ENOMEM;
         goto out_unref;
     }
-    if (positional) {
-        uint64_t off = (uint64_t)pos;
+    if (positional || f->ops) {
+        /* A device has no offset and does its own locking (posix/file.h). */
+        uint64_t off = positional ? (uint64_t)pos : 0;
         ret = file_rw(f, &off, buf, count, write, kbuf);
     } else {
         mutex_lock(&f->lock);
@@ -248,11 +251,11 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
             goto out;
         }
     }
-    uint64_t done = 0;
+    uint64_t done = 0, devoff = 0;
     if (!f->ops)
         mutex_lock(&f->lock);
     for (int i = 0; i < iovcnt; i++) {
-        int64_t n = file_rw(f, &f->offset, iov[i].base, iov[i].len, write, kbuf);
+        int64_t n = file_rw(f, f->ops ? &devoff : &f->offset, iov[i].base, iov[i].len, write, kbuf);
         if (n < 0) {
             if (!done)
                 ret = n;
@@ -291,7 +294,7 @@ int64_t sys_lseek(int fd, int64_t off, int whence)
         return rc;
     int64_t ret;
     struct vfs_attr a;
-    if (!f->vn) {
+    if (f->ops) {
         ret = -ESPIPE;
         goto out;
     }
@@ -353,15 +356,14 @@ int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)
     rc = at_start(dirfd, path, &start);
     if (rc)
         goto out_unreserve;
-    rc = vfs_open(start, path, flags, mode & S_IALLUGO, &vn);
+    rc = vfs_open(start, path, flags, mode & S_IALLUGO & ~fd_umask(t), &vn);
     vnode_unref(start);
     if (rc)
         goto out_unreserve;
-    struct file *f = file_open_vnode(vn, flags);
-    if (!f) {
-        rc = -ENOMEM;
+    struct file *f;
+    rc = file_open(vn, flags, &f);
+    if (rc)
         goto out_unreserve;
-    }
     fd_commit(t, fd, f);
     kfree(path);
     return fd;
@@ -418,7 +420,9 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        rc = arg >= FD_MAX ? -EINVAL : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+        /* As Linux: from at or above RLIMIT_NOFILE is -EINVAL, not -EMFILE. */
+        rc = arg >= (uint64_t)fd_nofile(t) ? -EINVAL
+                                           : fd_install(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
         if (rc >= 0)
             return rc; /* the reference went into the table */
         break;
@@ -453,24 +457,30 @@ int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
     struct file *f = file_get(fd, &rc);
     if (!f)
         return rc;
-    rc = f->ops && f->ops->ioctl ? (int)f->ops->ioctl(f, req, arg) : -ENOTTY;
+    int64_t ret;
+    if (req == FIONBIO) {
+        /* Every file's: the same as fcntl(F_SETFL) changing O_NONBLOCK. */
+        int on;
+        ret = copy_from_user(&on, (const void *)arg, sizeof(on)) == OK ? 0 : -EFAULT;
+        if (ret == 0) {
+            mutex_lock(&f->lock);
+            __atomic_store_n(&f->flags, on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK,
+                             __ATOMIC_RELAXED); /* files with ops read it without the lock */
+            mutex_unlock(&f->lock);
+        }
+    } else {
+        ret = f->ops && f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+    }
     file_unref(f);
-    return rc;
+    return ret;
 }
 
 /* ---- stat ---- */
 
-static int stat_fill(struct vnode *vn, struct linux_stat *st)
+int posix_stat_fill(struct vnode *vn, struct linux_stat *st)
 {
     memset(st, 0, sizeof(*st));
     st->st_blksize = 4096;
-    if (!vn) {
-        /* The console: a character device, 5:1 as Linux's /dev/console. */
-        st->st_mode = S_IFCHR | 0620;
-        st->st_nlink = 1;
-        st->st_rdev = (5 << 8) | 1;
-        return 0;
-    }
     struct vfs_attr a;
     int rc = vfs_getattr(vn, &a);
     if (rc)
@@ -484,6 +494,7 @@ static int stat_fill(struct vnode *vn, struct linux_stat *st)
     st->st_ino = a.ino;
     st->st_nlink = a.nlink;
     st->st_mode = fmt[a.type] | (a.mode & S_IALLUGO);
+    st->st_rdev = a.rdev;
     st->st_size = (int64_t)a.size;
     st->st_blocks = (int64_t)((a.size + 511) / 512);
     st->st_mtime_sec = a.mtime / 1000000000;
@@ -495,33 +506,83 @@ static int stat_fill(struct vnode *vn, struct linux_stat *st)
     return 0;
 }
 
-static int stat_out(struct vnode *vn, uintptr_t ust)
+/* The stat record of an open file: its ops' (a pipe's) when they have a stat, else its vnode's. */
+static int file_stat_fill(struct file *f, struct linux_stat *st)
 {
-    struct linux_stat st;
-    int rc = stat_fill(vn, &st);
-    if (rc == 0 && copy_to_user((void *)ust, &st, sizeof(st)) != OK)
+    if (f->ops && f->ops->stat) {
+        memset(st, 0, sizeof(*st));
+        st->st_nlink = 1;
+        st->st_blksize = 4096;
+        f->ops->stat(f, st);
+        return 0;
+    }
+    return posix_stat_fill(f->vn, st);
+}
+
+/* The stat record of fd's open file. */
+static int fd_stat_fill(int fd, struct linux_stat *st)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = file_stat_fill(f, st);
+    file_unref(f);
+    return rc;
+}
+
+static int stat_copy_out(int rc, const struct linux_stat *st, uintptr_t ust)
+{
+    if (rc == 0 && copy_to_user((void *)ust, st, sizeof(*st)) != OK)
         rc = -EFAULT;
     return rc;
 }
 
 int64_t sys_fstat(int fd, uintptr_t ust)
 {
-    int rc;
-    struct file *f = file_get(fd, &rc);
-    if (!f)
+    struct linux_stat st;
+    return stat_copy_out(fd_stat_fill(fd, &st), &st, ust);
+}
+
+int posix_stat_at(int dirfd, uintptr_t upath, int flags, struct linux_stat *st)
+{
+    struct vnode *vn;
+    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
+    if (rc)
         return rc;
-    if (f->ops && f->ops->stat) {
-        struct linux_stat st;
-        memset(&st, 0, sizeof(st));
-        st.st_nlink = 1;
-        st.st_blksize = 4096;
-        f->ops->stat(f, &st);
-        rc = copy_to_user((void *)ust, &st, sizeof(st)) == OK ? 0 : -EFAULT;
+    if (!vn)
+        return fd_stat_fill(dirfd, st); /* AT_EMPTY_PATH on a file without a vnode */
+    rc = posix_stat_fill(vn, st);
+    vnode_unref(vn);
+    return rc;
+}
+
+int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out)
+{
+    char *path;
+    int rc = path_get(upath, flags & AT_EMPTY_PATH, &path);
+    if (rc)
+        return rc;
+    if (!path[0] && dirfd != AT_FDCWD) {
+        /* AT_EMPTY_PATH: the descriptor's own file (a pipe has no vnode). */
+        kfree(path);
+        struct file *f = file_get(dirfd, &rc);
+        if (!f)
+            return rc;
+        *out = f->vn;
+        if (f->vn)
+            vnode_ref(f->vn);
         file_unref(f);
-        return rc;
+        return 0;
     }
-    rc = stat_out(f->vn, ust);
-    file_unref(f);
+    struct vnode *start;
+    rc = at_start(dirfd, path, &start);
+    if (rc == 0) {
+        rc = vfs_lookup(start, path[0] ? path : ".",
+                        (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW, out);
+        vnode_unref(start);
+    }
+    kfree(path);
     return rc;
 }
 
@@ -529,47 +590,28 @@ int64_t sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ust, int flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    char *path;
-    int rc = path_get(upath, flags & AT_EMPTY_PATH, &path);
-    if (rc)
-        return rc;
-    if (!path[0] && dirfd != AT_FDCWD) {
-        kfree(path);
-        return sys_fstat(dirfd, ust);
-    }
-    struct vnode *start, *vn;
-    rc = at_start(dirfd, path, &start);
-    if (rc == 0) {
-        rc = vfs_lookup(start, path[0] ? path : ".",
-                        (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW, &vn);
-        vnode_unref(start);
-    }
-    kfree(path);
-    if (rc)
-        return rc;
-    rc = stat_out(vn, ust);
-    vnode_unref(vn);
-    return rc;
+    struct linux_stat st;
+    return stat_copy_out(posix_stat_at(dirfd, upath, flags, &st), &st, ust);
 }
 
-int64_t sys_faccessat(int dirfd, uintptr_t upath, int mode)
+int64_t sys_faccessat2(int dirfd, uintptr_t upath, int mode, int flags)
 {
-    if (mode & ~7)
+    if (mode & ~7 || flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    char *path;
-    int rc = path_get(upath, false, &path);
-    if (rc)
+    struct vnode *vn;
+    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
+    if (rc || !vn)
         return rc;
-    struct vnode *start, *vn;
-    rc = at_start(dirfd, path, &start);
-    if (rc == 0) {
-        /* No users or permissions yet: a file that exists may be used in every way. */
-        rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
-        vnode_unref(start);
-        if (rc == 0)
-            vnode_unref(vn);
-    }
-    kfree(path);
+    /*
+     * Every process is root (uid 0; AT_EACCESS changes nothing): reading
+     * and writing are always allowed; executing needs an execute bit on
+     * anything but a directory, as Linux grants root.
+     */
+    struct vfs_attr a;
+    rc = vfs_getattr(vn, &a);
+    if (rc == 0 && (mode & 1 /* X_OK */) && a.type != VNODE_DIR && !(a.mode & 0111))
+        rc = -EACCES;
+    vnode_unref(vn);
     return rc;
 }
 
@@ -666,14 +708,23 @@ static int at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path
     return rc;
 }
 
+int posix_at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path)
+{
+    return at_path(dirfd, upath, start, path);
+}
+
 int64_t sys_mkdirat(int dirfd, uintptr_t upath, uint32_t mode)
 {
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
     struct vnode *start;
     char *path;
     int rc = at_path(dirfd, upath, &start, &path);
     if (rc)
         return rc;
-    rc = vfs_mkdir(start, path, mode);
+    /* As Linux: the permission bits and the sticky bit, less the umask. */
+    rc = vfs_mkdir(start, path, mode & 01777 & ~fd_umask(t));
     vnode_unref(start);
     kfree(path);
     return rc;

@@ -8,8 +8,20 @@
  * PROT_WRITE|PROT_EXEC at once is -EACCES (Linux allows it). PROT_NONE is a
  * reservation (permissions 0). x86 cannot express write-only or
  * execute-only pages, so PROT_WRITE and PROT_EXEC imply PROT_READ, as on
- * Linux. MAP_SHARED and MAP_PRIVATE anonymous memory are the same thing
- * until there is fork. File-backed mappings are -ENODEV for now.
+ * Linux. MAP_SHARED and MAP_PRIVATE anonymous memory differ at fork: a
+ * shared mapping stays shared with the child (VMAR_MAP_SHARED), a private
+ * one becomes a copy-on-write clone.
+ *
+ * A file mapping maps the file's own VMO (vfs_get_vmo; tmpfs keeps each
+ * file in one): MAP_SHARED maps it directly, so stores are the file's bytes
+ * at once and read(2) sees them; MAP_PRIVATE maps a copy-on-write clone of
+ * the range, a snapshot that the process's stores never reach the file
+ * from (Linux's private mapping also stops following the file's later
+ * changes only page by page, as each is written: here the whole range is
+ * a snapshot at mmap time). A shared mapping of a file not open for
+ * writing may never become writable (its maximum leaves WRITE out).
+ * Pages wholly past the end of the file are reserved but untouchable
+ * (map_past_eof).
  *
  * The program break lives in struct process (brk_start, brk under
  * brk_lock): elf_load sets both just past the executable's last PT_LOAD
@@ -22,6 +34,8 @@
 #include <mm/page.h>
 #include <mm/vmar.h>
 #include <object/process.h>
+#include <posix/fdtable.h>
+#include <posix/file.h>
 #include <posix/sys_mm.h>
 
 #define PROT_READ  0x1
@@ -78,9 +92,115 @@ static int64_t map_errno(status_t s)
     }
 }
 
+/*
+ * Maps [vmo_off, vmo_off + len) of v: with `fixed`, exactly at addr,
+ * replacing what is there unless `noreplace`; otherwise at the hint addr
+ * when that range is free, else anywhere.
+ */
+static status_t map_at(struct vmar *vm, uintptr_t addr, bool fixed, bool noreplace, struct vmo *v,
+                       uint64_t vmo_off, uint64_t len, unsigned perms, vaddr_t *at)
+{
+    status_t s = OK;
+    if (fixed) {
+        /*
+         * Linux replaces what MAP_FIXED lands on. The unmap and the map are
+         * two steps: another thread mapping in between can make the map
+         * fail after the old mapping went (Linux has the same window).
+         */
+        if (!noreplace)
+            s = vmar_unmap(vm, addr, len);
+        if (s == OK)
+            s = vmar_map(vm, addr, v, vmo_off, len, perms, at);
+        return s;
+    }
+    s = ERR_NOT_FOUND;
+    uintptr_t hint = ALIGN_DOWN(addr, PAGE_SIZE);
+    if (hint >= PAGE_SIZE && range_ok(hint, len))
+        s = vmar_map(vm, hint, v, vmo_off, len, perms, at);
+    if (s != OK) /* the hint is taken or unusable: anywhere */
+        s = vmar_map(vm, 0, v, vmo_off, len, perms, at);
+    return s;
+}
+
+/*
+ * A file mapping that runs past the end of the file. Linux gives SIGBUS for
+ * a touch of a page wholly past the end; there are no signals yet, so those
+ * pages are a reservation nobody may touch (permissions 0, maximum 0): a
+ * touch is a fault that kills the process. The whole range is reserved
+ * first (so it is one free range), then its first `backed` bytes are
+ * replaced by v's pages (the same two-step window as MAP_FIXED).
+ */
+static status_t map_past_eof(struct vmar *vm, uintptr_t addr, bool fixed, bool noreplace,
+                             struct vmo *v, uint64_t vmo_off, uint64_t backed, uint64_t len,
+                             unsigned perms, vaddr_t *at)
+{
+    struct vmo *hole;
+    status_t s = vmo_create(len, 0, &hole);
+    if (s != OK)
+        return s;
+    s = map_at(vm, addr, fixed, noreplace, hole, 0, len, 0, at);
+    kobject_unref(vmo_kobject(hole));
+    if (s != OK || backed == 0)
+        return s;
+    vaddr_t got;
+    s = vmar_unmap(vm, *at, backed);
+    if (s == OK)
+        s = vmar_map(vm, *at, v, vmo_off, backed, perms, &got);
+    if (s != OK)
+        vmar_unmap(vm, *at, len);
+    return s;
+}
+
+/*
+ * What a mapping of fd at off (len bytes, page-rounded) maps: *v and
+ * *vmo_off, the file's own VMO for MAP_SHARED, a copy-on-write clone of
+ * the range for MAP_PRIVATE (NULL when no byte of the range is in the
+ * file); *backed, how much of the range lies inside the file (whole
+ * pages); *max, the most a later mprotect may grant. The checks are
+ * Linux's, in its order: -EBADF, -EACCES (MAP_SHARED with PROT_WRITE on a
+ * file not open for writing; any file not open for reading), -ENODEV
+ * (nothing a file system can map: directories, the console).
+ */
+static int64_t file_vmo(int fd, uint64_t off, uint64_t len, bool shared, int prot, struct vmo **v,
+                        uint64_t *vmo_off, uint64_t *backed, unsigned *max)
+{
+    struct fd_table *t = process_fd_table(process_current());
+    struct file *f = t ? fd_get(t, fd) : NULL;
+    if (!f)
+        return -EBADF;
+    int64_t rc = 0;
+    struct vmo *fv = NULL;
+    uint64_t size;
+    if ((shared && (prot & PROT_WRITE) && !file_writable(f)) || !file_readable(f))
+        rc = -EACCES;
+    else if (!f->vn)
+        rc = -ENODEV;
+    else
+        rc = vfs_get_vmo(f->vn, &fv, &size);
+    if (rc)
+        goto out;
+    uint64_t end = ALIGN_UP(size, PAGE_SIZE);
+    *backed = off >= end ? 0 : MIN(len, end - off);
+    *max = shared && !file_writable(f) ? MMU_READ | MMU_EXEC : MMU_READ | MMU_WRITE | MMU_EXEC;
+    if (shared) {
+        *v = fv;
+        *vmo_off = off;
+        fv = NULL;
+    } else {
+        *v = NULL;
+        *vmo_off = 0;
+        if (*backed && vmo_clone(fv, off, *backed, 0, v) != OK)
+            rc = -ENOMEM;
+    }
+out:
+    if (fv)
+        kobject_unref(vmo_kobject(fv));
+    file_unref(f);
+    return rc;
+}
+
 int64_t sys_mmap(uintptr_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
-    (void)fd; /* ignored for anonymous mappings, as on Linux */
     unsigned type = (unsigned)flags & MAP_TYPE;
     if (len == 0 || (off & (PAGE_SIZE - 1)))
         return -EINVAL;
@@ -92,8 +212,6 @@ int64_t sys_mmap(uintptr_t addr, uint64_t len, int prot, int flags, int fd, uint
     int64_t e = prot_to_perms(prot, &perms);
     if (e)
         return e;
-    if (!(flags & MAP_ANONYMOUS))
-        return -ENODEV; /* file-backed mappings come with a page cache */
     if (len > USER_VM_END)
         return -ENOMEM;
     len = ALIGN_UP(len, PAGE_SIZE);
@@ -105,32 +223,32 @@ int64_t sys_mmap(uintptr_t addr, uint64_t len, int prot, int flags, int fd, uint
             return -ENOMEM;
     }
 
-    struct process *p = process_current();
-    struct vmo *v;
-    status_t s = vmo_create(len, 0, &v);
-    if (s != OK)
-        return -ENOMEM;
-    unsigned map_perms = perms | VMAR_PERM_MAX(MMU_READ | MMU_WRITE | MMU_EXEC);
-    vaddr_t at = 0;
-    if (fixed) {
-        /*
-         * Linux replaces what MAP_FIXED lands on. The unmap and the map are
-         * two steps: another thread mapping in between can make the map
-         * fail after the old mapping went (Linux has the same window).
-         */
-        if (!(flags & MAP_FIXED_NOREPLACE))
-            s = vmar_unmap(p->vmar, addr, len);
-        if (s == OK)
-            s = vmar_map(p->vmar, addr, v, 0, len, map_perms, &at);
+    /* v backs the first `backed` bytes; the rest (files only) lies past the file's end. */
+    struct vmo *v = NULL;
+    uint64_t vmo_off = 0, backed = len;
+    unsigned max = MMU_READ | MMU_WRITE | MMU_EXEC;
+    if (flags & MAP_ANONYMOUS) {
+        /* fd and off are ignored, as on Linux. */
+        if (vmo_create(len, 0, &v) != OK)
+            return -ENOMEM;
     } else {
-        s = ERR_NOT_FOUND;
-        uintptr_t hint = ALIGN_DOWN(addr, PAGE_SIZE);
-        if (hint >= PAGE_SIZE && range_ok(hint, len))
-            s = vmar_map(p->vmar, hint, v, 0, len, map_perms, &at);
-        if (s != OK) /* the hint is taken or unusable: anywhere */
-            s = vmar_map(p->vmar, 0, v, 0, len, map_perms, &at);
+        e = file_vmo(fd, off, len, type != MAP_PRIVATE, prot, &v, &vmo_off, &backed, &max);
+        if (e)
+            return e;
     }
-    kobject_unref(vmo_kobject(v)); /* the mapping holds its own reference */
+    struct vmar *vm = process_current()->vmar;
+    bool noreplace = flags & MAP_FIXED_NOREPLACE;
+    vaddr_t at = 0;
+    status_t s;
+    /* A shared mapping stays shared with a forked child; a private one is copied. */
+    unsigned map_perms =
+        perms | VMAR_PERM_MAX(max) | (type == MAP_PRIVATE ? 0 : VMAR_MAP_SHARED);
+    if (backed == len)
+        s = map_at(vm, addr, fixed, noreplace, v, vmo_off, len, map_perms, &at);
+    else
+        s = map_past_eof(vm, addr, fixed, noreplace, v, vmo_off, backed, len, map_perms, &at);
+    if (v)
+        kobject_unref(vmo_kobject(v)); /* the mapping holds its own reference */
     return s == OK ? (int64_t)at : map_errno(s);
 }
 

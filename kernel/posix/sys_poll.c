@@ -16,10 +16,9 @@
  * back into the caller's timeout, as Linux does (a failure to write it is
  * ignored, as Linux does).
  *
- * ppoll and pselect6 check their signal mask argument (size 8, readable),
- * but do not install it yet: the signal code (kernel/posix/signal.c) will
- * provide the swap; until then no signal can be delivered in the middle of
- * a call anyway.
+ * ppoll and pselect6 install their signal mask argument for the call
+ * (posix_signal_mask_for_call: the return to user mode restores the old
+ * one, after running the handler of a signal that interrupted the call).
  */
 #include <basalt/errno.h>
 #include <lib/string.h>
@@ -27,6 +26,7 @@
 #include <object/process.h>
 #include <posix/fdtable.h>
 #include <posix/poll.h>
+#include <posix/signal.h>
 #include <posix/sys_io.h>
 #include <sched/timer.h>
 #include <time.h>
@@ -95,17 +95,21 @@ static void timeout_put(uintptr_t uts, bool usec, uint64_t deadline)
 }
 
 /*
- * The signal mask argument of ppoll (a sigset_t pointer and its size):
- * NULL, or size 8 and readable. See the file's comment.
+ * The signal mask argument of ppoll and pselect6 (a sigset_t pointer and
+ * its size): nothing for NULL; else, of size 8 and readable, the mask for
+ * the rest of the call (as Linux, before the descriptors are looked at).
  */
-static int sigmask_check(uintptr_t umask, size_t size)
+static int sigmask_apply(uintptr_t umask, size_t size)
 {
     if (!umask)
         return 0;
-    if (size != sizeof(uint64_t))
-        return -EINVAL;
     uint64_t mask;
-    return copy_from_user(&mask, (const void *)umask, sizeof(mask)) == OK ? 0 : -EFAULT;
+    if (size != sizeof(mask))
+        return -EINVAL;
+    if (copy_from_user(&mask, (const void *)umask, sizeof(mask)) != OK)
+        return -EFAULT;
+    posix_signal_mask_for_call(mask);
+    return 0;
 }
 
 /* ---- the loop ---- */
@@ -214,7 +218,7 @@ int64_t sys_ppoll(uintptr_t ufds, uint64_t nfds, uintptr_t uts, uintptr_t umask,
     uint64_t deadline;
     int rc = timeout_get(uts, false, &deadline);
     if (rc == 0)
-        rc = sigmask_check(umask, sigsetsize);
+        rc = sigmask_apply(umask, sigsetsize);
     if (rc)
         return rc;
     int64_t ret = do_poll(ufds, nfds, deadline);
@@ -292,7 +296,7 @@ static int64_t select_call(int nfds, uintptr_t sets[3], uintptr_t uts, bool usec
         uint64_t sig[2];
         if (copy_from_user(sig, (const void *)usig, sizeof(sig)) != OK)
             return -EFAULT;
-        rc = sigmask_check(sig[0], sig[1]);
+        rc = sigmask_apply(sig[0], sig[1]);
         if (rc)
             return rc;
     }

@@ -213,3 +213,51 @@ CT_TEST(capability_mode_denies_ambient_authority_but_handles_work)
     CT_TRUE(msg);
     bs_handle_close(j);
 }
+
+/*
+ * A POSIX probe: open("/boot/init", 0), kill(1, 0) and getpid() through the
+ * Linux numbers, exit code = low byte of each result (open | kill << 8 |
+ * getpid's sign << 16).
+ */
+/* clang-format off */
+static const uint8_t posix_probe[] = {
+    0x48, 0x8d, 0x3d, 0x3e, 0x00, 0x00, 0x00, /* lea path(%rip), %rdi */
+    0x31, 0xf6,                               /* xor %esi, %esi */
+    X_MOV_EAX(2), X_SYSCALL,                  /* open */
+    0x89, 0xc3,                               /* mov %eax, %ebx */
+    X_MOV_EDI(1), 0x31, 0xf6,                 /* edi = 1, esi = 0 */
+    X_MOV_EAX(62), X_SYSCALL,                 /* kill(1, 0) */
+    0x41, 0x89, 0xc4,                         /* mov %eax, %r12d */
+    X_MOV_EAX(39), X_SYSCALL,                 /* getpid */
+    0xc1, 0xe8, 0x1f,                         /* shr $31, %eax: 1 if negative */
+    0xc1, 0xe0, 0x10,                         /* shl $16, %eax */
+    0x0f, 0xb6, 0xfb,                         /* movzbl %bl, %edi */
+    0x09, 0xc7,                               /* or %eax, %edi */
+    0x41, 0x0f, 0xb6, 0xc4,                   /* movzbl %r12b, %eax */
+    0xc1, 0xe0, 0x08,                         /* shl $8, %eax */
+    0x09, 0xc7,                               /* or %eax, %edi */
+    X_MOV_EAX(BS_SYS_PROCESS_EXIT), X_SYSCALL,
+    '/', 'b', 'o', 'o', 't', '/', 'i', 'n', 'i', 't', 0,
+};
+/* clang-format on */
+
+CT_TEST(capability_mode_denies_posix_paths_and_pids)
+{
+    /* The lea's displacement: from the end of the lea (7 bytes in) to the path. */
+    CT_EQ(posix_probe[3] + 7, (int)sizeof(posix_probe) - 11);
+    bs_handle_t j = job_with((struct bs_job_policy){.flags = BS_POLICY_FLAG_CAPABILITY_MODE});
+    struct task t;
+    CT_EQ(task_make(j, "posix-probe", posix_probe, sizeof(posix_probe), false, &t), OK);
+    CT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
+    /* open and kill: -EPERM (0xff low byte each); getpid works (not negative). */
+    CT_EQ(task_wait(t.proc), 0xffff);
+    task_close(&t);
+    /* The same probe outside capability mode: open works (a descriptor: 3), kill(1, 0) too. */
+    bs_handle_t free_job = job_with((struct bs_job_policy){0});
+    CT_EQ(task_make(free_job, "posix-probe", posix_probe, sizeof(posix_probe), false, &t), OK);
+    CT_EQ(task_start(&t, BS_HANDLE_INVALID), OK);
+    CT_EQ(task_wait(t.proc), 3);
+    task_close(&t);
+    bs_handle_close(j);
+    bs_handle_close(free_job);
+}

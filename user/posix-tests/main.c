@@ -1,10 +1,29 @@
 /*
- * main.c - the runner of posix-tests (see pt.h): the tests in file order
- * of registration, then the summary line.
+ * main.c - the runner of posix-tests (see pt.h).
+ *
+ * Each test runs in a child process of its own (fork), so one that
+ * crashes, hangs or leaves a mess behind (descriptors, signal handlers,
+ * children, a changed directory) cannot spoil the next: the child runs the
+ * test and exits 0 (passed) or 1 (failed); the runner reports a child
+ * killed by a signal or still running after PT_TIMEOUT_S seconds (then
+ * killed) as a failure too. A leak check closes the run: with every child
+ * reaped, the kernel's live objects, heap bytes and free pages must be what
+ * they were before the first test.
+ *
+ *   posix-tests              every test, then leak_check and the summary
+ *   posix-tests --run NAME   one test, in this process (for debugging)
+ *   posix-tests --helper NAME ARGS...   a helper program the tests execve
  */
 #include "pt.h"
 
+#include <basalt/basalt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PT_TIMEOUT_S 20
 
 static struct pt_test *tests, **tail = &tests;
 int pt_failed;
@@ -19,20 +38,178 @@ void pt_fail(int line, const char *what, long a, long b)
 {
     pt_failed = 1;
     printf("    failed at line %d: %s (%ld, %ld)\n", line, what, a, b);
+    fflush(stdout);
 }
 
-int main(void)
+/* The runner keeps to native clock calls: the tests are what checks the POSIX ones. */
+static int64_t now_ns(void)
 {
-    int passed = 0, failed = 0;
-    for (struct pt_test *t = tests; t; t = t->next) {
+    int64_t now = 0;
+    bs_clock_get(0, &now);
+    return now;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    bs_nanosleep(now_ns() + ms * 1000000);
+}
+
+/* Reaps children left behind by a test (orphans given to us when we are PID 1). */
+static void reap_strays(void)
+{
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+/* Runs t in a child; true when it passed. */
+static bool run_in_child(struct pt_test *t)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("FAIL %s (fork: %s)\n", t->name, strerror(errno));
+        return false;
+    }
+    if (pid == 0) {
         pt_failed = 0;
         t->fn();
-        printf("%s %s\n", pt_failed ? "FAIL" : "PASS", t->name);
-        if (pt_failed)
-            failed++;
-        else
+        fflush(stdout);
+        _exit(pt_failed ? 1 : 0);
+    }
+    int status = 0;
+    int64_t deadline = now_ns() + PT_TIMEOUT_S * 1000000000ll;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0) {
+            printf("FAIL %s (waitpid: %s)\n", t->name, strerror(errno));
+            return false;
+        }
+        if (now_ns() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            printf("FAIL %s (still running after %d s: killed)\n", t->name, PT_TIMEOUT_S);
+            return false;
+        }
+        sleep_ms(1);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        printf("PASS %s\n", t->name);
+        return true;
+    }
+    if (WIFSIGNALED(status))
+        printf("FAIL %s (killed by signal %d)\n", t->name, WTERMSIG(status));
+    else
+        printf("FAIL %s\n", t->name);
+    return false;
+}
+
+static bool system_info(struct bs_info_system *si)
+{
+    return bs_object_get_info(bs_self_process(), BS_INFO_SYSTEM, si, sizeof(si[0]), NULL) == OK;
+}
+
+static bool same_totals(const struct bs_info_system *a, const struct bs_info_system *b)
+{
+    return a->free_pages == b->free_pages && a->heap_bytes == b->heap_bytes &&
+           a->live_objects == b->live_objects;
+}
+
+/*
+ * The totals once two readings 10 ms apart agree (up to two seconds): the
+ * kernel frees a dead thread's stack in its reaper a moment after the end.
+ */
+static bool settled_info(struct bs_info_system *si)
+{
+    struct bs_info_system prev;
+    if (!system_info(&prev))
+        return false;
+    for (int i = 0; i < 200; i++) {
+        sleep_ms(10);
+        if (!system_info(si))
+            return false;
+        if (same_totals(&prev, si))
+            return true;
+        prev = *si;
+    }
+    return true;
+}
+
+/*
+ * Before the first count: the runner's own descriptor table (made by its
+ * first output) and a first fork, so the runner's pages are already copied
+ * (copy-on-write) and the kernel's caches warm.
+ */
+static void warm_up(void)
+{
+    int count = 0;
+    for (struct pt_test *t = tests; t; t = t->next)
+        count++;
+    printf("posix-tests: %d tests, each in a process of its own\n", count);
+    extern char __bss_start[], _end[];
+    for (volatile char *p = __bss_start; p < _end; p += 4096)
+        *p = *p;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+
+static int run_all(void)
+{
+    int passed = 0, failed = 0;
+    struct bs_info_system before, after;
+    warm_up();
+    bool have_before = settled_info(&before);
+    for (struct pt_test *t = tests; t; t = t->next) {
+        if (run_in_child(t))
             passed++;
+        else
+            failed++;
+        reap_strays();
+    }
+    bool ok = false;
+    for (int i = 0; have_before && !ok && i < 200; i++) {
+        if (i)
+            sleep_ms(10);
+        reap_strays();
+        ok = system_info(&after) && same_totals(&before, &after);
+    }
+    if (ok) {
+        passed++;
+        printf("PASS leak_check (%llu free pages, %llu heap bytes, %llu objects)\n",
+               (unsigned long long)after.free_pages, (unsigned long long)after.heap_bytes,
+               (unsigned long long)after.live_objects);
+    } else {
+        failed++;
+        printf("FAIL leak_check: free pages %llu -> %llu, heap bytes %llu -> %llu, objects "
+               "%llu -> %llu\n",
+               (unsigned long long)before.free_pages, (unsigned long long)after.free_pages,
+               (unsigned long long)before.heap_bytes, (unsigned long long)after.heap_bytes,
+               (unsigned long long)before.live_objects, (unsigned long long)after.live_objects);
     }
     printf("posix-tests: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc >= 3 && strcmp(argv[1], "--helper") == 0)
+        return pt_helper(argc - 2, argv + 2);
+    if (argc == 3 && strcmp(argv[1], "--run") == 0) {
+        for (struct pt_test *t = tests; t; t = t->next) {
+            if (strcmp(t->name, argv[2]) == 0) {
+                t->fn();
+                printf("%s %s\n", pt_failed ? "FAIL" : "PASS", t->name);
+                return pt_failed ? 1 : 0;
+            }
+        }
+        printf("posix-tests: no test named %s\n", argv[2]);
+        return 2;
+    }
+    return run_all();
 }

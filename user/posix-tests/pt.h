@@ -4,10 +4,10 @@
  * posix-tests is a plain static musl program: it uses only the C library
  * (open, read, stat, opendir, printf ...), which makes the Linux system
  * calls of the POSIX layer, so what it checks is what any Linux program
- * would see. Each PT_TEST runs in turn in the one process; a failed CHECK
- * prints where and why and ends that test. The output is "PASS name" or
- * "FAIL name" per test and "posix-tests: N passed, N failed"; the exit
- * status is 0 only when everything passed.
+ * would see. Each PT_TEST runs in a child process of its own (main.c); a
+ * failed CHECK prints where and why and ends that test. The output is
+ * "PASS name" or "FAIL name" per test, a leak check, and "posix-tests: N
+ * passed, N failed"; the exit status is 0 only when everything passed.
  */
 #pragma once
 
@@ -22,6 +22,10 @@ struct pt_test {
 };
 
 void pt_register(struct pt_test *t);
+/* `posix-tests --helper NAME ARGS...`: small programs the tests execve (test_proc.c). */
+int pt_helper(int argc, char **argv);
+/* This program, for execve. */
+#define PT_SELF "/boot/posix-tests"
 void pt_fail(int line, const char *what, long a, long b);
 extern int pt_failed;
 

@@ -34,10 +34,19 @@ PT_TEST(stdout_write_and_printf)
     CHECK_EQ(write(1, "posix-tests: a\0b\n", 17), 17);
 }
 
-PT_TEST(stdin_reads_eof)
+PT_TEST(stdin_is_the_tty_nonblocking_read_eagain)
 {
+    /* Nobody types during the tests: a non-blocking read of the terminal finds nothing. */
     char c;
-    CHECK_EQ(read(0, &c, 1), 0);
+    int fl = fcntl(0, F_GETFL);
+    CHECK(fl >= 0);
+    CHECK_EQ(fcntl(0, F_SETFL, fl | O_NONBLOCK), 0);
+    errno = 0;
+    long r = read(0, &c, 1);
+    int e = errno;
+    CHECK_EQ(fcntl(0, F_SETFL, fl), 0);
+    CHECK_EQ(r, -1);
+    CHECK_EQ(e, EAGAIN);
 }
 
 PT_TEST(console_is_char_device)

@@ -1,11 +1,12 @@
 /*
  * test_pipe.c - pipe, pipe2 and sendfile: data through, end of file,
- * broken pipes, O_NONBLOCK, big transfers and the atomicity of writes of
- * at most PIPE_BUF bytes (with native threads of this process as the other
- * side, pt_thread.h), FIONREAD, fstat, and bad input.
+ * broken pipes (EPIPE, SIGPIPE), O_NONBLOCK, big transfers and the
+ * atomicity of writes of at most PIPE_BUF bytes (with child processes as
+ * the other side, pt_child.h), signals during a blocking read, FIONREAD,
+ * fstat, and bad input.
  */
 #include "pt.h"
-#include "pt_thread.h"
+#include "pt_child.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -76,11 +77,8 @@ PT_TEST(pipe_eof_after_last_writer)
 
 PT_TEST(pipe_broken_is_epipe)
 {
-    /*
-     * SIGPIPE's default action ends the process: ignore it first. Before
-     * rt_sigaction exists signal() fails, and then no signal can come.
-     */
-    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    /* SIGPIPE's default action ends the process: ignore it first. */
+    CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
     int fds[2];
     CHECK_EQ(pipe(fds), 0);
     CHECK_EQ(close(fds[0]), 0);
@@ -88,8 +86,6 @@ PT_TEST(pipe_broken_is_epipe)
     CHECK_ERR(write(fds[1], "xyz", 3), EPIPE);
     CHECK_EQ(write(fds[1], "", 0), 0); /* nothing to write: no error (as Linux) */
     close(fds[1]);
-    if (old != SIG_ERR)
-        signal(SIGPIPE, old);
 }
 
 PT_TEST(pipe2_flags)
@@ -207,91 +203,80 @@ PT_TEST(pipe_readv_writev)
     close(fds[1]);
 }
 
-/* ---- with a second thread ---- */
+/* ---- with a second process ---- */
 
-static volatile long reader_sum, reader_bytes;
+static int data_fds[2]; /* the pipe under test, as the child sees it */
+static int result_fd;   /* where a child writes what it found */
 
-/* Reads fd until end of file, summing the bytes. */
-THREAD_FN read_all(uint64_t fd)
+/* Reads data_fds[0] until end of file; writes {bytes, sum} to result_fd. */
+static int read_all(long unused)
 {
+    (void)unused;
+    close(data_fds[1]);             /* or end of file never comes */
     static unsigned char buf[3000]; /* not a divisor of anything written */
-    long sum = 0, bytes = 0;
-    for (;;) {
-        long n = pt_sys(PT_SYS_READ, (long)fd, (long)buf, sizeof(buf));
-        if (n <= 0)
-            break;
-        for (long i = 0; i < n; i++)
-            sum += buf[i];
-        bytes += n;
+    long r[2] = {0, 0};
+    ssize_t n;
+    while ((n = read(data_fds[0], buf, sizeof(buf))) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            r[1] += buf[i];
+        r[0] += n;
     }
-    reader_sum = sum;
-    reader_bytes = bytes;
-    bs_thread_exit();
-    __builtin_unreachable();
+    return write(result_fd, r, sizeof(r)) == sizeof(r) ? 0 : 1;
 }
 
 PT_TEST(pipe_big_write_blocks_until_read)
 {
-    int fds[2];
-    CHECK_EQ(pipe(fds), 0);
+    int res[2];
+    CHECK_EQ(pipe(data_fds), 0);
+    CHECK_EQ(pipe(res), 0);
+    result_fd = res[1];
     static unsigned char data[1 << 20];
     long sum = 0;
     for (size_t i = 0; i < sizeof(data); i++)
         sum += data[i] = (unsigned char)(i * 7 + i / 4096);
-    reader_bytes = -1;
-    struct spawned sp;
-    CHECK_EQ(spawn(read_all, (uint64_t)fds[0], &sp), OK);
+    pid_t pid = pt_child(read_all, 0);
+    CHECK(pid > 0);
+    close(data_fds[0]);
     /* Sixteen times the pipe's size in one call: it sleeps until the reader makes room. */
-    CHECK_EQ(write(fds[1], data, sizeof(data)), sizeof(data));
-    CHECK_EQ(close(fds[1]), 0);
-    CHECK_EQ(reap(&sp), OK);
-    CHECK_EQ(reader_bytes, sizeof(data));
-    CHECK_EQ(reader_sum, sum);
-    close(fds[0]);
+    CHECK_EQ(write(data_fds[1], data, sizeof(data)), sizeof(data));
+    CHECK_EQ(close(data_fds[1]), 0);
+    CHECK_EQ(pt_reap(pid), 0);
+    long r[2];
+    CHECK_EQ(read(res[0], r, sizeof(r)), sizeof(r));
+    CHECK_EQ(r[0], sizeof(data));
+    CHECK_EQ(r[1], sum);
 }
 
 #define RECORD  4096
 #define RECORDS 64
 
-struct writer_arg {
-    int fd;
-    unsigned char byte;
-};
-
-/* Writes RECORDS records of RECORD bytes, all `byte`. */
-THREAD_FN write_records(uint64_t argp)
+/* Writes RECORDS records of RECORD bytes, all `byte`, to data_fds[1]. */
+static int write_records(long byte)
 {
-    struct writer_arg *a = (struct writer_arg *)argp;
-    static unsigned char bufs[2][RECORD];
-    unsigned char *buf = bufs[a->byte & 1];
-    for (int i = 0; i < RECORD; i++)
-        buf[i] = a->byte;
+    static unsigned char buf[RECORD];
+    memset(buf, (int)byte, sizeof(buf));
     for (int r = 0; r < RECORDS; r++)
-        if (pt_sys(PT_SYS_WRITE, a->fd, (long)buf, RECORD) != RECORD)
-            break;
-    bs_thread_exit();
-    __builtin_unreachable();
+        if (write(data_fds[1], buf, RECORD) != RECORD)
+            return 1;
+    return 0;
 }
 
 PT_TEST(pipe_writes_up_to_pipe_buf_are_atomic)
 {
-    int fds[2];
-    CHECK_EQ(pipe(fds), 0);
-    struct writer_arg a1 = {fds[1], 0xa1}, a2 = {fds[1], 0xb2};
-    struct spawned s1, s2;
-    CHECK_EQ(spawn(write_records, (uint64_t)&a1, &s1), OK);
-    CHECK_EQ(spawn(write_records, (uint64_t)&a2, &s2), OK);
+    CHECK_EQ(pipe(data_fds), 0);
+    pid_t p1 = pt_child(write_records, 0xa1), p2 = pt_child(write_records, 0xb2);
+    CHECK(p1 > 0 && p2 > 0);
     /* Read in odd sizes; the stream must still be whole records. */
     static unsigned char stream[2 * RECORDS * RECORD];
     size_t got = 0;
     while (got < sizeof(stream)) {
         size_t want = sizeof(stream) - got < 1000 ? sizeof(stream) - got : 1000;
-        ssize_t n = read(fds[0], stream + got, want);
+        ssize_t n = read(data_fds[0], stream + got, want);
         CHECK(n > 0);
         got += (size_t)n;
     }
-    CHECK_EQ(reap(&s1), OK);
-    CHECK_EQ(reap(&s2), OK);
+    CHECK_EQ(pt_reap(p1), 0);
+    CHECK_EQ(pt_reap(p2), 0);
     int counts[2] = {0, 0};
     for (size_t r = 0; r < got / RECORD; r++) {
         unsigned char first = stream[r * RECORD];
@@ -302,58 +287,104 @@ PT_TEST(pipe_writes_up_to_pipe_buf_are_atomic)
     }
     CHECK_EQ(counts[0], RECORDS);
     CHECK_EQ(counts[1], RECORDS);
-    close(fds[0]);
-    close(fds[1]);
 }
 
-/* Sleeps a little, then writes one byte and closes. */
-THREAD_FN late_write_and_close(uint64_t fd)
+/* Sleeps a little, writes one byte to data_fds[1], sleeps again and exits (closing it). */
+static int late_write_and_close(long unused)
 {
+    (void)unused;
+    close(data_fds[0]);
     pt_sleep_ms(30);
-    pt_sys(PT_SYS_WRITE, (long)fd, (long)"!", 1);
+    if (write(data_fds[1], "!", 1) != 1)
+        return 1;
     pt_sleep_ms(30);
-    pt_sys(PT_SYS_CLOSE, (long)fd, 0, 0);
-    bs_thread_exit();
-    __builtin_unreachable();
+    return 0;
 }
 
 PT_TEST(pipe_blocking_read_wakes_on_data_and_on_close)
 {
-    int fds[2];
-    CHECK_EQ(pipe(fds), 0);
-    struct spawned sp;
-    CHECK_EQ(spawn(late_write_and_close, (uint64_t)fds[1], &sp), OK);
+    CHECK_EQ(pipe(data_fds), 0);
+    pid_t pid = pt_child(late_write_and_close, 0);
+    CHECK(pid > 0);
+    close(data_fds[1]);
     char buf[4];
-    CHECK_EQ(read(fds[0], buf, sizeof(buf)), 1); /* sleeps until the byte comes */
+    CHECK_EQ(read(data_fds[0], buf, sizeof(buf)), 1); /* sleeps until the byte comes */
     CHECK_EQ(buf[0], '!');
-    CHECK_EQ(read(fds[0], buf, sizeof(buf)), 0); /* sleeps until the close */
-    CHECK_EQ(reap(&sp), OK);
-    close(fds[0]);
+    CHECK_EQ(read(data_fds[0], buf, sizeof(buf)), 0); /* sleeps until the child's exit */
+    CHECK_EQ(pt_reap(pid), 0);
 }
 
-/* Sleeps a little, then closes fd (the read end a writer is blocked on). */
-THREAD_FN late_close(uint64_t fd)
+/* Sleeps a little and exits, closing the last read end of data_fds. */
+static int late_close(long unused)
 {
+    (void)unused;
+    close(data_fds[1]);
     pt_sleep_ms(30);
-    pt_sys(PT_SYS_CLOSE, (long)fd, 0, 0);
-    bs_thread_exit();
-    __builtin_unreachable();
+    return 0;
 }
 
 PT_TEST(pipe_blocked_writer_gets_epipe_when_reader_goes)
 {
-    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-    int fds[2];
-    CHECK_EQ(pipe(fds), 0);
+    CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
+    CHECK_EQ(pipe(data_fds), 0);
     static char fill[PIPE_CAP];
-    CHECK_EQ(write(fds[1], fill, sizeof(fill)), sizeof(fill));
-    struct spawned sp;
-    CHECK_EQ(spawn(late_close, (uint64_t)fds[0], &sp), OK);
-    CHECK_ERR(write(fds[1], "x", 1), EPIPE); /* sleeps on a full pipe, then the reader goes */
-    CHECK_EQ(reap(&sp), OK);
-    close(fds[1]);
-    if (old != SIG_ERR)
-        signal(SIGPIPE, old);
+    CHECK_EQ(write(data_fds[1], fill, sizeof(fill)), sizeof(fill));
+    pid_t pid = pt_child(late_close, 0);
+    CHECK(pid > 0);
+    close(data_fds[0]);
+    CHECK_ERR(write(data_fds[1], "x", 1), EPIPE); /* sleeps on a full pipe, then the reader goes */
+    CHECK_EQ(pt_reap(pid), 0);
+}
+
+/* Writes to data_fds[1], whose read end is closed: SIGPIPE's default action ends it. */
+static int write_broken(long unused)
+{
+    (void)unused;
+    close(data_fds[0]);
+    (void)write(data_fds[1], "x", 1);
+    return 0; /* not reached */
+}
+
+PT_TEST(pipe_sigpipe_ends_a_writer)
+{
+    CHECK_EQ(pipe(data_fds), 0);
+    close(data_fds[0]);
+    pid_t pid = pt_child(write_broken, 0);
+    CHECK(pid > 0);
+    CHECK_EQ(pt_reap(pid), 128 + SIGPIPE);
+}
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+}
+
+/* Sleeps a little, then sends SIGUSR1 to its parent (blocked in a read or a poll). */
+static int poke_parent(long unused)
+{
+    (void)unused;
+    pt_sleep_ms(30);
+    return kill(getppid(), SIGUSR1);
+}
+
+PT_TEST(pipe_read_interrupted_by_a_signal)
+{
+    struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
+    CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+    CHECK_EQ(pipe(data_fds), 0);
+    pid_t pid = pt_child(poke_parent, 0);
+    CHECK(pid > 0);
+    char c;
+    CHECK_ERR(read(data_fds[0], &c, 1), EINTR);
+    CHECK_EQ(pt_reap(pid), 0);
+    /* With SA_RESTART the read goes on after the handler, and gets the byte. */
+    sa.sa_flags = SA_RESTART;
+    CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+    pid = pt_child(poke_parent, 0);
+    CHECK(pid > 0);
+    CHECK_EQ(pt_reap(pid), 0);
+    CHECK_EQ(write(data_fds[1], "r", 1), 1);
+    CHECK_EQ(read(data_fds[0], &c, 1), 1);
 }
 
 /* ---- sendfile ---- */

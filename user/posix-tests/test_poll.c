@@ -1,16 +1,18 @@
 /*
  * test_poll.c - poll, ppoll, select and pselect6: readiness of pipes (data,
  * room, hang-up, error), regular files and the console, time-outs of zero,
- * short and none (woken by a native thread, pt_thread.h), many descriptors,
+ * short and none (woken by a child process, pt_child.h), signals, many
+ * descriptors,
  * and bad input.
  */
 #define _GNU_SOURCE /* ppoll */
 #include "pt.h"
-#include "pt_thread.h"
+#include "pt_child.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -114,14 +116,14 @@ PT_TEST(poll_timeouts)
     int fds[2];
     CHECK_EQ(pipe(fds), 0);
     struct pollfd p = {fds[0], POLLIN, 0};
-    int64_t t0 = task_now();
+    long long t0 = pt_now_ns();
     CHECK_EQ(poll(&p, 1, 30), 0);
-    CHECK(task_now() - t0 >= 29 * MS);
+    CHECK(pt_now_ns() - t0 >= 29 * PT_MS);
     CHECK_EQ(poll(NULL, 0, 20), 0); /* a plain sleep */
     struct timespec ts = {0, 20 * 1000000};
-    t0 = task_now();
+    t0 = pt_now_ns();
     CHECK_EQ(ppoll(&p, 1, &ts, NULL), 0);
-    CHECK(task_now() - t0 >= 19 * MS);
+    CHECK(pt_now_ns() - t0 >= 19 * PT_MS);
     sigset_t none;
     sigemptyset(&none);
     ts.tv_nsec = 0;
@@ -131,12 +133,10 @@ PT_TEST(poll_timeouts)
 }
 
 /* Sleeps a little, then writes one byte to fd. */
-THREAD_FN write_late(uint64_t fd)
+static int write_late(long fd)
 {
     pt_sleep_ms(30);
-    pt_sys(PT_SYS_WRITE, (long)fd, (long)"w", 1);
-    bs_thread_exit();
-    __builtin_unreachable();
+    return write((int)fd, "w", 1) == 1 ? 0 : 1;
 }
 
 PT_TEST(poll_sleeps_until_data)
@@ -144,17 +144,18 @@ PT_TEST(poll_sleeps_until_data)
     int a[2], b[2];
     CHECK_EQ(pipe(a), 0);
     CHECK_EQ(pipe(b), 0);
-    struct spawned sp;
-    CHECK_EQ(spawn(write_late, (uint64_t)b[1], &sp), OK);
+    pid_t pid = pt_child(write_late, b[1]);
+    CHECK(pid > 0);
     struct pollfd p[2] = {{a[0], POLLIN, 0}, {b[0], POLLIN, 0}};
     CHECK_EQ(poll(p, 2, -1), 1); /* no time-out: the write wakes it */
     CHECK_EQ(p[0].revents, 0);
     CHECK_EQ(p[1].revents, POLLIN);
-    CHECK_EQ(reap(&sp), OK);
+    CHECK_EQ(pt_reap(pid), 0);
     /* The same through select, with a time-out long enough. */
     char c;
     CHECK_EQ(read(b[0], &c, 1), 1);
-    CHECK_EQ(spawn(write_late, (uint64_t)a[1], &sp), OK);
+    pid = pt_child(write_late, a[1]);
+    CHECK(pid > 0);
     fd_set rd;
     FD_ZERO(&rd);
     FD_SET(a[0], &rd);
@@ -163,11 +164,68 @@ PT_TEST(poll_sleeps_until_data)
     CHECK_EQ(syscall(SYS_select, b[0] + 1, &rd, NULL, NULL, &tv), 1);
     CHECK_EQ(tv.tv_sec, 9); /* the time left was written back */
     CHECK(FD_ISSET(a[0], &rd) && !FD_ISSET(b[0], &rd));
-    CHECK_EQ(reap(&sp), OK);
-    close(a[0]);
-    close(a[1]);
-    close(b[0]);
-    close(b[1]);
+    CHECK_EQ(pt_reap(pid), 0);
+}
+
+static volatile int usr1_seen;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    usr1_seen++;
+}
+
+/* Sleeps a little, then sends SIGUSR1 to its parent. */
+static int poke_parent(long unused)
+{
+    (void)unused;
+    pt_sleep_ms(30);
+    return kill(getppid(), SIGUSR1);
+}
+
+PT_TEST(poll_and_select_interrupted_are_eintr)
+{
+    /* SA_RESTART or not, poll and select are never restarted. */
+    struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
+    CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    pid_t pid = pt_child(poke_parent, 0);
+    CHECK(pid > 0);
+    struct pollfd p = {fds[0], POLLIN, 0};
+    CHECK_ERR(poll(&p, 1, -1), EINTR);
+    CHECK_EQ(pt_reap(pid), 0);
+    pid = pt_child(poke_parent, 0);
+    CHECK(pid > 0);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(fds[0], &rd);
+    CHECK_ERR(select(fds[0] + 1, &rd, NULL, NULL, NULL), EINTR);
+    CHECK_EQ(pt_reap(pid), 0);
+}
+
+PT_TEST(ppoll_mask_holds_a_signal_back)
+{
+    struct sigaction sa = {.sa_handler = on_usr1};
+    CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    /* SIGUSR1 blocked by ppoll's mask: the time-out ends it, not the signal. */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pid_t pid = pt_child(poke_parent, 0);
+    CHECK(pid > 0);
+    struct pollfd p = {fds[0], POLLIN, 0};
+    struct timespec ts = {0, 100 * PT_MS};
+    usr1_seen = 0;
+    CHECK_EQ(ppoll(&p, 1, &ts, &usr1), 0);
+    /* The old (empty) mask is back: the signal was handled on the way out. */
+    CHECK_EQ(usr1_seen, 1);
+    sigset_t now;
+    CHECK_EQ(sigprocmask(SIG_BLOCK, NULL, &now), 0);
+    CHECK(!sigismember(&now, SIGUSR1));
+    CHECK_EQ(pt_reap(pid), 0);
 }
 
 PT_TEST(poll_many_descriptors)
@@ -217,9 +275,9 @@ PT_TEST(select_readiness_and_bad_input)
     CHECK(!FD_ISSET(fds[0], &rd));
     /* A time-out with nothing to watch is a sleep. */
     struct timeval tv = {0, 20000};
-    int64_t t0 = task_now();
+    long long t0 = pt_now_ns();
     CHECK_EQ(syscall(SYS_select, 0, NULL, NULL, NULL, &tv), 0); /* musl's select copies tv */
-    CHECK(task_now() - t0 >= 19 * MS);
+    CHECK(pt_now_ns() - t0 >= 19 * PT_MS);
     CHECK_EQ(tv.tv_sec, 0);
     CHECK_EQ(tv.tv_usec, 0);
     /* Bad input. */

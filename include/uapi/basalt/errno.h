@@ -8,9 +8,14 @@
 
 #define EPERM        1
 #define ENOENT       2
+#define ESRCH        3
 #define EINTR        4
 #define EIO          5
+#define ENXIO        6
+#define E2BIG        7
+#define ENOEXEC      8
 #define EBADF        9
+#define ECHILD       10
 #define EAGAIN       11
 #define ENOMEM       12
 #define EACCES       13
@@ -23,8 +28,9 @@
 #define EISDIR       21
 #define EINVAL       22
 #define ENFILE       23
-#define ENOTTY       25
 #define EMFILE       24
+#define ENOTTY       25
+#define ETXTBSY      26
 #define EFBIG        27
 #define ENOSPC       28
 #define ESPIPE       29
@@ -32,7 +38,12 @@
 #define EMLINK       31
 #define EPIPE        32
 #define ERANGE       34
+#define EDEADLK      35
 #define ENAMETOOLONG 36
+#define ENOLCK       37
 #define ENOSYS       38
 #define ENOTEMPTY    39
 #define ELOOP        40
+#define EOVERFLOW    75
+#define EOPNOTSUPP   95
+#define ETIMEDOUT    110

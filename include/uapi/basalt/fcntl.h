@@ -32,6 +32,9 @@
 #define AT_REMOVEDIR        0x200
 #define AT_SYMLINK_FOLLOW   0x400
 #define AT_EMPTY_PATH       0x1000
+#define AT_EACCESS          0x200 /* faccessat2; shares its value with AT_REMOVEDIR */
+#define AT_NO_AUTOMOUNT     0x800
+#define AT_STATX_SYNC_TYPE  0x6000 /* statx: FORCE_SYNC 0x2000, DONT_SYNC 0x4000 */
 
 /* fcntl commands. */
 #define F_DUPFD         0

@@ -121,6 +121,30 @@ void arch_fpu_free(struct arch_thread *at)
     at->fpu = NULL;
 }
 
+void arch_fpu_reset(void *area)
+{
+    memcpy(area, initial_state, state_size);
+}
+
+void arch_fpu_sanitize(void *area)
+{
+    uint8_t *a = area;
+    uint32_t mask, mxcsr;
+    memcpy(&mask, (uint8_t *)initial_state + 28, sizeof(mask)); /* MXCSR_MASK as saved */
+    if (!mask)
+        mask = 0xffbf; /* the architectural default */
+    memcpy(&mxcsr, a + 24, sizeof(mxcsr));
+    mxcsr &= mask;
+    memcpy(a + 24, &mxcsr, sizeof(mxcsr));
+    if (use_xsave) {
+        uint64_t bv;
+        memcpy(&bv, a + 512, sizeof(bv));
+        bv &= xcr0;
+        memcpy(a + 512, &bv, sizeof(bv));
+        memset(a + 520, 0, 64 - 8); /* XCOMP_BV (standard format) and the reserved bytes */
+    }
+}
+
 size_t arch_fpu_state_size(void)
 {
     return state_size;

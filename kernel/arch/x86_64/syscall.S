@@ -159,3 +159,24 @@ arch_enter_user:
     xorl %r15d, %r15d
     swapgs
     iretq
+
+/*
+ * void arch_enter_user_frame(const struct trap_frame *tf)
+ * The same with a whole register frame (a forked child, a new clone
+ * thread, or a thread's first start): the frame is copied to the top of
+ * the kernel stack and leaves as a system call's slow exit does, doing
+ * the thread's work first (syscall_exit_slow), then through trap_return.
+ */
+    .global arch_enter_user_frame
+arch_enter_user_frame:
+    cli
+    movq %gs:8, %rsp
+    subq $(22 * 8), %rsp
+    movq %rdi, %rsi
+    movq %rsp, %rdi
+    movl $22, %ecx
+    rep movsq
+    xorl %ebp, %ebp         /* backtraces stop here */
+    movq %rsp, %rdi
+    call syscall_exit_slow
+    jmp trap_return

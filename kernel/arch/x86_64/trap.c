@@ -16,7 +16,9 @@
 #include <mm/vmar.h>
 #include <object/process.h>
 #include <object/uthread.h>
+#include <basalt/signal.h>
 #include <panic.h>
+#include <posix/signal.h>
 #include <printf.h>
 #include <sched/sched.h>
 
@@ -185,14 +187,56 @@ static unsigned fault_access(uint64_t error)
     return VM_FAULT_READ;
 }
 
-/* A page fault on a user address: let the process's address space resolve it. */
-static bool resolve_user_page_fault(struct trap_frame *tf)
+/* A page fault on a user address: what the process's address space makes of it. */
+static status_t user_page_fault(struct trap_frame *tf)
 {
     uint64_t addr = read_cr2();
     struct process *p = process_current();
     if (addr >= USER_VM_END || !p || !p->vmar)
-        return false;
-    return vmar_handle_fault(p->vmar, addr, fault_access(tf->error)) == OK;
+        return ERR_NOT_FOUND;
+    return vmar_handle_fault(p->vmar, addr, fault_access(tf->error));
+}
+
+static bool resolve_user_page_fault(struct trap_frame *tf)
+{
+    return user_page_fault(tf) == OK;
+}
+
+/* The POSIX signal for an exception in user mode, its si_code and si_addr. */
+static int fault_signal(struct trap_frame *tf, status_t pf, int *code, uint64_t *addr)
+{
+    *addr = tf->rip;
+    switch (tf->vector) {
+    case 0: /* #DE */
+        *code = FPE_INTDIV;
+        return SIGFPE;
+    case 16: /* #MF */
+    case 19: /* #XM */
+        *code = 0;
+        return SIGFPE;
+    case 1: /* #DB */
+    case 3: /* #BP */
+        *code = tf->vector == 3 ? SI_KERNEL : TRAP_BRKPT;
+        return SIGTRAP;
+    case 6: /* #UD */
+        *code = ILL_ILLOPC;
+        return SIGILL;
+    case 14:
+        *addr = read_cr2();
+        if (pf == ERR_OUT_OF_RANGE) {
+            *code = BUS_ADRERR; /* past the end of a VMO that shrank */
+            return SIGBUS;
+        }
+        *code = pf == ERR_ACCESS_DENIED ? SEGV_ACCERR : SEGV_MAPERR;
+        return SIGSEGV;
+    case 17: /* #AC */
+        *code = BUS_ADRERR;
+        return SIGBUS;
+    default: /* #GP, #SS, #NP... */
+        *code = SI_KERNEL;
+        *addr = 0;
+        return SIGSEGV;
+    }
 }
 
 /*
@@ -202,7 +246,14 @@ static bool resolve_user_page_fault(struct trap_frame *tf)
  */
 static void user_exception(struct trap_frame *tf)
 {
-    if (tf->vector == 14 && resolve_user_page_fault(tf))
+    status_t pf = tf->vector == 14 ? user_page_fault(tf) : ERR_NOT_FOUND;
+    if (pf == OK)
+        return;
+    int code;
+    uint64_t addr;
+    int sig = fault_signal(tf, pf, &code, &addr);
+    /* A POSIX handler for it: delivered on the way back to user mode. */
+    if (process_current() && posix_signal_fault(tf, addr, sig, code))
         return;
     struct process *p = process_current();
     kprintf("\n*** process '%s' killed: %s at RIP %#lx", p ? p->name : "?",

@@ -25,6 +25,7 @@
 
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
+#include <lib/list.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,7 @@ enum vnode_type {
 
 struct vnode;
 struct mount;
+struct vmo;
 
 /* One directory entry as getdents returns it (a kernel buffer). */
 struct vfs_dirent {
@@ -60,7 +62,13 @@ struct vfs_attr {
     uint32_t nlink;
     uint64_t ino;
     uint64_t mtime, ctime; /* nanoseconds (monotonic clock until there is a wall clock) */
+    uint32_t rdev;         /* a device's number (VFS_MKDEV), else 0 */
 };
+
+/* Device numbers as Linux's old 16-bit encoding (major << 8 | minor): stat's st_rdev. */
+#define VFS_MKDEV(major, minor) ((uint32_t)(major) << 8 | (uint32_t)(minor))
+#define VFS_MAJOR(dev)          ((dev) >> 8)
+#define VFS_MINOR(dev)          ((dev)&0xff)
 
 /*
  * What a file system implements. Names are NUL-terminated single components,
@@ -79,6 +87,9 @@ struct vnode_ops {
     int (*rename)(struct vnode *odir, const char *oname, struct vnode *ndir, const char *nname);
     int (*link)(struct vnode *dir, const char *name, struct vnode *target);
     int (*symlink)(struct vnode *dir, const char *name, const char *target);
+    /* A device or FIFO node: type VNODE_CHR or VNODE_FIFO, rdev for a device. */
+    int (*mknod)(struct vnode *dir, const char *name, enum vnode_type type, uint32_t mode,
+                 uint32_t rdev);
     /* Copies up to len bytes of the target (no NUL) into buf; returns the count. */
     int (*readlink)(struct vnode *vn, char *buf, size_t len);
     /* Byte counts; a read at or past the end returns 0. */
@@ -88,6 +99,13 @@ struct vnode_ops {
     /* Up to n entries from *pos (".", ".." first); advances *pos; returns the count. */
     int (*getdents)(struct vnode *dir, uint64_t *pos, struct vfs_dirent *buf, size_t n);
     int (*getattr)(struct vnode *vn, struct vfs_attr *out);
+    /*
+     * A regular file's memory for mmap: a new reference to the VMO that
+     * holds its bytes (page i of the file is page i of the VMO; the VMO
+     * is at least the file's size, rounded up to pages). NULL: the file
+     * cannot be mapped (-ENODEV).
+     */
+    int (*get_vmo)(struct vnode *vn, struct vmo **out);
     /* The last reference is gone: free fs_data (no lock held). */
     void (*release)(struct vnode *vn);
 };
@@ -97,6 +115,7 @@ struct vnode {
     uint32_t refs;        /* atomic */
     enum vnode_type type; /* fixed at creation */
     uint64_t ino;         /* fixed at creation, unique within the mount */
+    uint32_t rdev;        /* VNODE_CHR: the device (VFS_MKDEV); set by mknod before it is linked */
     const struct vnode_ops *ops;
     struct mount *mnt;
     void *fs_data;
@@ -123,6 +142,8 @@ struct vfs_fstype {
  */
 struct mount {
     const struct vfs_fstype *type;
+    struct list_node node; /* in the mount list while mounted (its own leaf lock, vfs.c) */
+    char *path;            /* where it is mounted, as given to vfs_mount; fixed */
     struct vnode *root;    /* referenced while mounted; fixed */
     struct vnode *covered; /* referenced while mounted */
     void *fs_data;
@@ -151,6 +172,12 @@ int vfs_mount(const struct vfs_fstype *type, struct vnode *start, const char *pa
  * still referenced keep the instance alive until they go (umount -l).
  */
 int vfs_unmount(struct vnode *start, const char *path);
+/*
+ * Calls fn for every mount, the root first, in the order they were made
+ * (/proc/mounts), under the mount list's lock (a leaf: callers may hold
+ * vnode locks; fn must not call back into the VFS).
+ */
+void vfs_mount_foreach(void (*fn)(const struct mount *m, void *arg), void *arg);
 
 /* ---- lookup (fs/vfs_lookup.c) ---- */
 
@@ -189,6 +216,9 @@ int vfs_rmdir(struct vnode *start, const char *path);
 int vfs_rename(struct vnode *ostart, const char *opath, struct vnode *nstart, const char *npath);
 int vfs_link(struct vnode *ostart, const char *opath, struct vnode *nstart, const char *npath);
 int vfs_symlink(const char *target, struct vnode *start, const char *path);
+/* A device (VNODE_CHR, with rdev) or FIFO node at path: -EEXIST, -EPERM without support. */
+int vfs_mknod(struct vnode *start, const char *path, enum vnode_type type, uint32_t mode,
+              uint32_t rdev);
 int vfs_readlink(struct vnode *start, const char *path, char *buf, size_t len);
 
 /* ---- operations on a vnode ---- */
@@ -201,6 +231,18 @@ int64_t vfs_write(struct vnode *vn, uint64_t *off, const void *buf, size_t len, 
 int vfs_truncate(struct vnode *vn, uint64_t size);
 int vfs_getdents(struct vnode *dir, uint64_t *pos, struct vfs_dirent *buf, size_t n);
 int vfs_getattr(struct vnode *vn, struct vfs_attr *out);
+/*
+ * Sets the permission bits (mode & S_IALLUGO) and the change time. The
+ * mode lives in the vnode (what getattr reports when a file system has no
+ * getattr of its own, which is every one so far).
+ */
+int vfs_chmod(struct vnode *vn, uint32_t mode);
+/*
+ * For mmap: a new reference to the regular file's VMO (ops->get_vmo) and
+ * the file's size, taken together under the vnode's lock. -ENODEV for
+ * anything that cannot be mapped.
+ */
+int vfs_get_vmo(struct vnode *vn, struct vmo **out, uint64_t *size);
 
-/* Mounts tmpfs at / with /boot (the initrd's files), /dev, /proc, /tmp and /etc. */
+/* Mounts tmpfs at / with /boot (the initrd's files), devfs on /dev, procfs on /proc, /tmp, /etc. */
 void vfs_init(void);

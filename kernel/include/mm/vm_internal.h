@@ -42,6 +42,7 @@ struct vm_mapping {
     uint64_t vmo_off;
     unsigned perms;     /* MMU_READ/WRITE/EXEC now */
     unsigned max_perms; /* what vmar_protect may grant */
+    bool shared;        /* VMAR_MAP_SHARED: a fork maps the same VMO, not a copy; constant */
 };
 
 void vmo_lock(struct vmo *v);

@@ -77,6 +77,12 @@ uint64_t vmar_live_count(void);
  */
 #define VMAR_NO_WX_ALIAS (1u << 16)
 /*
+ * With this in `perms` of vmar_map, the mapping is shared (POSIX
+ * MAP_SHARED): vmar_fork maps the same VMO into the copy. Without it a
+ * fork gets a copy-on-write clone.
+ */
+#define VMAR_MAP_SHARED (1u << 17)
+/*
  * The same rule for every map and protect in this address space, whoever
  * asks (a process in a job with that policy). Called before anything is
  * mapped.
@@ -126,6 +132,14 @@ status_t vmar_protect(struct vmar *vm, vaddr_t addr, size_t len, unsigned perms)
  */
 status_t vmar_handle_fault(struct vmar *vm, vaddr_t addr, unsigned access);
 
+/*
+ * fork(): maps into `dst` (empty) what `src` maps, at the same addresses
+ * with the same permissions: shared mappings map the same VMO, private
+ * ones a copy-on-write clone of their range (vmo_clone), so nothing is
+ * copied now. ERR_NO_MEMORY (dst then holds part of it: the caller throws
+ * it away), ERR_BAD_STATE when either is shut down.
+ */
+status_t vmar_fork(struct vmar *src, struct vmar *dst);
 /* Bytes mapped (tests). */
 uint64_t vmar_mapped_bytes(struct vmar *vm);
 

@@ -30,6 +30,7 @@
 #include <mm/vmar.h>
 #include <object/handle.h>
 #include <object/kobject.h>
+#include <posix/proc.h>
 #include <sched/thread.h>
 #include <sync/mutex.h>
 #include <sync/waitqueue.h>
@@ -37,6 +38,7 @@
 #define PROCESS_NAME_MAX 32
 
 struct fd_table;
+struct posix_sigstate;
 struct job;
 struct uthread;
 
@@ -70,6 +72,10 @@ struct process {
      */
     struct mutex brk_lock;
     vaddr_t brk_start, brk;
+    /* Its PID, parent, group, session and wait status (posix/proc.h). */
+    struct posix_proc px;
+    /* Signal dispositions and pending signals (posix/signal.h; obj.lock); fixed. */
+    struct posix_sigstate *sig;
 
     /* Guarded by obj.lock: */
     enum process_state state;
@@ -81,6 +87,7 @@ struct process {
     bool finishing;               /* process_finish has been claimed */
     bool starting;                /* a process_start is under way (process_reserve_start) */
     bool listed;                  /* made it onto its job's list (set once, at creation) */
+    uint64_t cpu_time_dead_ns;    /* CPU time of its threads that have ended */
     struct list_node finish_node; /* waiting to be finished (process.c, finish_lock) */
     struct wait_queue suspend_wq; /* suspended threads park here */
 };

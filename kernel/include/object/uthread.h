@@ -29,6 +29,7 @@
 #include <basalt/object.h>
 #include <lib/list.h>
 #include <object/kobject.h>
+#include <posix/signal.h>
 #include <sched/thread.h>
 #include <sync/waitqueue.h>
 
@@ -39,6 +40,10 @@ enum uthread_state { UTHREAD_NEW, UTHREAD_RUNNING, UTHREAD_DEAD };
 /* Bits of uthread.work: what the thread must do before it returns to user mode. */
 #define UTHREAD_WORK_KILL    (1u << 0)
 #define UTHREAD_WORK_SUSPEND (1u << 1)
+#define UTHREAD_WORK_SIGNAL  (1u << 2) /* a POSIX signal may be deliverable (posix/signal.c) */
+#define UTHREAD_WORK_RESTORE (1u << 3) /* put back the mask a call replaced (sigsuspend, ppoll) */
+/* What cuts an interruptible wait short. */
+#define UTHREAD_WORK_INTERRUPT (UTHREAD_WORK_KILL | UTHREAD_WORK_SIGNAL)
 
 struct uthread {
     struct kobject obj;      /* first: BS_OBJ_THREAD */
@@ -61,6 +66,18 @@ struct uthread {
     struct {
         uint64_t entry, stack, arg1, arg2;
     } start; /* the user registers it starts with (set by uthread_start) */
+    /*
+     * Or the whole register frame it starts from (fork, clone: the
+     * parent's at the call, RAX = 0), when start_from_frame is set.
+     */
+    struct trap_frame start_frame;
+    bool start_from_frame;
+    int tid;                     /* its POSIX thread ID (posix/proc.h); fixed once made */
+    uintptr_t clear_child_tid;   /* set_tid_address/CLONE_CHILD_CLEARTID: 0 and a futex wake at exit */
+    uintptr_t set_child_tid;     /* fork with CLONE_CHILD_SETTID: its ID goes there at its start */
+    struct posix_thread_sig sig; /* mask, pending signals, alternate stack (process lock) */
+    /* POSIX set_robust_list's head (posix/sys_futex.c; 0: none); its own use only. */
+    uintptr_t robust_list;
 
     /* Process lock: */
     enum uthread_state state;

@@ -1,29 +1,28 @@
 /*
  * posix/file.h - open-file objects of the POSIX layer (DESIGN.md section 9).
  *
- * A struct file is what a file descriptor points to: a vnode and/or a
- * device's operations, the offset and the status flags. dup and
- * fcntl(F_DUPFD) share one object between descriptors, so it is reference
- * counted (file_ref/file_unref); the last unref calls ops->release and
- * drops the vnode reference.
+ * A struct file is what a file descriptor points to: the vnode, the offset
+ * and the status flags. dup and fcntl(F_DUPFD) share one object between
+ * descriptors, so it is reference counted (file_ref/file_unref); the last
+ * unref calls ops->release and drops the vnode reference.
  *
- * Two kinds of file:
- *  - vnode files (ops == NULL): regular files and directories, read and
- *    written through the VFS with kernel buffers at an offset; always
- *    ready for poll.
- *  - files with ops (the console, pipes, tty and devfs devices): every
- *    read, write, poll, ioctl and fstat goes to the ops, which move their
- *    bytes through a struct file_buf (user memory straight from the system
- *    call, or a kernel buffer for sendfile and the kernel's own callers),
- *    keep their state in `priv`, and may block (docs/posix.md, "Devices:
- *    file_ops", shows how one is written). They may have a vnode too (a
- *    devfs node), for its identity only.
+ * Two kinds: a file of a regular file or directory moves data through the
+ * VFS at its offset (ops NULL; always ready for poll); a file with ops (a
+ * device: file_open binds a VNODE_CHR vnode to its driver by its device
+ * number, fs/devfs.h; a pipe, made with no vnode by file_open_ops) moves
+ * data through them and has no offset (lseek, pread, pwrite: -ESPIPE).
+ * Every read, write, poll, ioctl and fstat of it goes to the ops, which
+ * move their bytes through a struct file_buf (user memory straight from
+ * the system call, or kernel memory for sendfile and the kernel's own
+ * callers), keep their state in `priv`, and may block (docs/posix.md,
+ * "Devices: file_ops", shows how one is written).
  *
- * Lock: `lock` guards offset and flags; read, write, lseek and getdents
- * of vnode files hold it across the whole call, so the offset of a shared
- * file moves atomically. It is taken before any vnode lock. Files with ops
- * are called without it (a blocking read must not stop fcntl): they read
- * the flags with file_flags().
+ * Lock: `lock` guards offset and flags; read, write, lseek and getdents of
+ * a file without ops hold it across the whole call, so the offset of a
+ * shared file moves atomically. It is taken before any vnode lock. A file
+ * with ops is read and written without it (a tty reader may sleep for
+ * ever; a writer to the same open file must not wait for it): its ops do
+ * their own locking and read the flags with file_flags().
  */
 #pragma once
 
@@ -64,13 +63,21 @@ static inline struct file_buf file_buf_kernel(void *p)
 int file_buf_store(struct file_buf b, size_t off, const void *src, size_t n);
 /* Copies n bytes from b at byte `off` of it to dst: 0 or -EFAULT. */
 int file_buf_load(struct file_buf b, size_t off, void *dst, size_t n);
+/*
+ * For a device whose code works on kernel memory: calls fn on buf itself
+ * when it is kernel memory, else on a bounce page (a read then returns at
+ * most a page; a write goes a page at a time until one is short).
+ */
+int64_t file_buf_read_via(struct file *f, struct file_buf buf, size_t len,
+                          int64_t (*fn)(struct file *f, void *kbuf, size_t len));
+int64_t file_buf_write_via(struct file *f, struct file_buf buf, size_t len,
+                           int64_t (*fn)(struct file *f, const void *kbuf, size_t len));
 
 /*
- * The operations of a file that is not a plain vnode file (see above).
- * read and write are required; the rest may be NULL. Results are counts or
- * -errno. A call that sleeps does so interruptibly (posix/poll.h's
- * poll_table_sleep) and, when a signal cuts it short, returns the count
- * moved so far or, if nothing moved, -ERESTARTSYS (posix/signal.h).
+ * The operations of a file with ops (see above). Every slot may be NULL:
+ * read and write then fail with -EINVAL. Results are counts or -errno. A call that sleeps does so
+ * interruptibly (posix/poll.h's poll_table_sleep) and, when a signal cuts it short, returns the
+ * count moved so far or, if nothing moved, -ERESTARTSYS (posix/signal.h).
  */
 struct file_ops {
     /*
@@ -95,31 +102,37 @@ struct file_ops {
      * attributes (a file with ops and no vnode must have one).
      */
     void (*stat)(struct file *f, struct linux_stat *st);
-    /* The last reference went: free priv. NULL: nothing to do. */
+    /* The last reference went: undo what the device's open did, free priv (no lock held). */
     void (*release)(struct file *f);
 };
 
 struct file {
     uint32_t magic;
     uint32_t refs;              /* atomic */
-    struct vnode *vn;           /* a reference, or NULL (console, pipes); fixed */
-    const struct file_ops *ops; /* NULL for a vnode file; fixed */
-    void *priv;                 /* the ops' own state; fixed */
+    struct vnode *vn;           /* a reference, or NULL (pipes); fixed */
+    const struct file_ops *ops; /* a device's or a pipe's, or NULL (the VFS); fixed once opened */
+    void *priv;                 /* the ops' own state; fixed once opened */
     struct mutex lock;
     /* Guarded by lock: */
     uint64_t offset; /* bytes, or the getdents position of a directory */
     int flags;       /* O_ACCMODE | O_APPEND | O_NONBLOCK (file_flags reads it without the lock) */
 };
 
-/* A new open file of vn (consumes the caller's vnode reference), or NULL. */
+/* A new open file of vn (consumes the caller's vnode reference), or NULL. Not for devices. */
 struct file *file_open_vnode(struct vnode *vn, int flags);
 /*
- * A new open file with ops and priv (and vn: a reference it consumes, or
- * NULL), or NULL when out of memory (vn is then released, priv is not).
+ * open(2)'s last step: a new open file of vn (the caller's reference moves
+ * in, also on failure) in *out. A device is bound to its driver (devfs.h),
+ * whose open may refuse it: -ENXIO for a device number without a driver.
  */
-struct file *file_open_ops(const struct file_ops *ops, void *priv, struct vnode *vn, int flags);
-/* A new open file of the console (write: kernel log; read: end of file). */
-struct file *file_open_console(void);
+int file_open(struct vnode *vn, int flags, struct file **out);
+/* Opens path (absolute, or from the root) like open(2) without O_CREAT: 0 or -errno. */
+int file_open_path(const char *path, int flags, struct file **out);
+/*
+ * A new open file with ops and priv and no vnode (a pipe), or NULL when
+ * out of memory.
+ */
+struct file *file_open_ops(const struct file_ops *ops, void *priv, int flags);
 void file_ref(struct file *f);
 void file_unref(struct file *f);
 
@@ -141,8 +154,8 @@ static inline bool file_writable(const struct file *f)
 }
 
 /*
- * Reads or writes kernel buffers at *off (advanced), for the vnode or
- * through the ops (which ignore off); the caller holds f->lock when off is
+ * Reads or writes kernel buffers at *off (advanced), through the VFS or the
+ * file's ops (which ignore off); the caller holds f->lock when off is
  * &f->offset. A negative errno on failure.
  */
 int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len);

@@ -20,26 +20,38 @@
 #include <lib/list.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sync/event.h>
 #include <sync/waitqueue.h>
 
 #define PID_MAX 32768
 
 struct process;
+struct uthread;
+
+/* posix_proc.report: a change of a child that wait has not reported yet. */
+#define WAIT_REPORT_STOPPED   1
+#define WAIT_REPORT_CONTINUED 2
 
 struct posix_proc {
-    int pid; /* constant once the process is listed */
+    int pid;           /* set at creation (posix_proc_attach) */
+    uint64_t start_ns; /* monotonic time of creation */
     /* Guarded by proc_lock: */
-    struct posix_proc *parent;  /* NULL: none (native processes, orphans with no PID 1) */
-    struct list_node children;  /* struct posix_proc.sibling */
-    struct list_node sibling;   /* in parent->children */
+    struct posix_proc *parent; /* NULL: none (native processes, orphans with no PID 1) */
+    struct list_node children; /* struct posix_proc.sibling */
+    struct list_node sibling;  /* in parent->children */
     int pgid, sid;
-    bool zombie;                /* terminated, not yet reaped */
-    bool stopped;               /* stopped by a signal (job control) */
-    uint8_t report;             /* a stop or continue not yet reported to wait: WAIT_REPORT_* */
-    int wstatus;                /* the wait status once zombie (or of the last stop/continue) */
-    bool exit_status_set;       /* exit_group/a fatal signal set wstatus before the end */
-    uint64_t child_utime_ns;    /* CPU time of reaped children (times, getrusage) */
+    bool zombie;      /* terminated, not yet reaped (holds a reference to its process) */
+    bool stopped;     /* stopped by a signal (job control) */
+    bool execed;      /* has called execve (setpgid on it by its parent: -EACCES) */
+    uint8_t report;   /* WAIT_REPORT_*: a stop or continue not yet reported to wait */
+    int wstatus_stop; /* the wait status of that stop or continue */
+    uint64_t child_time_ns; /* CPU time of reaped children (times, getrusage) */
+    /* Set once, by the process itself or at its end (obj.lock): */
+    bool exit_status_set; /* exit_group or a fatal signal set wstatus */
+    int wstatus;          /* wait4's status word once it ended */
+    uint64_t cpu_time_ns; /* its CPU time, once ended */
     struct wait_queue child_wq; /* wait4/waitid sleep here for a child to change state */
+    struct event vfork_done;    /* signalled when it calls execve or ends (vfork's parent waits) */
 };
 
 /* The PID of process p, the calling process's PID, its group and session. */
@@ -64,3 +76,25 @@ struct posix_proc_info {
 int posix_proc_info(int pid, struct posix_proc_info *out);
 /* The smallest PID above `after` that names a process (zombies too), or -1: for listing /proc. */
 int posix_proc_next(int after);
+
+/* ---- for the kernel's own use (object/process.c, uthread.c, the POSIX calls) ---- */
+
+/* Gives a new process its PID (0, or -EAGAIN when none is free). */
+int posix_proc_attach(struct process *p);
+/* Makes p, not yet started, PID 1 (init_launch). */
+void posix_proc_make_init(struct process *p);
+/* Makes child (new, not yet started) a child of parent: same group and session. */
+void posix_proc_set_parent(struct process *child, struct process *parent);
+/* p has terminated: reparent its children, become a zombie or go (process_finish). */
+void posix_proc_exit(struct process *p);
+/* Its object is being destroyed: gives back what is left (the PID). */
+void posix_proc_release(struct process *p);
+/* The wait status p ends with, when it ends by exit_group or a fatal signal (first wins). */
+void posix_proc_set_exit_status(struct process *p, int wstatus);
+/* p stopped (by signal `sig`) or continued: tells its parent (wait, SIGCHLD). */
+void posix_proc_note_stop(struct process *p, int sig, bool stopped);
+/* A thread ID for ut (0, or -EAGAIN); given back by posix_thread_release. */
+int posix_thread_attach(struct uthread *ut);
+void posix_thread_release(struct uthread *ut);
+/* Number of PIDs in use (sysinfo's procs). */
+int posix_proc_count(void);

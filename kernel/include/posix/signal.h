@@ -30,3 +30,94 @@ int posix_signal_pgrp(int pgid, int sig);
 
 /* Sends `sig` to process p (kernel origin, SI_KERNEL). */
 void posix_signal_process(struct process *p, int sig);
+
+/* ---- the signal state and the calls (kernel/posix/signal.c) -------------------- */
+
+#include <stdint.h>
+
+struct trap_frame;
+struct uthread;
+
+#define SIG_BIT(sig) (1ull << ((sig)-1))
+
+/* rt_sigaction's struct, as the Linux x86_64 kernel lays it out. */
+struct k_sigaction {
+    uint64_t handler; /* SIG_DFL, SIG_IGN or a user address */
+    uint64_t flags;   /* SA_* */
+    uint64_t restorer;
+    uint64_t mask; /* blocked while the handler runs */
+};
+
+/* Who sent a signal, and what its siginfo_t says. */
+struct posix_sender {
+    int code;      /* si_code: SI_USER, SI_KERNEL, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
+    int pid;       /* sender (or the child, for SIGCHLD) */
+    int status;    /* SIGCHLD: exit code or signal */
+    uint64_t addr; /* faults: si_addr */
+};
+
+/*
+ * A process's dispositions and its process-directed pending signals (one
+ * each: standard signals do not queue, and neither do real-time ones here).
+ * Guarded by the process's obj.lock. Shared by the threads; fork copies the
+ * actions, execve resets handled ones to SIG_DFL.
+ */
+struct posix_sigstate {
+    struct k_sigaction action[64];
+    uint64_t pending;
+    struct posix_sender info[64];
+};
+
+/* A thread's mask, its thread-directed pending signals, alternate stack. (obj.lock) */
+struct posix_thread_sig {
+    uint64_t blocked;
+    uint64_t pending;
+    uint64_t saved_mask; /* restored after a handler when restore_mask (sigsuspend, ppoll) */
+    bool restore_mask;
+    uint64_t altstack_sp, altstack_size;
+    int altstack_flags;
+    struct posix_sender info[64];
+};
+
+/* A new signal state (all SIG_DFL), or a copy of `from` (fork); NULL when out of memory. */
+struct posix_sigstate *posix_sigstate_create(const struct posix_sigstate *from);
+void posix_sigstate_destroy(struct posix_sigstate *s);
+/* execve: handlers go back to SIG_DFL; ignored signals stay ignored. */
+void posix_sigstate_exec(struct posix_sigstate *s);
+
+/*
+ * Posts `sig` to process p (thread NULL: any thread that does not block
+ * it) or to thread t of p; proc_lock held (proc.c). Applies the rules at
+ * generation: ignored signals are dropped, SIGCONT resumes a stopped
+ * process and discards pending stops, a stop discards a pending SIGCONT,
+ * SIGKILL ends the process at once.
+ */
+void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
+                              const struct posix_sender *from);
+/* SIGCHLD to parent about child (proc_lock held): CLD_* code and status. */
+void posix_signal_child_locked(struct process *parent, struct process *child, int code,
+                               int status);
+
+/* kill(2), tgkill(2): the number of processes signalled, or -errno (proc.c). */
+int posix_kill(int pid, int sig, const struct posix_sender *from);
+int posix_tgkill(int tgid, int tid, int sig, const struct posix_sender *from);
+
+/*
+ * The return to user mode with UTHREAD_WORK_SIGNAL set: restarts or fails
+ * an interrupted call, acts on the next deliverable signal (default action
+ * or a handler frame built on the user stack).
+ */
+void posix_signal_deliver(struct trap_frame *tf);
+
+/*
+ * A user-mode exception that the address space could not resolve: sends
+ * `sig` (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP; si_code `code`, si_addr
+ * `addr`) to the thread, delivered on the way back, when it has a handler
+ * that is not blocked. Otherwise returns false, with the wait status set
+ * to the signal (and "core"): the caller then ends the process, as Linux
+ * does for a fault signal it cannot deliver.
+ */
+bool posix_signal_fault(struct trap_frame *tf, uint64_t addr, int sig, int code);
+
+/* The calling thread's mask: set it for a call (ppoll, pselect, sigsuspend), restored on return. */
+void posix_signal_mask_for_call(uint64_t mask);

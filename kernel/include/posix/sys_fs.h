@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct linux_stat;
+struct vnode;
+
 int64_t sys_read(int fd, uintptr_t buf, size_t count);
 int64_t sys_write(int fd, uintptr_t buf, size_t count);
 int64_t sys_pread64(int fd, uintptr_t buf, size_t count, int64_t off);
@@ -20,7 +23,7 @@ int64_t sys_close(int fd);
 int64_t sys_newfstatat(int dirfd, uintptr_t path, uintptr_t st, int flags);
 int64_t sys_fstat(int fd, uintptr_t st);
 int64_t sys_lseek(int fd, int64_t off, int whence);
-int64_t sys_faccessat(int dirfd, uintptr_t path, int mode);
+int64_t sys_faccessat2(int dirfd, uintptr_t path, int mode, int flags);
 int64_t sys_dup(int fd);
 int64_t sys_dup3(int oldfd, int newfd, int flags, bool dup2);
 int64_t sys_fcntl(int fd, int cmd, uint64_t arg);
@@ -37,3 +40,25 @@ int64_t sys_truncate(uintptr_t path, int64_t len);
 int64_t sys_getcwd(uintptr_t buf, size_t size);
 int64_t sys_chdir(uintptr_t path);
 int64_t sys_fchdir(int fd);
+
+/*
+ * For the other POSIX files (sys_attr.c): the vnode that (dirfd, upath)
+ * names, a new reference in *out. flags: AT_SYMLINK_NOFOLLOW, and
+ * AT_EMPTY_PATH, with which "" is dirfd's own file (*out = NULL for a
+ * pipe, which has no vnode) or the current directory for AT_FDCWD.
+ * -EFAULT, -ENAMETOOLONG, -ENOENT, -EBADF, -ENOTDIR, and lookup's errors.
+ */
+int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out);
+/*
+ * The start directory (a new reference) and a kernel copy of the path
+ * (kfree it) of a *at call, as the calls of sys_fs.c resolve them.
+ */
+int posix_at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path);
+/* stat's record for vn. 0 or -errno. */
+int posix_stat_fill(struct vnode *vn, struct linux_stat *st);
+/*
+ * stat's record for what (dirfd, upath, flags) names, as posix_at_vnode
+ * resolves it; a file without a vnode (AT_EMPTY_PATH on a pipe) answers
+ * with its own record, as fstat. 0 or -errno.
+ */
+int posix_stat_at(int dirfd, uintptr_t upath, int flags, struct linux_stat *st);

@@ -24,3 +24,9 @@ extern const uintptr_t syscall_table[BS_SYSCALL_COUNT];
 void syscall_dispatch(struct trap_frame *tf);
 /* The POSIX (Linux-numbered) layer: returns -errno or a result. */
 int64_t posix_dispatch(struct trap_frame *tf);
+
+/* Linux numbers below this are counted per number (/proc/basalt/syscalls). */
+#define POSIX_NR_COUNTED 512
+/* Calls of Linux number nr since boot, and how many of them were -ENOSYS (not implemented). */
+uint64_t posix_count(unsigned nr);
+uint64_t posix_enosys_count(unsigned nr);

@@ -82,6 +82,15 @@ size_t arch_fpu_state_size(void);
 const char *arch_fpu_method(void);
 /* Whether the AVX (YMM) state is enabled and saved. */
 bool arch_fpu_has_avx(void);
+/*
+ * Makes a save area that came from user space (a signal frame) safe to
+ * load: MXCSR within the bits the CPU supports, and, for XSAVE, only
+ * enabled components in XSTATE_BV with the rest of the header zero. Loading
+ * it can then not fault.
+ */
+void arch_fpu_sanitize(void *area);
+/* Puts the initial FPU state (as a new thread has) into a save area. */
+void arch_fpu_reset(void *area);
 /* Used by arch_thread_switch only. */
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);

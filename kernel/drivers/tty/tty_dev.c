@@ -1,0 +1,219 @@
+/*
+ * tty_dev.c - the console terminal and its device files (drivers/tty.h;
+ * docs/tty.md).
+ *
+ * One terminal, console_tty: input is the console input queue's bytes (the
+ * PS/2 keyboard and COM1, console.c), output goes to the log's consoles and
+ * the debug port (log_console_write), not into the log ring. /dev/console
+ * (5:1), /dev/tty (5:0) and /dev/ttyS0 (4:64) all open it: the keyboard
+ * and the serial port share one input queue, so they are one terminal.
+ *
+ * Who gets the input: while any open file of the console tty exists
+ * (console_opens > 0: a process's descriptors 0-2 are one), every byte goes
+ * through the line discipline; otherwise it stays in the console queue,
+ * where the kernel shell (kshell) reads it. So the kernel shell works when
+ * no user program runs, and a user shell owns the keyboard while it runs.
+ *
+ * Sessions: the terminal keeps one session and its foreground process
+ * group (tty.sid, tty.pgrp). As on Linux, a session leader that opens it
+ * without O_NOCTTY while it belongs to no session makes it its controlling
+ * terminal; so does TIOCSCTTY. Processes do not record their controlling
+ * terminal: with one terminal, "the caller's controlling terminal" is this
+ * one when its session is the caller's. The session is forgotten when the
+ * last open file goes, or found stale (its leader gone) by the next open.
+ * ^C, ^\ and ^Z signal the foreground group through posix_signal_pgrp.
+ *
+ * Not done: SIGTTIN/SIGTTOU for background groups, SIGHUP on hang-up.
+ */
+#include <basalt/errno.h>
+#include <basalt/fcntl.h>
+#include <drivers/tty.h>
+#include <fs/devfs.h>
+#include <log.h>
+#include <object/process.h>
+#include <posix/file.h>
+#include <posix/proc.h>
+#include <posix/signal.h>
+#include <usercopy.h>
+
+struct tty console_tty;
+static uint32_t console_opens; /* atomic: open files of console_tty */
+
+static void console_output(struct tty *t, const char *buf, size_t len)
+{
+    (void)t;
+    log_console_write(buf, len);
+}
+
+static void console_signal(struct tty *t, int pgrp, int sig)
+{
+    (void)t;
+    posix_signal_pgrp(pgrp, sig);
+}
+
+static const struct tty_ops console_tty_ops = {
+    .output = console_output,
+    .signal = console_signal,
+};
+
+void tty_console_init(void)
+{
+    tty_init(&console_tty, "console", &console_tty_ops);
+}
+
+bool tty_console_input(char c)
+{
+    if (__atomic_load_n(&console_opens, __ATOMIC_ACQUIRE) == 0)
+        return false;
+    tty_input(&console_tty, c);
+    return true;
+}
+
+/* ---- sessions ---- */
+
+/* The caller's session, or 0 for a kernel thread. */
+static int current_sid(void)
+{
+    return process_current() ? posix_current_sid() : 0;
+}
+
+/* Is t the caller's controlling terminal? */
+static bool is_ctty(struct tty *t)
+{
+    int sid = current_sid();
+    irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+    bool yes = sid > 0 && t->sid == sid;
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+    return yes;
+}
+
+/* Makes t the caller's controlling terminal if it has no live session (or `steal`). */
+static int acquire_ctty(struct tty *t, bool steal)
+{
+    if (!process_current() || !posix_current_is_session_leader())
+        return -EPERM;
+    int sid = posix_current_sid(), pgid = posix_current_pgid();
+    irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+    int old = t->sid;
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+    struct posix_proc_info info;
+    /* A session whose leader is gone lets go of its terminal (checked outside the tty lock). */
+    bool stale = old > 0 && posix_proc_info(old, &info) != 0;
+    int rc = 0;
+    st = spin_lock_irqsave(&t->rwq.lock);
+    if (t->sid == old && (old == 0 || old == sid || stale || steal)) {
+        t->sid = sid;
+        t->pgrp = pgid;
+    } else {
+        rc = -EPERM;
+    }
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+    return rc;
+}
+
+static void drop_ctty(struct tty *t)
+{
+    irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+    t->sid = t->pgrp = 0;
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+}
+
+static int64_t put_int(uintptr_t arg, int v)
+{
+    return copy_to_user((void *)arg, &v, sizeof(v)) == OK ? 0 : -EFAULT;
+}
+
+static int64_t console_ioctl(struct file *f, unsigned long req, uintptr_t arg)
+{
+    struct tty *t = f->priv;
+    switch (req) {
+    case TIOCGPGRP:
+    case TIOCGSID: {
+        if (!is_ctty(t))
+            return -ENOTTY;
+        irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+        int v = req == TIOCGPGRP ? t->pgrp : t->sid;
+        spin_unlock_irqrestore(&t->rwq.lock, st);
+        return put_int(arg, v);
+    }
+    case TIOCSPGRP: {
+        int pgrp;
+        if (copy_from_user(&pgrp, (const void *)arg, sizeof(pgrp)) != OK)
+            return -EFAULT;
+        if (!is_ctty(t))
+            return -ENOTTY;
+        if (pgrp <= 0)
+            return -EINVAL;
+        int sid = current_sid();
+        if (!posix_pgrp_in_session(pgrp, sid))
+            return -EPERM;
+        irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+        int64_t rc = t->sid == sid ? 0 : -ENOTTY; /* it may have changed meanwhile */
+        if (rc == 0)
+            t->pgrp = pgrp;
+        spin_unlock_irqrestore(&t->rwq.lock, st);
+        return rc;
+    }
+    case TIOCSCTTY:
+        /* Everyone is privileged (no users yet): arg 1 may steal it, as for root on Linux. */
+        return is_ctty(t) ? 0 : acquire_ctty(t, arg == 1);
+    case TIOCNOTTY:
+        if (!is_ctty(t))
+            return -ENOTTY;
+        /* Only the session leader's letting go is recorded (processes keep no ctty). */
+        if (posix_current_is_session_leader())
+            drop_ctty(t);
+        return 0;
+    default:
+        return tty_ioctl(t, req, arg);
+    }
+}
+
+static int64_t console_kread(struct file *f, void *buf, size_t len)
+{
+    return tty_read(f->priv, buf, len, file_flags(f) & O_NONBLOCK);
+}
+
+static int64_t console_kwrite(struct file *f, const void *buf, size_t len)
+{
+    return tty_write(f->priv, buf, len);
+}
+
+/* The line discipline works on kernel memory: through a bounce page (posix/file.h). */
+static int64_t console_read(struct file *f, struct file_buf buf, size_t len)
+{
+    return file_buf_read_via(f, buf, len, console_kread);
+}
+
+static int64_t console_write(struct file *f, struct file_buf buf, size_t len)
+{
+    return file_buf_write_via(f, buf, len, console_kwrite);
+}
+
+static void console_release(struct file *f)
+{
+    struct tty *t = f->priv;
+    if (__atomic_sub_fetch(&console_opens, 1, __ATOMIC_ACQ_REL) == 0)
+        drop_ctty(t); /* nobody uses the terminal: it belongs to no session */
+}
+
+const struct file_ops tty_file_ops = {
+    .read = console_read,
+    .write = console_write,
+    .ioctl = console_ioctl,
+    .release = console_release,
+};
+
+int tty_dev_open(struct file *f, int oflags)
+{
+    struct tty *t = &console_tty;
+    bool dev_tty = f->vn->rdev == VFS_MKDEV(5, 0);
+    /* /dev/tty is the caller's controlling terminal: without one, there is nothing to open. */
+    if (dev_tty && !is_ctty(t))
+        return -ENXIO;
+    f->priv = t;
+    __atomic_fetch_add(&console_opens, 1, __ATOMIC_ACQ_REL);
+    if (!dev_tty && !(oflags & O_NOCTTY) && !is_ctty(t) && process_current())
+        (void)acquire_ctty(t, false); /* only when it is free; not an error otherwise */
+    return 0;
+}
