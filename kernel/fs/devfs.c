@@ -26,40 +26,61 @@
 
 /* ---- the memory devices ---- */
 
-static int64_t null_read(struct file *f, void *buf, size_t len)
+/* The memory devices fill their reader's buffer a chunk at a time. */
+#define DEV_CHUNK 256
+
+static int64_t null_read(struct file *f, struct file_buf buf, size_t len)
 {
     (void)f, (void)buf, (void)len;
     return 0;
 }
 
-static int64_t sink_write(struct file *f, const void *buf, size_t len)
+static int64_t sink_write(struct file *f, struct file_buf buf, size_t len)
 {
     (void)f, (void)buf;
     return (int64_t)len;
 }
 
-static int64_t zero_read(struct file *f, void *buf, size_t len)
+/* Fills buf with len bytes made by fill (zeroes, random bytes) a chunk at a time. */
+static int64_t fill_read(struct file_buf buf, size_t len, void (*fill)(void *p, size_t n))
 {
-    (void)f;
-    memset(buf, 0, len);
+    char chunk[DEV_CHUNK];
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        fill(chunk, n);
+        if (file_buf_store(buf, done, chunk, n))
+            return done ? (int64_t)done : -EFAULT;
+        done += n;
+    }
     return (int64_t)len;
 }
 
-static int64_t full_write(struct file *f, const void *buf, size_t len)
+static void fill_zero(void *p, size_t n)
+{
+    memset(p, 0, n);
+}
+
+static int64_t zero_read(struct file *f, struct file_buf buf, size_t len)
+{
+    (void)f;
+    return fill_read(buf, len, fill_zero);
+}
+
+static int64_t full_write(struct file *f, struct file_buf buf, size_t len)
 {
     (void)f, (void)buf, (void)len;
     return -ENOSPC;
 }
 
-static int64_t random_read(struct file *f, void *buf, size_t len)
+static int64_t random_read(struct file *f, struct file_buf buf, size_t len)
 {
     (void)f;
-    cprng_draw(buf, len);
-    return (int64_t)len;
+    return fill_read(buf, len, cprng_draw);
 }
 
 /* The offset is a position in the log since boot (log_read_at). */
-static int64_t kmsg_read(struct file *f, void *buf, size_t len)
+static int64_t kmsg_kread(struct file *f, void *buf, size_t len)
 {
     mutex_lock(&f->lock);
     size_t n = log_read_at(&f->offset, buf, len);
@@ -67,7 +88,12 @@ static int64_t kmsg_read(struct file *f, void *buf, size_t len)
     return (int64_t)n;
 }
 
-static int64_t kmsg_write(struct file *f, const void *buf, size_t len)
+static int64_t kmsg_read(struct file *f, struct file_buf buf, size_t len)
+{
+    return file_buf_read_via(f, buf, len, kmsg_kread);
+}
+
+static int64_t kmsg_kwrite(struct file *f, const void *buf, size_t len)
 {
     (void)f;
     /* "%.*s" stops at a NUL: print the runs between them (a NUL shows as nothing). */
@@ -83,6 +109,11 @@ static int64_t kmsg_write(struct file *f, const void *buf, size_t len)
         left -= n;
     }
     return (int64_t)len;
+}
+
+static int64_t kmsg_write(struct file *f, struct file_buf buf, size_t len)
+{
+    return file_buf_write_via(f, buf, len, kmsg_kwrite);
 }
 
 static const struct file_ops null_ops = {.read = null_read, .write = sink_write};

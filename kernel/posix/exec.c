@@ -314,6 +314,12 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
     kfree(path);
 
+    /*
+     * Exec'ed before the close-on-exec descriptors go: closing one may wake
+     * (and run at once) a parent that waits for it and then asks, by
+     * setpgid, whether the child has exec'ed.
+     */
+    __atomic_store_n(&p->px.execed, true, __ATOMIC_RELAXED);
     if (p->fds)
         fd_table_close_on_exec(p->fds);
     struct uthread *ut = uthread_current();
@@ -322,7 +328,6 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     ut->sig.altstack_sp = ut->sig.altstack_size = 0;
     spin_unlock_irqrestore(&p->obj.lock, st);
     ut->clear_child_tid = 0;
-    __atomic_store_n(&p->px.execed, true, __ATOMIC_RELAXED);
     event_signal(&p->px.vfork_done);
 
     struct thread *t = thread_current();

@@ -3,12 +3,83 @@
  *
  * A file of a vnode reads and writes through the VFS (vfs_read/vfs_write,
  * O_APPEND as VFS_WRITE_APPEND); a device's file (a VNODE_CHR vnode, bound
- * to its driver by chrdev_open when opened) through its ops.
+ * to its driver by chrdev_open when opened) and a pipe through their ops,
+ * which move bytes through a struct file_buf: user memory straight from the
+ * system call, or kernel memory (file_read/file_write here).
  */
+#include <basalt/errno.h>
 #include <fs/devfs.h>
+#include <lib/string.h>
 #include <mm/heap.h>
 #include <panic.h>
 #include <posix/file.h>
+#include <posix/poll.h>
+#include <usercopy.h>
+
+#define BOUNCE 4096 /* file_buf_read_via / write_via: a page at a time */
+
+int file_buf_store(struct file_buf b, size_t off, const void *src, size_t n)
+{
+    if (!b.user) {
+        memcpy((char *)b.addr + off, src, n);
+        return 0;
+    }
+    return copy_to_user((void *)(b.addr + off), src, n) == OK ? 0 : -EFAULT;
+}
+
+int file_buf_load(struct file_buf b, size_t off, void *dst, size_t n)
+{
+    if (!b.user) {
+        memcpy(dst, (const char *)b.addr + off, n);
+        return 0;
+    }
+    return copy_from_user(dst, (const void *)(b.addr + off), n) == OK ? 0 : -EFAULT;
+}
+
+int64_t file_buf_read_via(struct file *f, struct file_buf buf, size_t len,
+                          int64_t (*fn)(struct file *f, void *kbuf, size_t len))
+{
+    if (!buf.user)
+        return fn(f, (void *)buf.addr, len);
+    size_t n = len < BOUNCE ? len : BOUNCE;
+    void *kbuf = kmalloc(n);
+    if (!kbuf)
+        return -ENOMEM;
+    int64_t got = fn(f, kbuf, n);
+    if (got > 0 && file_buf_store(buf, 0, kbuf, (size_t)got))
+        got = -EFAULT; /* the bytes are gone, as when read() copies out and faults */
+    kfree(kbuf);
+    return got;
+}
+
+int64_t file_buf_write_via(struct file *f, struct file_buf buf, size_t len,
+                           int64_t (*fn)(struct file *f, const void *kbuf, size_t len))
+{
+    if (!buf.user)
+        return fn(f, (const void *)buf.addr, len);
+    void *kbuf = kmalloc(len < BOUNCE ? len : BOUNCE);
+    if (!kbuf)
+        return -ENOMEM;
+    size_t done = 0;
+    int64_t err = 0;
+    while (done < len) {
+        size_t n = len - done < BOUNCE ? len - done : BOUNCE;
+        if (file_buf_load(buf, done, kbuf, n)) {
+            err = -EFAULT;
+            break;
+        }
+        int64_t w = fn(f, kbuf, n);
+        if (w <= 0) {
+            err = w;
+            break;
+        }
+        done += (size_t)w;
+        if ((size_t)w < n)
+            break;
+    }
+    kfree(kbuf);
+    return done ? (int64_t)done : err;
+}
 
 static struct file *file_alloc(struct vnode *vn, int flags)
 {
@@ -28,6 +99,16 @@ struct file *file_open_vnode(struct vnode *vn, int flags)
     struct file *f = file_alloc(vn, flags);
     if (!f)
         vnode_unref(vn);
+    return f;
+}
+
+struct file *file_open_ops(const struct file_ops *ops, void *priv, int flags)
+{
+    struct file *f = file_alloc(NULL, flags);
+    if (f) {
+        f->ops = ops;
+        f->priv = priv;
+    }
     return f;
 }
 
@@ -76,14 +157,27 @@ void file_unref(struct file *f)
 
 int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len)
 {
-    if (f->ops)
-        return f->ops->read ? f->ops->read(f, buf, len) : -EINVAL;
+    if (f->ops) {
+        if (!f->ops->read)
+            return -EINVAL;
+        return len ? f->ops->read(f, file_buf_kernel(buf), len) : 0;
+    }
     return vfs_read(f->vn, off, buf, len);
 }
 
 int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len)
 {
-    if (f->ops)
-        return f->ops->write ? f->ops->write(f, buf, len) : -EINVAL;
+    if (f->ops) {
+        if (!f->ops->write)
+            return -EINVAL;
+        return len ? f->ops->write(f, file_buf_kernel((void *)buf), len) : 0;
+    }
     return vfs_write(f->vn, off, buf, len, (f->flags & O_APPEND) ? VFS_WRITE_APPEND : 0);
+}
+
+unsigned file_poll(struct file *f, struct poll_table *pt)
+{
+    if (f->ops && f->ops->poll)
+        return f->ops->poll(f, pt);
+    return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM; /* as Linux for files without poll */
 }

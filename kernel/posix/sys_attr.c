@@ -76,14 +76,8 @@ int64_t sys_statx(int dirfd, uintptr_t upath, int flags, unsigned mask, uintptr_
         return -EINVAL;
     if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX_RESERVED))
         return -EINVAL;
-    struct vnode *vn;
-    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
-    if (rc)
-        return rc;
     struct linux_stat st;
-    rc = posix_stat_fill(vn, &st);
-    if (vn)
-        vnode_unref(vn);
+    int rc = posix_stat_at(dirfd, upath, flags, &st);
     if (rc)
         return rc;
     /* Everything stat knows, whatever was asked (Linux may return more than the mask). */

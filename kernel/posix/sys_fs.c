@@ -102,12 +102,20 @@ static int at_start(int dirfd, const char *path, struct vnode **out)
 /* ---- reading and writing ---- */
 
 /*
- * Moves up to len bytes between the user buffer ubuf and f at *off, a page
- * at a time through kbuf. Returns the count, or -errno when nothing moved.
+ * Moves up to len bytes between the user buffer ubuf and f at *off: a file
+ * with ops straight from user memory, a vnode a page at a time through
+ * kbuf. Returns the count, or -errno when nothing moved.
  */
 static int64_t file_rw(struct file *f, uint64_t *off, uintptr_t ubuf, size_t len, bool write,
                        void *kbuf)
 {
+    if (f->ops) {
+        int64_t (*op)(struct file *, struct file_buf, size_t) =
+            write ? f->ops->write : f->ops->read;
+        if (!op)
+            return -EINVAL;
+        return len ? op(f, file_buf_user(ubuf), len) : 0;
+    }
     size_t done = 0;
     int64_t err = 0;
     while (done < len) {
@@ -160,6 +168,11 @@ static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool writ
         count = RW_MAX;
     if (count && !user_range_ok(buf, count)) {
         ret = -EFAULT;
+        goto out_unref;
+    }
+    if (f->ops) {
+        /* No offset, so no lock: a blocking read must not hold up fcntl or a writer. */
+        ret = file_rw(f, NULL, buf, count, write, NULL);
         goto out_unref;
     }
     kbuf = kmalloc(CHUNK);
@@ -218,8 +231,8 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
         goto out;
     }
     iov = kmalloc(sizeof(*iov) * (size_t)(iovcnt ? iovcnt : 1));
-    kbuf = kmalloc(CHUNK);
-    if (!iov || !kbuf) {
+    kbuf = f->ops ? NULL : kmalloc(CHUNK);
+    if (!iov || (!f->ops && !kbuf)) {
         ret = -ENOMEM;
         goto out;
     }
@@ -426,7 +439,8 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
         break;
     case F_SETFL:
         mutex_lock(&f->lock);
-        f->flags = (f->flags & ~FILE_SETFL_MASK) | ((int)arg & FILE_SETFL_MASK);
+        __atomic_store_n(&f->flags, (f->flags & ~FILE_SETFL_MASK) | ((int)arg & FILE_SETFL_MASK),
+                         __ATOMIC_RELAXED); /* files with ops read it without the lock */
         mutex_unlock(&f->lock);
         rc = 0;
         break;
@@ -450,7 +464,8 @@ int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
         ret = copy_from_user(&on, (const void *)arg, sizeof(on)) == OK ? 0 : -EFAULT;
         if (ret == 0) {
             mutex_lock(&f->lock);
-            f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+            __atomic_store_n(&f->flags, on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK,
+                             __ATOMIC_RELAXED); /* files with ops read it without the lock */
             mutex_unlock(&f->lock);
         }
     } else {
@@ -491,23 +506,54 @@ int posix_stat_fill(struct vnode *vn, struct linux_stat *st)
     return 0;
 }
 
-static int stat_out(struct vnode *vn, uintptr_t ust)
+/* The stat record of an open file: its ops' (a pipe's) when they have a stat, else its vnode's. */
+static int file_stat_fill(struct file *f, struct linux_stat *st)
 {
-    struct linux_stat st;
-    int rc = posix_stat_fill(vn, &st);
-    if (rc == 0 && copy_to_user((void *)ust, &st, sizeof(st)) != OK)
+    if (f->ops && f->ops->stat) {
+        memset(st, 0, sizeof(*st));
+        st->st_nlink = 1;
+        st->st_blksize = 4096;
+        f->ops->stat(f, st);
+        return 0;
+    }
+    return posix_stat_fill(f->vn, st);
+}
+
+/* The stat record of fd's open file. */
+static int fd_stat_fill(int fd, struct linux_stat *st)
+{
+    int rc;
+    struct file *f = file_get(fd, &rc);
+    if (!f)
+        return rc;
+    rc = file_stat_fill(f, st);
+    file_unref(f);
+    return rc;
+}
+
+static int stat_copy_out(int rc, const struct linux_stat *st, uintptr_t ust)
+{
+    if (rc == 0 && copy_to_user((void *)ust, st, sizeof(*st)) != OK)
         rc = -EFAULT;
     return rc;
 }
 
 int64_t sys_fstat(int fd, uintptr_t ust)
 {
-    int rc;
-    struct file *f = file_get(fd, &rc);
-    if (!f)
+    struct linux_stat st;
+    return stat_copy_out(fd_stat_fill(fd, &st), &st, ust);
+}
+
+int posix_stat_at(int dirfd, uintptr_t upath, int flags, struct linux_stat *st)
+{
+    struct vnode *vn;
+    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
+    if (rc)
         return rc;
-    rc = stat_out(f->vn, ust);
-    file_unref(f);
+    if (!vn)
+        return fd_stat_fill(dirfd, st); /* AT_EMPTY_PATH on a file without a vnode */
+    rc = posix_stat_fill(vn, st);
+    vnode_unref(vn);
     return rc;
 }
 
@@ -518,7 +564,7 @@ int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out)
     if (rc)
         return rc;
     if (!path[0] && dirfd != AT_FDCWD) {
-        /* AT_EMPTY_PATH: the descriptor's own file (the console has no vnode). */
+        /* AT_EMPTY_PATH: the descriptor's own file (a pipe has no vnode). */
         kfree(path);
         struct file *f = file_get(dirfd, &rc);
         if (!f)
@@ -544,14 +590,8 @@ int64_t sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ust, int flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    struct vnode *vn;
-    int rc = posix_at_vnode(dirfd, upath, flags, &vn);
-    if (rc)
-        return rc;
-    rc = stat_out(vn, ust);
-    if (vn)
-        vnode_unref(vn);
-    return rc;
+    struct linux_stat st;
+    return stat_copy_out(posix_stat_at(dirfd, upath, flags, &st), &st, ust);
 }
 
 int64_t sys_faccessat2(int dirfd, uintptr_t upath, int mode, int flags)

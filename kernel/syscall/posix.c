@@ -5,8 +5,9 @@
  * arch_prctl(ARCH_SET_FS/ARCH_GET_FS) for thread-local storage,
  * set_tid_address, exit and exit_group; and the calls of kernel/posix/:
  * files (sys_fs.c), attributes and mounts (sys_attr.c), memory
- * (sys_mm.c), clocks and sleeps (sys_time.c), futexes (sys_futex.c) and
- * the system and the process's standing (sys_misc.c); docs/posix.md
+ * (sys_mm.c), clocks and sleeps (sys_time.c), futexes (sys_futex.c),
+ * pipes, poll, select and sendfile (posix/sys_io.h) and the system and
+ * the process's standing (sys_misc.c); docs/posix.md
  * lists them. rseq is -ENOSYS without a log line. Every other number
  * returns -ENOSYS and is counted (posix_count), so missing calls are easy
  * to find.
@@ -21,6 +22,7 @@
 #include <posix/sys_attr.h>
 #include <posix/sys_fs.h>
 #include <posix/sys_futex.h>
+#include <posix/sys_io.h>
 #include <posix/sys_misc.h>
 #include <posix/sys_mm.h>
 #include <posix/sys_proc.h>
@@ -37,6 +39,7 @@
 #define LINUX_STAT         4
 #define LINUX_FSTAT        5
 #define LINUX_LSTAT        6
+#define LINUX_POLL         7
 #define LINUX_LSEEK        8
 #define LINUX_MMAP         9
 #define LINUX_MPROTECT     10
@@ -51,11 +54,14 @@
 #define LINUX_READV        19
 #define LINUX_WRITEV       20
 #define LINUX_ACCESS       21
+#define LINUX_PIPE         22
+#define LINUX_SELECT       23
 #define LINUX_MADVISE      28
 #define LINUX_DUP          32
 #define LINUX_DUP2         33
 #define LINUX_PAUSE        34
 #define LINUX_GETPID       39
+#define LINUX_SENDFILE     40
 #define LINUX_CLONE        56
 #define LINUX_FORK         57
 #define LINUX_VFORK        58
@@ -102,7 +108,10 @@
 #define LINUX_SYMLINKAT    266
 #define LINUX_READLINKAT   267
 #define LINUX_FACCESSAT    269
+#define LINUX_PSELECT6     270
+#define LINUX_PPOLL        271
 #define LINUX_DUP3         292
+#define LINUX_PIPE2        293
 #define LINUX_RENAMEAT2    316
 #define LINUX_EXECVEAT     322
 #define LINUX_CLONE3       435
@@ -269,6 +278,20 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_writev((int)a0, a1, (int)a2);
     case LINUX_ACCESS:
         return sys_faccessat2(AT_FDCWD, a0, (int)a1, 0);
+    case LINUX_POLL:
+        return sys_poll(a0, a1, (int)a2);
+    case LINUX_PIPE:
+        return sys_pipe2(a0, 0);
+    case LINUX_SELECT:
+        return sys_select((int)a0, a1, a2, a3, a4);
+    case LINUX_SENDFILE:
+        return sys_sendfile((int)a0, (int)a1, a2, a3);
+    case LINUX_PSELECT6:
+        return sys_pselect6((int)a0, a1, a2, a3, a4, a5);
+    case LINUX_PPOLL:
+        return sys_ppoll(a0, a1, a2, a3, a4);
+    case LINUX_PIPE2:
+        return sys_pipe2(a0, (int)a1);
     case LINUX_DUP:
         return sys_dup((int)a0);
     case LINUX_DUP2:

@@ -169,15 +169,25 @@ static int64_t console_ioctl(struct file *f, unsigned long req, uintptr_t arg)
     }
 }
 
-static int64_t console_read(struct file *f, void *buf, size_t len)
+static int64_t console_kread(struct file *f, void *buf, size_t len)
 {
-    bool nonblock = __atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK;
-    return tty_read(f->priv, buf, len, nonblock);
+    return tty_read(f->priv, buf, len, file_flags(f) & O_NONBLOCK);
 }
 
-static int64_t console_write(struct file *f, const void *buf, size_t len)
+static int64_t console_kwrite(struct file *f, const void *buf, size_t len)
 {
     return tty_write(f->priv, buf, len);
+}
+
+/* The line discipline works on kernel memory: through a bounce page (posix/file.h). */
+static int64_t console_read(struct file *f, struct file_buf buf, size_t len)
+{
+    return file_buf_read_via(f, buf, len, console_kread);
+}
+
+static int64_t console_write(struct file *f, struct file_buf buf, size_t len)
+{
+    return file_buf_write_via(f, buf, len, console_kwrite);
 }
 
 static void console_release(struct file *f)

@@ -44,8 +44,8 @@ int64_t sys_fchdir(int fd);
 /*
  * For the other POSIX files (sys_attr.c): the vnode that (dirfd, upath)
  * names, a new reference in *out. flags: AT_SYMLINK_NOFOLLOW, and
- * AT_EMPTY_PATH, with which "" is dirfd's own file (*out = NULL for the
- * console, which has no vnode) or the current directory for AT_FDCWD.
+ * AT_EMPTY_PATH, with which "" is dirfd's own file (*out = NULL for a
+ * pipe, which has no vnode) or the current directory for AT_FDCWD.
  * -EFAULT, -ENAMETOOLONG, -ENOENT, -EBADF, -ENOTDIR, and lookup's errors.
  */
 int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out);
@@ -54,5 +54,11 @@ int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out);
  * (kfree it) of a *at call, as the calls of sys_fs.c resolve them.
  */
 int posix_at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path);
-/* stat's record for vn (NULL: the console). 0 or -errno. */
+/* stat's record for vn. 0 or -errno. */
 int posix_stat_fill(struct vnode *vn, struct linux_stat *st);
+/*
+ * stat's record for what (dirfd, upath, flags) names, as posix_at_vnode
+ * resolves it; a file without a vnode (AT_EMPTY_PATH on a pipe) answers
+ * with its own record, as fstat. 0 or -errno.
+ */
+int posix_stat_at(int dirfd, uintptr_t upath, int flags, struct linux_stat *st);
