@@ -7,6 +7,7 @@
  * of file.
  */
 #include <lib/string.h>
+#include <log.h>
 #include <mm/heap.h>
 #include <panic.h>
 #include <posix/file.h>
@@ -43,13 +44,13 @@ static int64_t console_read(struct file *f, void *buf, size_t len)
 static int64_t console_write(struct file *f, const void *buf, size_t len)
 {
     (void)f;
-    /* "%.*s" stops at a NUL: print the runs between them (a NUL shows as nothing). */
+    /* Print the runs between NUL bytes (a NUL shows as nothing). */
     const char *p = buf;
     size_t left = len;
     while (left) {
         size_t n = strnlen(p, left);
         if (n)
-            kprintf("%.*s", (int)n, p);
+            log_console_write(p, n);
         if (n < left)
             n++;
         p += n;
