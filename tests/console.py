@@ -267,25 +267,17 @@ def self_test():
         check("a line typed on the keyboard is answered (sendkey, shifted keys)",
               lambda: (c.type_keys("echo Key-Board_1!\n"), c.expect_line("Key-Board_1!")))
 
-        def ctrl_c_serial():
-            c.send("echo never")
-            c.ctrl_c()
+        def cancel(keyboard):
+            type_ = c.type_keys if keyboard else c.send
+            type_("echo never")
+            c.ctrl_c(keyboard=keyboard)
             c.expect("^C\n")
-            c.send("echo after\r")
-            c.expect_line("after")
+            type_("echo after %s\r" % keyboard)
+            c.expect_line("after %s" % keyboard)
             if re.search(r"(?m)^never$", c.output):
                 raise AssertionError("the cancelled line ran")
-        check("^C through the serial port cancels the line", ctrl_c_serial)
-
-        def ctrl_c_keyboard():
-            c.type_keys("echo nope")
-            c.ctrl_c(keyboard=True)
-            c.expect("^C\n")
-            c.type_keys("echo kb after\n")
-            c.expect_line("kb after")
-            if re.search(r"(?m)^nope$", c.output):
-                raise AssertionError("the cancelled line ran")
-        check("Ctrl+C on the keyboard cancels the line", ctrl_c_keyboard)
+        check("^C through the serial port cancels the line", lambda: cancel(False))
+        check("Ctrl+C on the keyboard cancels the line", lambda: cancel(True))
 
         def missed():
             try:

@@ -60,13 +60,13 @@ figure() {
 }
 echo
 echo "POSIX figures, guest instructions per operation (bench-posix; Linux $(cat build/linux/version 2>/dev/null || echo '-'))"
-printf '%-24s %12s  %-44s %s\n' figure Linux Basalt target
+printf '%-18s %10s  %-44s %s\n' figure Linux Basalt target
 for row in getpid:110 pipe_round_trip:3700 fork_exit_wait:60000 fork_execve_wait:135000 \
     anon_page_fault:2300 mmap_munmap_4k:4400; do
     name=posix_${row%%:*}
     lv=$(figure "$log.linux" "$name" "$linux_why")
     bv=$(figure "$log.posix" "$name" "$basalt_why")
-    printf '%-24s %12s  %-44s <= %s\n' "${row%%:*}" "$lv" "$bv" "${row#*:}"
+    printf '%-18s %10s  %-44s <= %s\n' "${row%%:*}" "$lv" "$bv" "${row#*:}"
 done
 if [ $status -ne 0 ] || [ $ustatus -ne 0 ] || [ $pstatus -ne 0 ] || ! grep -aq '^BENCH ' "$log"; then
     echo "bench: a benchmark boot failed (qemu-run status $status, $ustatus, $pstatus); see $log*" >&2

@@ -321,7 +321,7 @@ st=$(cat "$out/exec-empty.status")
     has "$out/exec-empty.out" "init: /bin -> /boot/bin" &&
     has "$out/exec-empty.out" "init: nothing left to run" &&
     ! has "$out/exec-empty.out" "Basalt " && grep -aq "^init exited with code 1" "$out/exec-empty.log.debugcon"
-check "init reads /boot/etc/init.conf, links /bin, exits 1 with nothing to run; basalt-exec shows only user output and returns init's code (QEMU status 67)" $? \
+check "init reads /boot/etc/init.conf, links /bin, exits 1 with nothing to run; basalt-exec shows only user output and returns init's code (QEMU status 139)" $? \
     "status $st: $(head -c 300 "$out/exec-empty.out") $(cat "$out/exec-empty.err")"
 exec_run shell -- 'echo out-of-basalt; exit 3'
 st=$(cat "$out/exec-shell.status")
@@ -340,38 +340,30 @@ else
     check "basalt-exec --add FILE:/bin/mytrue -- mytrue exits 0, prints nothing" $? "status $st"
 fi
 
-tests/init/linux.sh > "$out/init-linux.txt" 2>&1
-grep -E '^(PASS|FAIL) ' "$out/init-linux.txt" | sed 's/^\(PASS\|FAIL\) /\1 init-linux: /'
-summary=$(grep -E '^init-linux: [0-9]+ passed, [0-9]+ failed$' "$out/init-linux.txt" | tail -1)
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-else
-    fail "init on Linux" "no summary (see $out/init-linux.txt)"
-fi
-
+# suite NAME FILE [PREFIX]: a suite's PASS/FAIL lines (labelled NAME) and its
+# closing "PREFIX N passed, N failed" (PREFIX defaults to "NAME:").
+suite() {
+    grep -E '^(PASS|FAIL) ' "$2" | sed "s/^\(PASS\|FAIL\) /\1 $1: /"
+    local prefix=${3-"$1: "} summary
+    summary=$(grep -E "^$prefix[0-9]+ passed, [0-9]+ failed\$" "$2" | tail -1)
+    summary=${summary#"$prefix"}
+    if [ -n "$summary" ]; then
+        passed=$((passed + $(echo "$summary" | awk '{print $1}')))
+        failed=$((failed + $(echo "$summary" | awk '{print $3}')))
+    else
+        fail "$1" "no summary (see $2)"
+    fi
+}
+timeout 300 tests/init/linux.sh > "$out/init-linux.txt" 2>&1
+suite init-linux "$out/init-linux.txt"
 timeout 300 python3 tests/console.py --self-test > "$out/console.txt" 2>&1
-grep -E '^(PASS|FAIL) ' "$out/console.txt" | sed 's/^\(PASS\|FAIL\) /\1 console: /'
-summary=$(grep -E '^console: [0-9]+ passed, [0-9]+ failed$' "$out/console.txt" | tail -1)
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-else
-    fail "console harness" "no summary (see $out/console.txt)"
-fi
+suite console "$out/console.txt"
 
 # ---- console input end to end: keyboard (QEMU sendkey) and serial ------------
 
 echo "== kernel shell: keyboard and serial input, power-off"
 tools/test-kshell.sh > "$out/kshell.txt" 2>&1
-grep -E '^(PASS|FAIL) ' "$out/kshell.txt" | sed 's/^\(PASS\|FAIL\) /\1 kshell: /'
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/kshell.txt" | tail -1)
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $1}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $3}')))
-else
-    fail "kernel shell tests" "no summary (see $out/kshell.txt)"
-fi
+suite kshell "$out/kshell.txt" ""
 
 echo
 echo "$passed passed, $failed failed"

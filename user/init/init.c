@@ -390,16 +390,20 @@ static void stop_everything(void)
         reap();
         return;
     }
+    int st;
+    pid_t pid;
     for (int i = 0; i < TERM_GRACE_S * 20; i++) {
-        reap();
-        if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+        pid = waitpid(-1, &st, WNOHANG);
+        if (pid > 0) {
+            child_ended(pid, st);
+            continue;
+        }
+        if (pid < 0 && errno == ECHILD)
             break;
         struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     kill(-1, SIGKILL);
-    int st;
-    pid_t pid;
     while ((pid = waitpid(-1, &st, 0)) > 0)
         child_ended(pid, st);
 }
