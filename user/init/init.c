@@ -254,6 +254,7 @@ static void start(struct entry *e)
         /* The child: default signal state, its own session on the console. */
         sigemptyset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
+        signal(SIGHUP, SIG_DFL); /* an ignored signal would stay ignored across execve */
         setsid();
         ioctl(0, TIOCSCTTY, 0);
         execvp(e->argv[0], e->argv);
