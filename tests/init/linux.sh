@@ -60,7 +60,7 @@ has "$log" "exitcode=0x00000300" && has "$log" "the final command ended with sta
     fail "final: nothing after the final entry runs"
 
 cat > "$tmp/services.conf" <<'CONF'
-once /bin/sh -c "sleep 1000 & echo orphan-left"
+once /bin/sh -c "trap '' HUP; sleep 1000 & echo orphan-left"
 respawn /bin/sh -c "echo respawn-run; sleep 2.5"
 respawn /bin/sh -c "exit 7"
 wait /bin/sh -c "sleep 1; echo waited-done"
