@@ -141,7 +141,11 @@ USER_AR := ar
 USER_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I include/uapi -I user/lib/include -I $(GEN)/include
 USER_LDFLAGS := -Wl,-e,bs_start -Wl,-u,bs_start
-USER_PROGS := init fault-test core-tests bench-core sh utils posix-tests
+USER_PROGS := fault-test core-tests bench-core sh utils posix-tests
+# Plain POSIX programs: musl only, no libbasalt, musl's own entry point, so
+# the same binary runs unmodified on Linux (init, the benchmarks of
+# bench-posix, a tiny static `true` for fork+execve).
+POSIX_PROGS := init bench-posix true
 
 # libbasalt: stricter warnings than the programs (STYLE.md rule 20). The
 # kernel's include directory comes after musl's, so <elf.h> stays musl's and
@@ -181,6 +185,15 @@ $(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt
 	    $(wildcard user/$(1)/*.c) $(LIBBASALT)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
+
+define posix_prog
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/$(1)/*.h)
+	@mkdir -p $$(@D)
+	$$(call say,USERCC,$$@)$(USER_CC) $(POSIX_CFLAGS) -o $$@ $(wildcard user/$(1)/*.c)
+endef
+POSIX_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -Wshadow -Wvla
+$(foreach p,$(POSIX_PROGS),$(eval $(call posix_prog,$(p))))
 # The utilities' multi-call binary (user/utils, docs/utilities.md) also
 # depends on its shared header.
 $(BUILD)/user/utils: $(wildcard user/utils/*.h)
@@ -188,13 +201,21 @@ $(BUILD)/user/posix-tests: $(wildcard user/posix-tests/*.h)
 
 # ---- initrd and image ------------------------------------------------------
 
+# The initrd holds the programs, the files under initrd/ (etc/init.conf),
+# and bin/: a symbolic link per command (bin/ls -> ../utils, the multi-call
+# binary; bin/sh -> ../sh; bin/true -> ../true). The kernel unpacks it under
+# /boot, links included, and init makes /bin a link to /boot/bin.
 INITRD_FILES := $(shell find initrd -type f 2>/dev/null | sort)
-USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
+USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS) $(POSIX_PROGS))
+lparen := (
+UTIL_NAMES := $(shell sed -n 's/^ *X$(lparen)\([a-z]*\),.*/\1/p' user/utils/main.c)
+BIN_LINKS := $(foreach n,$(filter-out sh true,$(UTIL_NAMES)),$(n):utils) sh:sh true:true
 
-$(BUILD)/initrd.cpio: $(INITRD_FILES) $(USER_BINS)
-	@rm -rf $(BUILD)/initrd && mkdir -p $(BUILD)/initrd
+$(BUILD)/initrd.cpio: $(INITRD_FILES) $(USER_BINS) user/utils/main.c
+	@rm -rf $(BUILD)/initrd && mkdir -p $(BUILD)/initrd/bin
 	@if [ -d initrd ]; then cp -r initrd/. $(BUILD)/initrd/; fi
 	@cp $(USER_BINS) $(BUILD)/initrd/
+	@for l in $(BIN_LINKS); do ln -s "../$${l#*:}" "$(BUILD)/initrd/bin/$${l%%:*}"; done
 	$(call say,CPIO,$@)(cd $(BUILD)/initrd && find . -mindepth 1 | LC_ALL=C sort | \
 	    cpio -o -H newc --quiet --reproducible) > $@
 

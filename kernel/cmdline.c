@@ -18,6 +18,7 @@ static const struct option options[] = {
      "commit a fault after boot: panic|pagefault|gpf|ud|div0|stackoverflow|spinlock|mutex"},
     {"init", "init=PATH: the first user program (default /boot/init)"},
     {"init_exit", "init_exit=qemu: end QEMU with init's status when it exits"},
+    {"klog", "klog=debugcon: kernel messages to the debug port only, not the serial console"},
     {"kshell", "start the kernel debug shell on the console"},
     {"ktest",
      "run the in-kernel tests (ktest=a,b: those whose names contain a or b), then end QEMU"},

@@ -18,6 +18,7 @@ static char ring[LOG_RING_SIZE];
 static size_t head;              /* guarded by log_lock: total bytes written */
 static struct console *consoles; /* guarded by log_lock */
 static spinlock_t log_lock = SPINLOCK_INIT("log");
+static bool consoles_quiet; /* guarded by log_lock: klog=debugcon */
 
 void log_register_console(struct console *con)
 {
@@ -32,11 +33,13 @@ void log_ring_put_locked(char c)
     ring[head++ & (LOG_RING_SIZE - 1)] = c;
 }
 
+/* arg: non-NULL for user console output, which reaches the consoles even when quiet. */
 static void log_putc_locked(char c, void *arg)
 {
-    (void)arg;
     log_ring_put_locked(c);
     arch_debug_putc(c);
+    if (consoles_quiet && !arg)
+        return;
     for (struct console *con = consoles; con; con = con->next) {
         if (c == '\n')
             con->putc(con, '\r');
@@ -66,6 +69,13 @@ void kprintf(const char *fmt, ...)
     va_start(ap, fmt);
     kvprintf(fmt, ap);
     va_end(ap);
+}
+
+void log_consoles_quiet(void)
+{
+    irqstate_t s = spin_lock_irqsave(&log_lock);
+    consoles_quiet = true;
+    spin_unlock_irqrestore(&log_lock, s);
 }
 
 void log_console_write(const char *s, size_t n)

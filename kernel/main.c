@@ -20,6 +20,7 @@
 #include <kshell.h>
 #include <ktest.h>
 #include <lib/string.h>
+#include <log.h>
 #include <mm/heap.h>
 #include <mm/kvm.h>
 #include <mm/pmm.h>
@@ -90,8 +91,12 @@ static int kmain_thread(void *arg)
         kprintf("init exited with code %ld\n", code);
         kobject_unref(bootstrap);
         kobject_unref(&init->obj);
-        if (exit_qemu)
-            arch_debug_exit(code == 0 ? DEBUG_EXIT_SUCCESS : DEBUG_EXIT_FAILURE);
+        if (exit_qemu && code == 0)
+            arch_debug_exit(DEBUG_EXIT_SUCCESS);
+        else if (exit_qemu && code > 0 && code <= DEBUG_EXIT_CODE_MAX)
+            arch_debug_exit((uint8_t)(DEBUG_EXIT_CODE_BASE + code));
+        else if (exit_qemu)
+            arch_debug_exit(DEBUG_EXIT_FAILURE);
     } else if (exit_qemu) {
         arch_debug_exit(DEBUG_EXIT_FAILURE);
     }
@@ -115,6 +120,12 @@ void kmain(struct boot_info *bi)
 
     kprintf("cmdline: %s\n", bi->cmdline[0] ? bi->cmdline : "(empty)");
     cmdline_init(bi->cmdline);
+    char klog[16];
+    if (cmdline_value("klog", klog, sizeof(klog)) && strcmp(klog, "debugcon") == 0) {
+        /* tools/basalt-exec takes the serial output after this line as the programs'. */
+        kprintf("klog: the kernel log continues on the debug port only\n");
+        log_consoles_quiet();
+    }
     char val[32];
     if (cmdline_value("panic", val, sizeof(val)) && strcmp(val, "exit") == 0)
         panic_exits_emulator = true;

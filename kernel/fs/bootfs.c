@@ -7,8 +7,9 @@
 #include <lib/cpio.h>
 #include <lib/string.h>
 
-status_t bootfs_iterate(const void *image, size_t len,
-                        bool (*fn)(const struct bootfs_file *f, void *ctx), void *ctx)
+/* Calls fn for every member of the given type (CPIO_S_IFREG or CPIO_S_IFLNK). */
+static status_t iterate_type(const void *image, size_t len, uint32_t type,
+                             bool (*fn)(const struct bootfs_file *f, void *ctx), void *ctx)
 {
     const char *base = image;
     size_t off = 0;
@@ -29,13 +30,25 @@ status_t bootfs_iterate(const void *image, size_t len,
         if (strcmp(name, "TRAILER!!!") == 0)
             return OK;
         name = cpio_name_strip(name);
-        if ((mode & CPIO_S_IFMT) == CPIO_S_IFREG) {
+        if ((mode & CPIO_S_IFMT) == type) {
             struct bootfs_file f = {name, base + data_off, filesize, mode};
             if (!fn(&f, ctx))
                 return OK;
         }
         off = cpio_pad4(data_off + filesize);
     }
+}
+
+status_t bootfs_iterate(const void *image, size_t len,
+                        bool (*fn)(const struct bootfs_file *f, void *ctx), void *ctx)
+{
+    return iterate_type(image, len, CPIO_S_IFREG, fn, ctx);
+}
+
+status_t bootfs_iterate_symlinks(const void *image, size_t len,
+                                 bool (*fn)(const struct bootfs_file *f, void *ctx), void *ctx)
+{
+    return iterate_type(image, len, CPIO_S_IFLNK, fn, ctx);
 }
 
 struct find_ctx {

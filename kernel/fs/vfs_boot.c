@@ -2,7 +2,9 @@
  * vfs_boot.c - the file tree at boot: tmpfs at /, the top-level directories
  * (devfs mounted on /dev, procfs on /proc), and a copy
  * of every file of the initrd under /boot, with its mode and its directories
- * ("bin/ls" in the archive becomes /boot/bin/ls).
+ * ("bin/ls" in the archive becomes /boot/bin/ls). Symbolic links in the
+ * archive become symbolic links with the same target (the Makefile puts
+ * bin/NAME -> ../utils links there; init makes /bin point at /boot/bin).
  *
  * The copy costs the initrd's size in memory again; it buys files that can
  * be written, truncated and (later) mapped like any other tmpfs file.
@@ -28,6 +30,7 @@ static const struct {
 struct boot_fill {
     char *path; /* VFS_PATH_MAX bytes */
     unsigned files;
+    unsigned links;
     int error;
 };
 
@@ -74,6 +77,26 @@ static bool add_boot_file(const struct bootfs_file *f, void *arg)
     return true;
 }
 
+static bool add_boot_link(const struct bootfs_file *f, void *arg)
+{
+    struct boot_fill *bf = arg;
+    char target[256];
+    if (f->size == 0 || f->size >= sizeof(target) ||
+        (size_t)ksnprintf(bf->path, VFS_PATH_MAX, "/boot/%s", f->name) >= VFS_PATH_MAX) {
+        bf->error = -ENAMETOOLONG;
+        return false;
+    }
+    memcpy(target, f->data, f->size);
+    target[f->size] = 0;
+    bf->error = make_parents(bf->path);
+    if (bf->error == 0)
+        bf->error = vfs_symlink(target, NULL, bf->path);
+    if (bf->error)
+        return false;
+    bf->links++;
+    return true;
+}
+
 void vfs_init(void)
 {
     int rc = vfs_mount_root(&tmpfs_fstype);
@@ -88,11 +111,14 @@ void vfs_init(void)
     const void *image;
     size_t len;
     bootfs_image(&image, &len);
-    struct boot_fill bf = {kmalloc(VFS_PATH_MAX), 0, 0};
+    struct boot_fill bf = {kmalloc(VFS_PATH_MAX), 0, 0, 0};
     ASSERT(bf.path);
     status_t s = image ? bootfs_iterate(image, len, add_boot_file, &bf) : OK;
+    if (s == OK && !bf.error && image)
+        s = bootfs_iterate_symlinks(image, len, add_boot_link, &bf);
     kfree(bf.path);
     if (s != OK || bf.error)
         kprintf("vfs: the initrd was not copied whole (%s, %d)\n", status_name(s), bf.error);
-    kprintf("vfs: tmpfs at /, devfs at /dev, procfs at /proc, %u files in /boot\n", bf.files);
+    kprintf("vfs: tmpfs at /, devfs at /dev, procfs at /proc, %u files and %u links in /boot\n",
+            bf.files, bf.links);
 }

@@ -29,6 +29,14 @@ void arch_debug_exit(uint8_t status);
 #define DEBUG_EXIT_SUCCESS 0x10 /* QEMU exits with 33 */
 #define DEBUG_EXIT_FAILURE 0x11 /* QEMU exits with 35 */
 #define DEBUG_EXIT_PANIC   0x12 /* QEMU exits with 37 */
+/*
+ * init_exit=qemu: init's exit code c in 1..DEBUG_EXIT_CODE_MAX ends QEMU
+ * with DEBUG_EXIT_CODE_BASE + c, i.e. status 137 + 2c (139..255: above
+ * 137, which a harness's `timeout -s KILL` gives); other non-zero codes
+ * with DEBUG_EXIT_FAILURE (tools/basalt-exec maps back).
+ */
+#define DEBUG_EXIT_CODE_BASE 0x44
+#define DEBUG_EXIT_CODE_MAX  59
 
 /* One byte to the debug console port (0xE9 under QEMU's isa-debugcon). */
 void arch_debug_putc(char c);

@@ -13,6 +13,17 @@
 
 #define LOG_RING_SIZE (64 * 1024)
 
+/*
+ * `klog=debugcon` on the command line: kernel messages stop going to the
+ * consoles (they still reach the debug port and the ring), while what user
+ * programs write to the console (log_console_write) still does. Serial then
+ * carries only the programs' output (tools/basalt-exec relies on it).
+ */
+void log_consoles_quiet(void);
+
+/* User programs' console output: to the consoles even under klog=debugcon. */
+void log_console_write(const char *s, size_t n);
+
 /* A console output: called for every log character, with the log lock held. */
 struct console {
     const char *name;

@@ -10,6 +10,7 @@
 #include <basalt/errno.h>
 #include <fs/devfs.h>
 #include <lib/string.h>
+#include <log.h>
 #include <mm/heap.h>
 #include <panic.h>
 #include <posix/file.h>

@@ -193,6 +193,34 @@ KTEST(vfs_boot_files_match_initrd)
     EXPECT_EQ(a.type, VNODE_REG);
 }
 
+/* One initrd symbolic link against /boot/NAME: a link with the same target. */
+static bool check_boot_link(const struct bootfs_file *f, void *arg)
+{
+    struct boot_check *bc = arg;
+    struct ktest_ctx *ktest_ctx = bc->ctx;
+    char path[128], target[256];
+    ksnprintf(path, sizeof(path), "/boot/%s", f->name);
+    EXPECT_EQ(vfs_readlink(NULL, path, target, sizeof(target)), (int)f->size);
+    EXPECT_EQ(memcmp(target, f->data, f->size), 0);
+    bc->files++;
+    return ktest_ctx->failures == 0;
+}
+
+/* The Makefile puts bin/NAME -> ../PROGRAM links in the initrd. */
+KTEST(vfs_boot_links_match_initrd)
+{
+    const void *image;
+    size_t len;
+    bootfs_image(&image, &len);
+    ASSERT_NE(image, NULL);
+    struct boot_check bc = {ktest_ctx, 0};
+    EXPECT_EQ(bootfs_iterate_symlinks(image, len, check_boot_link, &bc), OK);
+    EXPECT_GT(bc.files, 0u);
+    struct vfs_attr a;
+    ASSERT_EQ(attr_of("/boot/bin/sh", VFS_LOOKUP_FOLLOW, &a), 0);
+    EXPECT_EQ(a.type, VNODE_REG);
+}
+
 /* ---- regular files ---- */
 
 KTEST(vfs_create_write_read)

@@ -33,10 +33,10 @@
     X(mkdir, "mkdir [-p] DIRECTORY...")                                                            \
     X(mount, "mount | mount [-t TYPE] SOURCE TARGET")                                              \
     X(mv, "mv SOURCE DEST | mv SOURCE... DIRECTORY")                                               \
-    X(poweroff, "poweroff")                                                                        \
+    X(poweroff, "poweroff [-f]")                                                                   \
     X(printf, "printf FORMAT [ARG...]")                                                            \
     X(ps, "ps  (processes from /proc/PID/stat)")                                                   \
-    X(reboot, "reboot")                                                                            \
+    X(reboot, "reboot [-f]")                                                                       \
     X(rm, "rm [-r] [-f] FILE...")                                                                  \
     X(rmdir, "rmdir DIRECTORY...")                                                                 \
     X(sed, "sed [-n] [-e SCRIPT]... [SCRIPT] [FILE...]")                                           \

@@ -27,6 +27,13 @@ status_t bootfs_iterate(const void *image, size_t len,
                         bool (*fn)(const struct bootfs_file *f, void *ctx), void *ctx);
 
 /*
+ * Calls fn for every symbolic link: data/size are its target (not
+ * NUL-terminated). Stops early when fn returns false.
+ */
+status_t bootfs_iterate_symlinks(const void *image, size_t len,
+                                 bool (*fn)(const struct bootfs_file *f, void *ctx), void *ctx);
+
+/*
  * Finds `path` ("/boot/init" or "init"). ERR_NOT_FOUND when absent,
  * ERR_IO when the archive is corrupt before the file is found.
  */

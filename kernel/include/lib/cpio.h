@@ -16,6 +16,7 @@
 #define CPIO_HEADER_SIZE 110
 #define CPIO_S_IFMT      0170000u
 #define CPIO_S_IFREG     0100000u
+#define CPIO_S_IFLNK     0120000u
 
 struct cpio_header {
     uint32_t mode;
