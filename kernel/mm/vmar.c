@@ -339,6 +339,7 @@ static struct vm_mapping *split_locked(struct vmar *vm, struct vm_mapping *m, va
     piece->vmo_off = m->vmo_off + (at - m->base);
     piece->perms = m->perms;
     piece->max_perms = m->max_perms;
+    piece->shared = m->shared;
     m->size = at - m->base;
     kobject_ref(vmo_kobject(m->vmo));
     vmo_mapping_add_locked(m->vmo, piece);
