@@ -14,6 +14,7 @@
 # Logs are kept in build/test-logs/ for reading afterwards.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+here_dir=$(pwd)
 
 out=build/test-logs
 rm -rf "$out" && mkdir -p "$out"
@@ -325,19 +326,47 @@ check "init reads /boot/etc/init.conf, links /bin, exits 1 with nothing to run; 
     "status $st: $(head -c 300 "$out/exec-empty.out") $(cat "$out/exec-empty.err")"
 exec_run shell -- 'echo out-of-basalt; exit 3'
 st=$(cat "$out/exec-shell.status")
-if has "$out/exec-shell.out" "fork: Function not implemented"; then
-    # Until fork lands, init reports it and exits 126 (QEMU status 35 + the kernel log's code).
-    [ "$st" = 126 ] && has "$out/exec-shell.out" "init: cannot start /bin/sh: fork: Function not implemented"
-    check "basalt-exec 'echo ...; exit 3': without fork(2) yet, init says so and the status is 126" $? \
-        "status $st: $(cat "$out/exec-shell.out" "$out/exec-shell.err")"
+[ "$st" = 3 ] && [ "$(tr -d '\r' < "$out/exec-shell.out")" = "out-of-basalt" ]
+check "basalt-exec 'echo out-of-basalt; exit 3' prints exactly that and exits 3" $? \
+    "status $st: $(cat "$out/exec-shell.out" "$out/exec-shell.err")"
+exec_run true --add build/user/true:/bin/mytrue -- mytrue
+st=$(cat "$out/exec-true.status")
+[ "$st" = 0 ] && [ ! -s "$out/exec-true.out" ]
+check "basalt-exec --add FILE:/bin/mytrue -- mytrue exits 0, prints nothing" $? "status $st"
+
+# A C program built with musl-gcc runs on the host and on Basalt: same output.
+mkdir -p build/tests
+if musl-gcc -static -O2 -Wall -Werror -o build/tests/cprog tests/cprog/cprog.c 2> "$out/cprog-build.log"; then
+    (cd /tmp && "$here_dir/build/tests/cprog" one > "$here_dir/$out/cprog.host" 2>&1)
+    exec_run cprog --add build/tests/cprog:/bin/cprog -- cprog one
+    st=$(cat "$out/exec-cprog.status")
+    [ "$st" = 0 ] && tr -d '\r' < "$out/exec-cprog.out" | cmp -s - "$out/cprog.host"
+    check "tests/cprog/cprog.c prints the same on Basalt as on the host (stdio, files, fork, pipe, signals)" $? \
+        "status $st; diff: $(tr -d '\r' < "$out/exec-cprog.out" | diff "$out/cprog.host" - | head -5)"
 else
-    [ "$st" = 3 ] && [ "$(tr -d '\r' < "$out/exec-shell.out")" = "out-of-basalt" ]
-    check "basalt-exec 'echo out-of-basalt; exit 3' prints exactly that and exits 3" $? \
-        "status $st: $(cat "$out/exec-shell.out" "$out/exec-shell.err")"
-    exec_run true --add build/user/true:/bin/mytrue -- mytrue
-    st=$(cat "$out/exec-true.status")
-    [ "$st" = 0 ] && [ ! -s "$out/exec-true.out" ]
-    check "basalt-exec --add FILE:/bin/mytrue -- mytrue exits 0, prints nothing" $? "status $st"
+    fail "tests/cprog/cprog.c builds with musl-gcc" "$(head -5 "$out/cprog-build.log")"
+fi
+
+# Debian's busybox-static (glibc inside), unmodified (tools/deps.sh installs it).
+if [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; then
+    bb() { # bb NAME EXPECTED-OUTPUT COMMAND
+        exec_run "bb-$1" --add /bin/busybox:/bin/busybox -- "$3"
+        local st got
+        st=$(cat "$out/exec-bb-$1.status")
+        got=$(tr -d '\r' < "$out/exec-bb-$1.out")
+        [ "$st" = 0 ] && [ "$got" = "$2" ]
+        check "busybox: $3" $? "status $st, output: $(echo "$got" | head -5)"
+    }
+    bb sh "4
+HELLO" "busybox sh -c 'echo a b c d | busybox wc -w; echo hello | busybox tr a-z A-Z'"
+    bb ls "drwxr-xr-x boot" "busybox ls -l / | busybox grep ' boot\$' | busybox awk '{print \$1, \$NF}'"
+    bb find "/boot/init" "busybox find / -name init -type f"
+    bb sort "apple
+banana
+cherry" "printf 'cherry\napple\nbanana\n' | busybox sort"
+    bb wc "3 3 14" "printf 'one\ntwo\nthree\n' | busybox wc | busybox awk '{print \$1, \$2, \$3}'"
+else
+    fail "busybox tests" "/bin/busybox (Debian's busybox-static) is missing: tools/deps.sh installs it"
 fi
 
 # suite NAME FILE [PREFIX]: a suite's PASS/FAIL lines (labelled NAME) and its
@@ -358,6 +387,9 @@ timeout 300 tests/init/linux.sh > "$out/init-linux.txt" 2>&1
 suite init-linux "$out/init-linux.txt"
 timeout 300 python3 tests/console.py --self-test > "$out/console.txt" 2>&1
 suite console "$out/console.txt"
+# A person at the console: the shell on Basalt through serial and keyboard, ^C, ^Z.
+timeout 600 python3 tests/interactive/shell.py > "$out/shell-basalt.txt" 2>&1
+suite shell-basalt "$out/shell-basalt.txt" "shell-interactive-basalt: "
 
 # ---- console input end to end: keyboard (QEMU sendkey) and serial ------------
 

@@ -122,6 +122,7 @@
 #define LINUX_NANOSLEEP       35
 #define LINUX_UNAME           63
 #define LINUX_FSYNC           74
+#define LINUX_SYNC            162
 #define LINUX_FDATASYNC       75
 #define LINUX_CHMOD           90
 #define LINUX_FCHMOD          91
@@ -358,6 +359,8 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_fchmodat((int)a0, a1, (uint32_t)a2);
     case LINUX_UMASK:
         return sys_umask((uint32_t)a0);
+    case LINUX_SYNC:
+        return 0; /* every file system keeps its data in memory: nothing to write back */
     case LINUX_FSYNC:
     case LINUX_FDATASYNC:
         return sys_fsync((int)a0);

@@ -256,7 +256,7 @@ static void start(struct entry *e)
         sigprocmask(SIG_SETMASK, &all, NULL);
         signal(SIGHUP, SIG_DFL); /* an ignored signal would stay ignored across execve */
         setsid();
-        ioctl(0, TIOCSCTTY, 0);
+        ioctl(0, TIOCSCTTY, 1); /* take the console from init's session (as root may) */
         execvp(e->argv[0], e->argv);
         int err = errno;
         complain("cannot run %s: %s", e->argv[0], strerror(err));
