@@ -315,15 +315,14 @@ exec_run() {
         2> "$out/exec-$name.err"
     echo $? > "$out/exec-$name.status"
 }
-printf '# nothing to run\n' > "$out/empty.conf"
-exec_run empty --init-conf "$out/empty.conf"
-st=$(cat "$out/exec-empty.status")
-[ "$st" = 1 ] && has "$out/exec-empty.out" ", configuration /boot/etc/init.conf" &&
-    has "$out/exec-empty.out" "init: /bin -> /boot/bin" &&
-    has "$out/exec-empty.out" "init: nothing left to run" &&
-    ! has "$out/exec-empty.out" "Basalt " && grep -aq "^init exited with code 1" "$out/exec-empty.log.debugcon"
-check "init reads /boot/etc/init.conf, links /bin, exits 1 with nothing to run; basalt-exec shows only user output and returns init's code (QEMU status 139)" $? \
-    "status $st: $(head -c 300 "$out/exec-empty.out") $(cat "$out/exec-empty.err")"
+printf '# a test configuration\nwait /bin/echo first-line\nfinal /bin/sh -c "exit 5"\n' > "$out/conf.conf"
+exec_run conf --init-conf "$out/conf.conf"
+st=$(cat "$out/exec-conf.status")
+[ "$st" = 5 ] && has "$out/exec-conf.out" ", configuration /boot/etc/init.conf" &&
+    has "$out/exec-conf.out" "init: /bin -> /boot/bin" && has "$out/exec-conf.out" "first-line" &&
+    ! has "$out/exec-conf.out" "Basalt " && grep -aq "^init exited with code 5" "$out/exec-conf.log.debugcon"
+check "init reads /boot/etc/init.conf, links /bin, runs wait and final entries and exits with the final one's status; basalt-exec shows only user output" $? \
+    "status $st: $(head -c 300 "$out/exec-conf.out") $(cat "$out/exec-conf.err")"
 exec_run shell -- 'echo out-of-basalt; exit 3'
 st=$(cat "$out/exec-shell.status")
 [ "$st" = 3 ] && [ "$(tr -d '\r' < "$out/exec-shell.out")" = "out-of-basalt" ]
