@@ -135,7 +135,8 @@ status_t elf_load(struct process *p, const void *image, size_t size, const char 
         args = &one;
     /* The initial image: strings at the top, then argc, argv, envp and auxv below them. */
     size_t nptr = 1 + args->argc + 1 + args->envc + 1;
-    size_t need = strlen(path) + 1 + 16 + args->len + 16 + (nptr + 2 * (16 + ELF_MAX_AUX_HANDLES) + 1) * 8;
+    size_t need =
+        strlen(path) + 1 + 16 + args->len + 16 + (nptr + 2 * (16 + ELF_MAX_AUX_HANDLES) + 1) * 8;
     size_t img_size = ALIGN_UP(need, PAGE_SIZE);
     if (img_size > ELF_STACK_SIZE / 2) {
         kobject_unref(vmo_kobject(sv));

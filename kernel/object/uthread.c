@@ -9,11 +9,11 @@
 #include <arch.h>
 #include <lib/string.h>
 #include <mm/heap.h>
+#include <object/futex.h>
 #include <object/process.h>
 #include <object/uthread.h>
-#include <posix/proc.h>
-#include <object/futex.h>
 #include <panic.h>
+#include <posix/proc.h>
 #include <sched/sched.h>
 #include <time.h>
 #include <usercopy.h>
@@ -343,8 +343,7 @@ void uthread_return_to_user(struct trap_frame *tf)
         }
         /* Park until resumed (or killed): the wake comes under the process lock. */
         irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-        if ((__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & ~signal_work) ==
-            UTHREAD_WORK_SUSPEND) {
+        if ((__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & ~signal_work) == UTHREAD_WORK_SUSPEND) {
             ut->parked = true;
             spin_lock(&p->suspend_wq.lock);
             spin_unlock(&p->obj.lock);

@@ -71,8 +71,8 @@ static int copy_vector(struct exec_strings *es, uintptr_t uvec, size_t *count)
         if (!uptr)
             return 0;
         size_t n;
-        status_t s = strncpy_from_user(es->buf + es->len, (const char *)uptr,
-                                       EXEC_ARGS_MAX - es->len, &n);
+        status_t s =
+            strncpy_from_user(es->buf + es->len, (const char *)uptr, EXEC_ARGS_MAX - es->len, &n);
         if (s == ERR_OUT_OF_RANGE)
             return -E2BIG;
         if (s != OK)
@@ -304,8 +304,8 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     kfree(image);
     kfree(es.buf);
     if (s != OK) {
-        kprintf("exec: '%s' (pid %d): cannot load %s after the old program was gone: %s\n",
-                p->name, p->px.pid, path, status_name(s));
+        kprintf("exec: '%s' (pid %d): cannot load %s after the old program was gone: %s\n", p->name,
+                p->px.pid, path, status_name(s));
         kfree(path);
         posix_proc_set_exit_status(p, SIGSEGV);
         process_exit_current(128 + SIGSEGV);

@@ -63,7 +63,7 @@
 
 /* What Basalt does with: the rest (namespaces, ptrace, pidfd...) are -EINVAL. */
 #define CLONE_KNOWN                                                                                \
-    (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_THREAD |   \
+    (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_THREAD |    \
      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED |  \
      CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO)
 

@@ -35,7 +35,7 @@
 #include <usercopy.h>
 
 struct pid_slot {
-    struct process *proc; /* the process whose PID this is, or NULL */
+    struct process *proc;   /* the process whose PID this is, or NULL */
     struct uthread *thread; /* the thread whose thread ID this is, or NULL */
 };
 
@@ -220,19 +220,17 @@ void posix_proc_exit(struct process *p)
     }
 
     event_signal(&px->vfork_done); /* a vfork parent goes on */
-    struct list_node drop; /* zombies nobody will reap: unreferenced once unlocked */
+    struct list_node drop;         /* zombies nobody will reap: unreferenced once unlocked */
     list_init(&drop);
     irqstate_t st = spin_lock_irqsave(&proc_lock);
     /* Children go to init (or to nobody: then zombies are reaped here). */
     struct process *init = find_locked(INIT_PID);
-    struct posix_proc *initpx = init && init != p && init->state < PROCESS_TERMINATED &&
-                                        !init->px.zombie
-                                    ? &init->px
-                                    : NULL;
+    struct posix_proc *initpx =
+        init && init != p && init->state < PROCESS_TERMINATED && !init->px.zombie ? &init->px
+                                                                                  : NULL;
     bool init_has_zombie = false;
     while (!list_empty(&px->children)) {
-        struct posix_proc *c =
-            list_entry(list_first(&px->children), struct posix_proc, sibling);
+        struct posix_proc *c = list_entry(list_first(&px->children), struct posix_proc, sibling);
         list_del(&c->sibling);
         c->parent = NULL;
         if (initpx) {
@@ -264,8 +262,8 @@ void posix_proc_exit(struct process *p)
     }
     if (parent) {
         int code = (px->wstatus & 0x7f) == 0 ? CLD_EXITED
-                   : (px->wstatus & 0x80)     ? CLD_DUMPED
-                                              : CLD_KILLED;
+                   : (px->wstatus & 0x80)    ? CLD_DUMPED
+                                             : CLD_KILLED;
         int status = code == CLD_EXITED ? (px->wstatus >> 8) & 0xff : px->wstatus & 0x7f;
         posix_signal_child_locked(proc_of(parent), p, code, status);
     }
@@ -326,11 +324,11 @@ void sys_exit_thread(int code)
 
 /* ---- wait4 and waitid ---------------------------------------------------------- */
 
-#define WNOHANG    0x00000001
-#define WUNTRACED  0x00000002
-#define WEXITED    0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT    0x01000000
+#define WNOHANG            0x00000001
+#define WUNTRACED          0x00000002
+#define WEXITED            0x00000004
+#define WCONTINUED         0x00000008
+#define WNOWAIT            0x01000000
 #define WAIT_IGNORED_FLAGS (0x20000000 /* __WNOTHREAD */ | 0x40000000 /* __WALL */ | 0x80000000u)
 
 #define P_ALL  0
@@ -340,9 +338,9 @@ void sys_exit_thread(int code)
 /* What one wait found. */
 struct wait_result {
     int pid;
-    int wstatus;   /* wait4's status word */
-    int code;      /* CLD_* for waitid */
-    int status;    /* exit code or signal for waitid */
+    int wstatus; /* wait4's status word */
+    int code;    /* CLD_* for waitid */
+    int status;  /* exit code or signal for waitid */
     uint64_t cpu_ns;
     struct process *reaped; /* to unref once unlocked */
 };
@@ -379,8 +377,8 @@ static int scan_children_locked(struct posix_proc *me, int idtype, int id, int o
             r->pid = c->pid;
             r->wstatus = c->wstatus;
             r->code = (c->wstatus & 0x7f) == 0 ? CLD_EXITED
-                      : (c->wstatus & 0x80)     ? CLD_DUMPED
-                                                : CLD_KILLED;
+                      : (c->wstatus & 0x80)    ? CLD_DUMPED
+                                               : CLD_KILLED;
             r->status = r->code == CLD_EXITED ? (c->wstatus >> 8) & 0xff : c->wstatus & 0x7f;
             r->cpu_ns = c->cpu_time_ns + c->child_time_ns;
             if (!(options & WNOWAIT)) {

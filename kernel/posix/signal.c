@@ -51,15 +51,14 @@
 
 #define ERESTARTNOHAND 514 /* restarted only when no handler runs (sigsuspend, pause) */
 
-#define SIG_ALL        (~0ull)
-#define UNBLOCKABLE    (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
-#define STOP_SIGNALS   (SIG_BIT(SIGSTOP) | SIG_BIT(SIGTSTP) | SIG_BIT(SIGTTIN) | SIG_BIT(SIGTTOU))
+#define SIG_ALL      (~0ull)
+#define UNBLOCKABLE  (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
+#define STOP_SIGNALS (SIG_BIT(SIGSTOP) | SIG_BIT(SIGTSTP) | SIG_BIT(SIGTTIN) | SIG_BIT(SIGTTOU))
 #define IGNORED_BY_DEFAULT                                                                         \
     (SIG_BIT(SIGCHLD) | SIG_BIT(SIGCONT) | SIG_BIT(SIGURG) | SIG_BIT(SIGWINCH))
 #define CORE_SIGNALS                                                                               \
-    (SIG_BIT(SIGQUIT) | SIG_BIT(SIGILL) | SIG_BIT(SIGTRAP) | SIG_BIT(SIGABRT) |                    \
-     SIG_BIT(SIGBUS) | SIG_BIT(SIGFPE) | SIG_BIT(SIGSEGV) | SIG_BIT(SIGXCPU) |                     \
-     SIG_BIT(SIGXFSZ) | SIG_BIT(SIGSYS))
+    (SIG_BIT(SIGQUIT) | SIG_BIT(SIGILL) | SIG_BIT(SIGTRAP) | SIG_BIT(SIGABRT) | SIG_BIT(SIGBUS) |  \
+     SIG_BIT(SIGFPE) | SIG_BIT(SIGSEGV) | SIG_BIT(SIGXCPU) | SIG_BIT(SIGXFSZ) | SIG_BIT(SIGSYS))
 #define SYNC_SIGNALS                                                                               \
     (SIG_BIT(SIGSEGV) | SIG_BIT(SIGBUS) | SIG_BIT(SIGILL) | SIG_BIT(SIGFPE) | SIG_BIT(SIGTRAP) |   \
      SIG_BIT(SIGSYS))
@@ -198,8 +197,7 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
     spin_unlock_irqrestore(&p->obj.lock, st);
 }
 
-void posix_signal_child_locked(struct process *parent, struct process *child, int code,
-                               int status)
+void posix_signal_child_locked(struct process *parent, struct process *child, int code, int status)
 {
     if (!parent->sig)
         return;
@@ -261,8 +259,8 @@ struct rt_sigframe {
     struct linux_siginfo info;
 };
 
-#define UC_FP_XSTATE        0x1
-#define UC_SIGCONTEXT_SS    0x2
+#define UC_FP_XSTATE         0x1
+#define UC_SIGCONTEXT_SS     0x2
 #define UC_STRICT_RESTORE_SS 0x4
 
 /* The flags a user frame may set: CF PF AF ZF SF TF DF OF AC, RF and ID. */
@@ -320,8 +318,8 @@ static bool setup_frame(struct trap_frame *tf, struct uthread *ut, int sig,
     f.uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
     f.uc.stack.sp = ut->sig.altstack_sp;
     f.uc.stack.size = ut->sig.altstack_size;
-    f.uc.stack.flags = ut->sig.altstack_size ? (on_altstack(ut, tf->rsp) ? SS_ONSTACK : 0)
-                                             : SS_DISABLE;
+    f.uc.stack.flags =
+        ut->sig.altstack_size ? (on_altstack(ut, tf->rsp) ? SS_ONSTACK : 0) : SS_DISABLE;
     struct linux_sigcontext *mc = &f.uc.mc;
     mc->r8 = tf->r8, mc->r9 = tf->r9, mc->r10 = tf->r10, mc->r11 = tf->r11;
     mc->r12 = tf->r12, mc->r13 = tf->r13, mc->r14 = tf->r14, mc->r15 = tf->r15;
@@ -376,8 +374,8 @@ int64_t sys_rt_sigreturn(struct trap_frame *tf)
     }
     if (!ok) {
         kfree(fp);
-        kprintf("posix: '%s' (pid %d): bad signal frame at %#lx: SIGSEGV\n", p->name,
-                p->px.pid, at);
+        kprintf("posix: '%s' (pid %d): bad signal frame at %#lx: SIGSEGV\n", p->name, p->px.pid,
+                at);
         posix_proc_set_exit_status(p, SIGSEGV | 0x80);
         process_exit_current(128 + SIGSEGV);
     }
@@ -527,8 +525,8 @@ bool posix_signal_fault(struct trap_frame *tf, uint64_t addr, int sig, int code)
         return false;
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     const struct k_sigaction *a = &p->sig->action[sig - 1];
-    bool handled = a->handler != SIG_DFL && a->handler != SIG_IGN &&
-                   !(ut->sig.blocked & SIG_BIT(sig));
+    bool handled =
+        a->handler != SIG_DFL && a->handler != SIG_IGN && !(ut->sig.blocked & SIG_BIT(sig));
     if (handled) {
         ut->sig.pending |= SIG_BIT(sig);
         ut->sig.info[sig - 1] = (struct posix_sender){.code = code, .addr = addr};
@@ -595,9 +593,7 @@ int64_t sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsi
     if (uold && copy_to_user((void *)uold, &old, sizeof(old)) != OK)
         return -EFAULT;
     if (uset)
-        set_blocked(ut, how == SIG_BLOCK     ? old | set
-                        : how == SIG_UNBLOCK ? old & ~set
-                                             : set);
+        set_blocked(ut, how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set);
     return 0;
 }
 

@@ -129,8 +129,7 @@ static bool same_totals(const struct bs_info_system *a, const struct bs_info_sys
 
 static bool no_leak(const struct bs_info_system *before, const struct bs_info_system *after)
 {
-    return before->heap_bytes == after->heap_bytes &&
-           before->live_objects == after->live_objects &&
+    return before->heap_bytes == after->heap_bytes && before->live_objects == after->live_objects &&
            after->free_pages <= before->free_pages &&
            before->free_pages - after->free_pages <= PAGE_SLACK;
 }

@@ -323,7 +323,7 @@ PT_TEST(process_groups_and_sessions)
     CHECK_EQ(setpgid(pid, pid), 0);
     CHECK_EQ(getpgid(pid), pid);
     CHECK_ERR(setpgid(pid, 424242), EPERM); /* no such group in the session */
-    CHECK_ERR(setpgid(1, 1), ESRCH);         /* not our child */
+    CHECK_ERR(setpgid(1, 1), ESRCH);        /* not our child */
     CHECK_ERR(setpgid(0, -1), EINVAL);
     CHECK_EQ(write(fds[1], "x", 1), 1);
     int st;

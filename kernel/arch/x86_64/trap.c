@@ -13,10 +13,10 @@
 #include <arch/gdt.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+#include <basalt/signal.h>
 #include <mm/vmar.h>
 #include <object/process.h>
 #include <object/uthread.h>
-#include <basalt/signal.h>
 #include <panic.h>
 #include <posix/signal.h>
 #include <printf.h>

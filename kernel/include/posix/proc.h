@@ -40,16 +40,16 @@ struct posix_proc {
     struct list_node children; /* struct posix_proc.sibling */
     struct list_node sibling;  /* in parent->children */
     int pgid, sid;
-    bool zombie;      /* terminated, not yet reaped (holds a reference to its process) */
-    bool stopped;     /* stopped by a signal (job control) */
-    bool execed;      /* has called execve (setpgid on it by its parent: -EACCES) */
-    uint8_t report;   /* WAIT_REPORT_*: a stop or continue not yet reported to wait */
-    int wstatus_stop; /* the wait status of that stop or continue */
+    bool zombie;            /* terminated, not yet reaped (holds a reference to its process) */
+    bool stopped;           /* stopped by a signal (job control) */
+    bool execed;            /* has called execve (setpgid on it by its parent: -EACCES) */
+    uint8_t report;         /* WAIT_REPORT_*: a stop or continue not yet reported to wait */
+    int wstatus_stop;       /* the wait status of that stop or continue */
     uint64_t child_time_ns; /* CPU time of reaped children (times, getrusage) */
     /* Set once, by the process itself or at its end (obj.lock): */
-    bool exit_status_set; /* exit_group or a fatal signal set wstatus */
-    int wstatus;          /* wait4's status word once it ended */
-    uint64_t cpu_time_ns; /* its CPU time, once ended */
+    bool exit_status_set;       /* exit_group or a fatal signal set wstatus */
+    int wstatus;                /* wait4's status word once it ended */
+    uint64_t cpu_time_ns;       /* its CPU time, once ended */
     struct wait_queue child_wq; /* wait4/waitid sleep here for a child to change state */
     struct event vfork_done;    /* signalled when it calls execve or ends (vfork's parent waits) */
 };
@@ -65,12 +65,12 @@ bool posix_pgrp_in_session(int pgid, int sid);
 /* What /proc and ps show of one process (a snapshot). */
 struct posix_proc_info {
     int pid, ppid, pgid, sid;
-    char state;              /* 'R' running, 'S' sleeping, 'T' stopped, 'Z' zombie */
+    char state; /* 'R' running, 'S' sleeping, 'T' stopped, 'Z' zombie */
     unsigned nthreads;
     char name[32];
-    uint64_t vm_bytes;       /* bytes mapped in its address space */
-    uint64_t cpu_time_ns;    /* its threads' CPU time, live and ended */
-    uint64_t start_ns;       /* monotonic time it was created */
+    uint64_t vm_bytes;    /* bytes mapped in its address space */
+    uint64_t cpu_time_ns; /* its threads' CPU time, live and ended */
+    uint64_t start_ns;    /* monotonic time it was created */
 };
 /* Fills *out for PID `pid`: 0, or -ESRCH when no process has it. */
 int posix_proc_info(int pid, struct posix_proc_info *out);

@@ -95,8 +95,7 @@ void posix_sigstate_exec(struct posix_sigstate *s);
 void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
                               const struct posix_sender *from);
 /* SIGCHLD to parent about child (proc_lock held): CLD_* code and status. */
-void posix_signal_child_locked(struct process *parent, struct process *child, int code,
-                               int status);
+void posix_signal_child_locked(struct process *parent, struct process *child, int code, int status);
 
 /* kill(2), tgkill(2): the number of processes signalled, or -errno (proc.c). */
 int posix_kill(int pid, int sig, const struct posix_sender *from);

@@ -15,8 +15,8 @@ int64_t sys_vfork(struct trap_frame *tf);
 int64_t sys_clone(struct trap_frame *tf, uint64_t flags, uint64_t newsp, uintptr_t parent_tid,
                   uintptr_t child_tid, uint64_t tls);
 int64_t sys_clone3(struct trap_frame *tf, uintptr_t uargs, size_t size);
-int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t path, uintptr_t argv,
-                   uintptr_t envp, int flags);
+int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t path, uintptr_t argv, uintptr_t envp,
+                   int flags);
 __noreturn void sys_exit_thread(int code);
 __noreturn void sys_exit_group(int code);
 int64_t sys_set_tid_address(uintptr_t tidptr);
