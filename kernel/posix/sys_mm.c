@@ -241,8 +241,7 @@ int64_t sys_mmap(uintptr_t addr, uint64_t len, int prot, int flags, int fd, uint
     vaddr_t at = 0;
     status_t s;
     /* A shared mapping stays shared with a forked child; a private one is copied. */
-    unsigned map_perms =
-        perms | VMAR_PERM_MAX(max) | (type == MAP_PRIVATE ? 0 : VMAR_MAP_SHARED);
+    unsigned map_perms = perms | VMAR_PERM_MAX(max) | (type == MAP_PRIVATE ? 0 : VMAR_MAP_SHARED);
     if (backed == len)
         s = map_at(vm, addr, fixed, noreplace, v, vmo_off, len, map_perms, &at);
     else

@@ -57,22 +57,22 @@
 #define SIG_SETMASK 2
 
 /* si_code values */
-#define SI_USER     0
-#define SI_KERNEL   0x80
-#define SI_TKILL    (-6)
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRERR  2
-#define ILL_ILLOPC  1
-#define FPE_INTDIV  1
-#define TRAP_BRKPT  1
-#define CLD_EXITED  1
-#define CLD_KILLED  2
-#define CLD_DUMPED  3
-#define CLD_STOPPED 5
+#define SI_USER       0
+#define SI_KERNEL     0x80
+#define SI_TKILL      (-6)
+#define SEGV_MAPERR   1
+#define SEGV_ACCERR   2
+#define BUS_ADRERR    2
+#define ILL_ILLOPC    1
+#define FPE_INTDIV    1
+#define TRAP_BRKPT    1
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
 #define CLD_CONTINUED 6
 
 /* sigaltstack */
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
+#define SS_ONSTACK  1
+#define SS_DISABLE  2
 #define MINSIGSTKSZ 2048

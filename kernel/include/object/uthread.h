@@ -72,9 +72,10 @@ struct uthread {
      */
     struct trap_frame start_frame;
     bool start_from_frame;
-    int tid;                     /* its POSIX thread ID (posix/proc.h); fixed once made */
-    uintptr_t clear_child_tid;   /* set_tid_address/CLONE_CHILD_CLEARTID: 0 and a futex wake at exit */
-    uintptr_t set_child_tid;     /* fork with CLONE_CHILD_SETTID: its ID goes there at its start */
+    int tid; /* its POSIX thread ID (posix/proc.h); fixed once made */
+    uintptr_t
+        clear_child_tid;     /* set_tid_address/CLONE_CHILD_CLEARTID: 0 and a futex wake at exit */
+    uintptr_t set_child_tid; /* fork with CLONE_CHILD_SETTID: its ID goes there at its start */
     struct posix_thread_sig sig; /* mask, pending signals, alternate stack (process lock) */
     /* POSIX set_robust_list's head (posix/sys_futex.c; 0: none); its own use only. */
     uintptr_t robust_list;
