@@ -152,6 +152,21 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     return OK;
 }
 
+uint64_t process_cpu_time_ns(struct process *p)
+{
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    uint64_t ns = p->cpu_time_dead_ns;
+    struct list_node *n;
+    list_for_each(n, &p->threads)
+    {
+        struct uthread *ut = list_entry(n, struct uthread, proc_node);
+        if (ut->t)
+            ns += thread_runtime_ns(ut->t);
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return ns;
+}
+
 uint64_t process_live_count(void)
 {
     return __atomic_load_n(&live, __ATOMIC_RELAXED);

@@ -177,22 +177,6 @@ static struct uthread *posix_thread_find_locked(int tid)
     return tid > 0 && tid < PID_MAX ? pid_table[tid].thread : NULL;
 }
 
-/* The CPU time of p's threads, live and ended. */
-static uint64_t cpu_time_of(struct process *p)
-{
-    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    uint64_t ns = p->cpu_time_dead_ns;
-    struct list_node *n;
-    list_for_each(n, &p->threads)
-    {
-        struct uthread *ut = list_entry(n, struct uthread, proc_node);
-        if (ut->t)
-            ns += thread_runtime_ns(ut->t);
-    }
-    spin_unlock_irqrestore(&p->obj.lock, st);
-    return ns;
-}
-
 /* Does the parent take no notice of its children's ends (SIGCHLD ignored, SA_NOCLDWAIT)? */
 static bool parent_reaps_nothing(struct process *parent)
 {
@@ -211,7 +195,7 @@ static void reap_locked(struct posix_proc *c)
 void posix_proc_exit(struct process *p)
 {
     struct posix_proc *px = px_of(p);
-    px->cpu_time_ns = cpu_time_of(p);
+    px->cpu_time_ns = process_cpu_time_ns(p);
     if (!px->exit_status_set) {
         /* Ended from outside (task_kill, its job killed): as if by SIGKILL. */
         px->wstatus = p->exit_code >= 0 && p->exit_code < 256 && p->exit_code != BS_EXIT_KILLED
@@ -751,7 +735,7 @@ int posix_proc_info(int pid, struct posix_proc_info *out)
     spin_unlock_irqrestore(&q->obj.lock, st2);
     if (running && out->state == 'S')
         out->state = 'R';
-    out->cpu_time_ns = terminated ? q->px.cpu_time_ns : cpu_time_of(q);
+    out->cpu_time_ns = terminated ? q->px.cpu_time_ns : process_cpu_time_ns(q);
     out->vm_bytes = terminated ? 0 : vmar_mapped_bytes(q->vmar);
     kobject_unref(&q->obj);
     return 0;

@@ -44,22 +44,6 @@ static uint64_t realtime_ns(void)
     return wallclock_boot_seconds() * NS_PER_SEC + clock_monotonic_ns();
 }
 
-/* CPU time of p's threads, live and ended. */
-static uint64_t process_cpu_ns(struct process *p)
-{
-    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    uint64_t ns = p->cpu_time_dead_ns;
-    struct list_node *pos;
-    list_for_each(pos, &p->threads)
-    {
-        struct uthread *ut = list_entry(pos, struct uthread, proc_node);
-        if (ut->t)
-            ns += thread_runtime_ns(ut->t);
-    }
-    spin_unlock_irqrestore(&p->obj.lock, st);
-    return ns;
-}
-
 /* The time on clock `clk` in ns: 0, or -EINVAL for a clock that does not exist. */
 static int clock_read(int clk, uint64_t *ns)
 {
@@ -75,7 +59,7 @@ static int clock_read(int clk, uint64_t *ns)
         *ns = clock_monotonic_ns();
         return 0;
     case LINUX_CLOCK_PROCESS_CPUTIME_ID:
-        *ns = process_cpu_ns(process_current());
+        *ns = process_cpu_time_ns(process_current());
         return 0;
     case LINUX_CLOCK_THREAD_CPUTIME_ID:
         *ns = thread_runtime_ns(thread_current());
@@ -210,7 +194,7 @@ int64_t sys_times(uintptr_t ubuf)
         /* The children's: those reaped by wait4/waitid. */
         struct process *p = process_current();
         uint64_t children = __atomic_load_n(&p->px.child_time_ns, __ATOMIC_RELAXED);
-        struct linux_tms tms = {(int64_t)(process_cpu_ns(p) / NS_PER_TICK), 0,
+        struct linux_tms tms = {(int64_t)(process_cpu_time_ns(p) / NS_PER_TICK), 0,
                                 (int64_t)(children / NS_PER_TICK), 0};
         if (copy_to_user((void *)ubuf, &tms, sizeof(tms)) != OK)
             return -EFAULT;
@@ -223,7 +207,7 @@ int64_t sys_getrusage(int who, uintptr_t uusage)
     uint64_t ns;
     switch (who) {
     case LINUX_RUSAGE_SELF:
-        ns = process_cpu_ns(process_current());
+        ns = process_cpu_time_ns(process_current());
         break;
     case LINUX_RUSAGE_THREAD:
         ns = thread_runtime_ns(thread_current());

@@ -134,6 +134,9 @@ status_t process_resume(struct process *p);
  */
 void process_finish(struct process *p);
 
+/* The CPU time of p's threads, live and ended (ns). */
+uint64_t process_cpu_time_ns(struct process *p);
+
 /* Live (not yet destroyed) processes, for leak checks. */
 uint64_t process_live_count(void);
 
