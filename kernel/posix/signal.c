@@ -627,6 +627,25 @@ void posix_signal_mask_for_call(uint64_t mask)
     arch_thread_request_user_work(&thread_current()->arch);
 }
 
+/*
+ * Sleeps until the caller has a signal to act on (or is killed): the end of
+ * pause and sigsuspend, which return only after a handler ran.
+ */
+static int64_t wait_for_signal(void)
+{
+    struct uthread *ut = uthread_current();
+    struct process *p = ut->process;
+    for (;;) {
+        irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+        bool ready = deliverable_locked(p, ut) ||
+                     (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL);
+        spin_unlock_irqrestore(&p->obj.lock, st);
+        if (ready)
+            return -ERESTARTNOHAND;
+        uthread_sleep_until(DEADLINE_INFINITE);
+    }
+}
+
 int64_t sys_rt_sigsuspend(uintptr_t umask, size_t setsize)
 {
     if (setsize != sizeof(uint64_t))
@@ -634,31 +653,13 @@ int64_t sys_rt_sigsuspend(uintptr_t umask, size_t setsize)
     uint64_t mask;
     if (copy_from_user(&mask, (void *)umask, sizeof(mask)) != OK)
         return -EFAULT;
-    struct uthread *ut = uthread_current();
     posix_signal_mask_for_call(mask);
-    for (;;) {
-        irqstate_t st = spin_lock_irqsave(&ut->process->obj.lock);
-        bool ready = deliverable_locked(ut->process, ut) ||
-                     (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL);
-        spin_unlock_irqrestore(&ut->process->obj.lock, st);
-        if (ready)
-            return -ERESTARTNOHAND;
-        uthread_sleep_until(DEADLINE_INFINITE);
-    }
+    return wait_for_signal();
 }
 
 int64_t sys_pause(void)
 {
-    struct uthread *ut = uthread_current();
-    for (;;) {
-        irqstate_t st = spin_lock_irqsave(&ut->process->obj.lock);
-        bool ready = deliverable_locked(ut->process, ut) ||
-                     (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL);
-        spin_unlock_irqrestore(&ut->process->obj.lock, st);
-        if (ready)
-            return -ERESTARTNOHAND;
-        uthread_sleep_until(DEADLINE_INFINITE);
-    }
+    return wait_for_signal();
 }
 
 int64_t sys_sigaltstack(uintptr_t uss, uintptr_t uold, uint64_t user_sp)
