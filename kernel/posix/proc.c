@@ -42,6 +42,13 @@ struct pid_slot {
 static spinlock_t proc_lock = SPINLOCK_INIT("proc");
 static struct pid_slot pid_table[PID_MAX]; /* guarded by proc_lock */
 static int next_pid = 2;                   /* guarded by proc_lock */
+/*
+ * Every process in the table (struct posix_proc.all_node), so that a walk
+ * over processes (a group's signal, the tty's ^C with interrupts off, a
+ * group's existence) costs the processes there are, not PID_MAX slots.
+ */
+static struct list_node all_procs = LIST_INIT(all_procs); /* guarded by proc_lock */
+static int nprocs;                                        /* guarded by proc_lock */
 
 #define INIT_PID 1
 
@@ -89,6 +96,8 @@ int posix_proc_attach(struct process *p)
     if (pid > 0) {
         px->pid = pid;
         pid_table[pid].proc = p;
+        list_add_tail(&all_procs, &px->all_node);
+        nprocs++;
         /* Group and session: the creator's (a native create), or its own (the kernel's). */
         px->pgid = creator ? creator->px.pgid : pid;
         px->sid = creator ? creator->px.sid : pid;
@@ -126,6 +135,8 @@ static void pid_release_locked(struct process *p)
     int pid = p->px.pid;
     if (pid > 0 && pid_table[pid].proc == p) {
         pid_table[pid].proc = NULL;
+        list_del(&p->px.all_node);
+        nprocs--;
         if (pid_table[pid].thread && pid_table[pid].thread->process == p)
             pid_table[pid].thread = NULL;
     }
@@ -273,6 +284,13 @@ void posix_proc_set_exit_status(struct process *p, int wstatus)
 void posix_proc_note_stop(struct process *p, int sig, bool stopped)
 {
     irqstate_t st = spin_lock_irqsave(&proc_lock);
+    posix_proc_note_stop_locked(p, sig, stopped);
+    spin_unlock_irqrestore(&proc_lock, st);
+    sched_preempt_check();
+}
+
+void posix_proc_note_stop_locked(struct process *p, int sig, bool stopped)
+{
     struct posix_proc *px = px_of(p);
     px->stopped = stopped;
     px->report = stopped ? WAIT_REPORT_STOPPED : WAIT_REPORT_CONTINUED;
@@ -282,8 +300,6 @@ void posix_proc_note_stop(struct process *p, int sig, bool stopped)
         posix_signal_child_locked(proc_of(px->parent), p, stopped ? CLD_STOPPED : CLD_CONTINUED,
                                   stopped ? sig : SIGCONT);
     }
-    spin_unlock_irqrestore(&proc_lock, st);
-    sched_preempt_check();
 }
 
 /* ---- exit ---------------------------------------------------------------------- */
@@ -526,9 +542,11 @@ bool posix_current_is_session_leader(void)
 /* Is there a live process in group pgid (and, when sid > 0, of session sid)? proc_lock held. */
 static bool pgrp_exists_locked(int pgid, int sid)
 {
-    for (int pid = 1; pid < PID_MAX; pid++) {
-        struct process *q = pid_table[pid].proc;
-        if (q && !q->px.zombie && q->px.pgid == pgid && (sid <= 0 || q->px.sid == sid))
+    struct list_node *n;
+    list_for_each(n, &all_procs)
+    {
+        struct posix_proc *q = list_entry(n, struct posix_proc, all_node);
+        if (!q->zombie && q->pgid == pgid && (sid <= 0 || q->sid == sid))
             return true;
     }
     return false;
@@ -622,7 +640,7 @@ int64_t sys_setsid(void)
 
 /* ---- signals to PIDs and groups (signal.c does the posting) ---------------------- */
 
-static int posix_kill_locked_visit(int pid, int sig, const struct posix_sender *from)
+static int kill_locked(int pid, int sig, const struct posix_sender *from)
 {
     struct process *self = process_current();
     int found = 0;
@@ -635,11 +653,13 @@ static int posix_kill_locked_visit(int pid, int sig, const struct posix_sender *
         return 1;
     }
     int pgid = pid == 0 ? (self ? self->px.pgid : 0) : pid < -1 ? -pid : 0;
-    for (int i = 1; i < PID_MAX; i++) {
-        struct process *q = pid_table[i].proc;
-        if (!q || q->px.zombie)
+    struct list_node *n;
+    list_for_each(n, &all_procs)
+    {
+        struct process *q = proc_of(list_entry(n, struct posix_proc, all_node));
+        if (q->px.zombie)
             continue;
-        if (pid == -1 ? (i == INIT_PID || q == self) : q->px.pgid != pgid)
+        if (pid == -1 ? (q->px.pid == INIT_PID || q == self) : q->px.pgid != pgid)
             continue;
         if (sig)
             posix_signal_post_locked(q, NULL, sig, from);
@@ -651,7 +671,7 @@ static int posix_kill_locked_visit(int pid, int sig, const struct posix_sender *
 int posix_kill(int pid, int sig, const struct posix_sender *from)
 {
     irqstate_t st = spin_lock_irqsave(&proc_lock);
-    int rc = posix_kill_locked_visit(pid, sig, from);
+    int rc = kill_locked(pid, sig, from);
     spin_unlock_irqrestore(&proc_lock, st);
     sched_preempt_check();
     return rc;
@@ -677,7 +697,7 @@ int posix_signal_pgrp(int pgid, int sig)
         return -ESRCH;
     struct posix_sender kernel = {.code = SI_KERNEL};
     irqstate_t st = spin_lock_irqsave(&proc_lock);
-    int rc = posix_kill_locked_visit(-pgid, sig, &kernel);
+    int rc = kill_locked(-pgid, sig, &kernel);
     spin_unlock_irqrestore(&proc_lock, st);
     return rc;
 }
@@ -757,10 +777,8 @@ int posix_proc_next(int after)
 
 int posix_proc_count(void)
 {
-    int n = 0;
     irqstate_t st = spin_lock_irqsave(&proc_lock);
-    for (int pid = 1; pid < PID_MAX; pid++)
-        n += pid_table[pid].proc != NULL;
+    int n = nprocs;
     spin_unlock_irqrestore(&proc_lock, st);
     return n;
 }

@@ -148,16 +148,10 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
     if (sig == SIGCONT) {
         discard_locked(p, STOP_SIGNALS);
         if (p->px.stopped) {
-            p->px.stopped = false;
-            p->px.report = WAIT_REPORT_CONTINUED;
-            p->px.wstatus_stop = 0xffff;
+            p->px.stopped = false; /* one resume per stop, however many SIGCONTs */
             spin_unlock_irqrestore(&p->obj.lock, st);
             process_resume(p);
-            if (p->px.parent) {
-                wait_queue_wake_all_irqoff(&p->px.parent->child_wq, OK);
-                posix_signal_child_locked(container_of(p->px.parent, struct process, px), p,
-                                          CLD_CONTINUED, SIGCONT);
-            }
+            posix_proc_note_stop_locked(p, SIGCONT, false); /* wait and SIGCHLD hear of it */
             st = spin_lock_irqsave(&p->obj.lock);
         }
     } else if (STOP_SIGNALS & bit) {

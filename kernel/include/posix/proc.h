@@ -39,6 +39,7 @@ struct posix_proc {
     struct posix_proc *parent; /* NULL: none (native processes, orphans with no PID 1) */
     struct list_node children; /* struct posix_proc.sibling */
     struct list_node sibling;  /* in parent->children */
+    struct list_node all_node; /* in proc.c's list of every process with a PID */
     int pgid, sid;
     bool zombie;            /* terminated, not yet reaped (holds a reference to its process) */
     bool stopped;           /* stopped by a signal (job control) */
@@ -93,6 +94,8 @@ void posix_proc_release(struct process *p);
 void posix_proc_set_exit_status(struct process *p, int wstatus);
 /* p stopped (by signal `sig`) or continued: tells its parent (wait, SIGCHLD). */
 void posix_proc_note_stop(struct process *p, int sig, bool stopped);
+/* The same with proc_lock held (the signal code's SIGCONT). */
+void posix_proc_note_stop_locked(struct process *p, int sig, bool stopped);
 /* A thread ID for ut (0, or -EAGAIN); given back by posix_thread_release. */
 int posix_thread_attach(struct uthread *ut);
 void posix_thread_release(struct uthread *ut);
