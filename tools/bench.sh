@@ -35,6 +35,7 @@ if [ -f "$posix_bin" ] && [ -f "$bindir/true" ]; then
         --cmdline "init=/boot/bench-posix init_exit=qemu panic=exit quiet" > /dev/null
     pstatus=$?
     basalt_why="boot failed (qemu-run status $pstatus, see $log.posix)"
+    [ $pstatus = 0 ] && basalt_why="no figure (see $log.posix)"
 else
     : > "$log.posix"
     basalt_why="no $posix_bin"
@@ -49,13 +50,14 @@ else
 fi
 grep -ah '^BENCH \|^bench: ' "$log.posix" | tr -d '\r'
 
-# figure: "<value>" from a log, or "not run: <reason>".
+# figure LOG NAME WHY: "<value>" from the log, its "not run: <reason>" or
+# "wrong result: ..." line, or "not run: WHY".
 figure() {
     local v
     v=$(tr -d '\r' < "$1" | awk -v n="$2" '$1 == "BENCH" && $2 == n { print $3 }' | tail -1)
     [ -n "$v" ] && { echo "$v"; return; }
-    v=$(tr -d '\r' < "$1" | sed -n "s/^bench: $2: not run: //p" | tail -1)
-    [ -n "$v" ] && { echo "not run: $v"; return; }
+    v=$(tr -d '\r' < "$1" | sed -n "s/^bench: $2: //p" | tail -1)
+    [ -n "$v" ] && { echo "$v"; return; }
     echo "not run: $3"
 }
 echo
