@@ -165,28 +165,47 @@
 /*
  * Calls that name a file by path or a process by PID: ambient authority,
  * which a process in a capability-mode job does not have (-EPERM; docs/
- * posix.md). A bit per Linux number, so the check costs the other calls
- * one test.
+ * posix.md). A bit per Linux number.
  */
 #define BIT(nr) (1ull << ((nr) % 64))
+#define AMBIENT_0                                                                                  \
+    (BIT(2) /* open */ | BIT(4) /* stat */ | BIT(6) /* lstat */ | BIT(21) /* access */ |           \
+     BIT(59) /* execve */ | BIT(62) /* kill */)
+#define AMBIENT_1                                                                                  \
+    (BIT(76) /* truncate */ | BIT(80) /* chdir */ | BIT(82) /* rename */ | BIT(83) /* mkdir */ |   \
+     BIT(84) /* rmdir */ | BIT(85) /* creat */ | BIT(86) /* link */ | BIT(87) /* unlink */ |       \
+     BIT(88) /* symlink */ | BIT(89) /* readlink */ | BIT(90) /* chmod */ | BIT(92) /* chown */ |  \
+     BIT(94) /* lchown */ | BIT(109) /* setpgid */ | BIT(121) /* getpgid */ |                      \
+     BIT(124) /* getsid */)
+#define AMBIENT_2                                                                                  \
+    (BIT(133) /* mknod */ | BIT(161) /* chroot */ | BIT(165) /* mount */ | BIT(166) /* umount2 */)
+#define AMBIENT_3 (BIT(200) /* tkill */ | BIT(234) /* tgkill */)
+#define AMBIENT_4                                                                                  \
+    (BIT(257) /* openat */ | BIT(258) /* mkdirat */ | BIT(259) /* mknodat */ |                     \
+     BIT(260) /* fchownat */ | BIT(262) /* newfstatat */ | BIT(263) /* unlinkat */ |               \
+     BIT(264) /* renameat */ | BIT(265) /* linkat */ | BIT(266) /* symlinkat */ |                  \
+     BIT(267) /* readlinkat */ | BIT(268) /* fchmodat */ | BIT(269) /* faccessat */ |              \
+     BIT(280) /* utimensat */ | BIT(302) /* prlimit64 */ | BIT(316) /* renameat2 */)
+#define AMBIENT_5 (BIT(322) /* execveat */ | BIT(332) /* statx */)
+#define AMBIENT_6 BIT(439) /* faccessat2 */
 static const uint64_t ambient_calls[LINUX_NR_MAX / 64] = {
-    [0] = BIT(2) /* open */ | BIT(4) /* stat */ | BIT(6) /* lstat */ | BIT(21) /* access */ |
-          BIT(59) /* execve */ | BIT(62) /* kill */,
-    [1] = BIT(76) /* truncate */ | BIT(80) /* chdir */ | BIT(82) /* rename */ |
-          BIT(83) /* mkdir */ | BIT(84) /* rmdir */ | BIT(85) /* creat */ | BIT(86) /* link */ |
-          BIT(87) /* unlink */ | BIT(88) /* symlink */ | BIT(89) /* readlink */ |
-          BIT(90) /* chmod */ | BIT(92) /* chown */ | BIT(94) /* lchown */ |
-          BIT(109) /* setpgid */ | BIT(121) /* getpgid */ | BIT(124) /* getsid */,
-    [2] = BIT(133) /* mknod */ | BIT(161) /* chroot */ | BIT(165) /* mount */ |
-          BIT(166) /* umount2 */,
-    [3] = BIT(200) /* tkill */ | BIT(234) /* tgkill */,
-    [4] = BIT(257) /* openat */ | BIT(258) /* mkdirat */ | BIT(259) /* mknodat */ |
-          BIT(260) /* fchownat */ | BIT(262) /* newfstatat */ | BIT(263) /* unlinkat */ |
-          BIT(264) /* renameat */ | BIT(265) /* linkat */ | BIT(266) /* symlinkat */ |
-          BIT(267) /* readlinkat */ | BIT(268) /* fchmodat */ | BIT(269) /* faccessat */ |
-          BIT(280) /* utimensat */ | BIT(302) /* prlimit64 */ | BIT(316) /* renameat2 */,
-    [5] = BIT(322) /* execveat */ | BIT(332) /* statx */,
-    [6] = BIT(439) /* faccessat2 */,
+    AMBIENT_0, AMBIENT_1, AMBIENT_2, AMBIENT_3, AMBIENT_4, AMBIENT_5, AMBIENT_6,
+};
+
+/*
+ * The calls the entry code leaves to posix_dispatch with the whole frame:
+ * those above, and those that copy or rewrite the user's registers
+ * (rt_sigreturn, clone, fork, vfork, clone3; execve and execveat are
+ * above already).
+ */
+const uint64_t posix_slow_calls[LINUX_NR_MAX / 64] = {
+    AMBIENT_0 | BIT(15) | BIT(56) | BIT(57) | BIT(58),
+    AMBIENT_1,
+    AMBIENT_2,
+    AMBIENT_3,
+    AMBIENT_4,
+    AMBIENT_5,
+    AMBIENT_6 | BIT(435),
 };
 #undef BIT
 
@@ -195,13 +214,13 @@ static bool names_ambient_authority(unsigned nr)
     return ambient_calls[nr / 64] & (1ull << (nr % 64));
 }
 
-static uint64_t counts[LINUX_NR_MAX];        /* calls per number (racy increments: statistics) */
+uint64_t posix_counts[LINUX_NR_MAX];         /* calls per number (racy increments: statistics) */
 static uint64_t enosys_counts[LINUX_NR_MAX]; /* of which answered -ENOSYS */
 static uint64_t enosys_total;
 
 uint64_t posix_count(unsigned nr)
 {
-    return nr < LINUX_NR_MAX ? counts[nr] : 0;
+    return nr < LINUX_NR_MAX ? posix_counts[nr] : 0;
 }
 
 uint64_t posix_enosys_count(unsigned nr)
@@ -227,264 +246,757 @@ static int64_t sys_arch_prctl(int code, uint64_t addr)
     }
 }
 
+/*
+ * The handlers, one per Linux number, all of one type (posix_call_fn): the
+ * six argument registers as they came, adapted here to each sys_* function's
+ * parameters. The entry code calls them through posix_table; the few that
+ * need the whole register frame (fork, clone, execve, rt_sigreturn,
+ * sigaltstack) find it at the top of the kernel stack (syscall_user_frame).
+ */
+#define POSIX_CALL(name)                                                                           \
+    static int64_t name(uint64_t a0 __unused, uint64_t a1 __unused, uint64_t a2 __unused,          \
+                        uint64_t a3 __unused, uint64_t a4 __unused, uint64_t a5 __unused)
+
+POSIX_CALL(linux_getpid)
+{
+    return process_current()->px.pid;
+}
+
+POSIX_CALL(linux_read)
+{
+    return sys_read((int)a0, a1, a2);
+}
+
+POSIX_CALL(linux_write)
+{
+    return sys_write((int)a0, a1, a2);
+}
+
+POSIX_CALL(linux_open)
+{
+    return sys_openat(AT_FDCWD, a0, (int)a1, (uint32_t)a2);
+}
+
+POSIX_CALL(linux_close)
+{
+    return sys_close((int)a0);
+}
+
+POSIX_CALL(linux_stat)
+{
+    return sys_newfstatat(AT_FDCWD, a0, a1, 0);
+}
+
+POSIX_CALL(linux_fstat)
+{
+    return sys_fstat((int)a0, a1);
+}
+
+POSIX_CALL(linux_lstat)
+{
+    return sys_newfstatat(AT_FDCWD, a0, a1, AT_SYMLINK_NOFOLLOW);
+}
+
+POSIX_CALL(linux_lseek)
+{
+    return sys_lseek((int)a0, (int64_t)a1, (int)a2);
+}
+
+POSIX_CALL(linux_mmap)
+{
+    return sys_mmap(a0, a1, (int)a2, (int)a3, (int)a4, a5);
+}
+
+POSIX_CALL(linux_mprotect)
+{
+    return sys_mprotect(a0, a1, (int)a2);
+}
+
+POSIX_CALL(linux_munmap)
+{
+    return sys_munmap(a0, a1);
+}
+
+POSIX_CALL(linux_brk)
+{
+    return sys_brk(a0);
+}
+
+POSIX_CALL(linux_madvise)
+{
+    return sys_madvise(a0, a1, (int)a2);
+}
+
+POSIX_CALL(linux_ioctl)
+{
+    return sys_ioctl((int)a0, a1, a2);
+}
+
+POSIX_CALL(linux_pread64)
+{
+    return sys_pread64((int)a0, a1, a2, (int64_t)a3);
+}
+
+POSIX_CALL(linux_pwrite64)
+{
+    return sys_pwrite64((int)a0, a1, a2, (int64_t)a3);
+}
+
+POSIX_CALL(linux_readv)
+{
+    return sys_readv((int)a0, a1, (int)a2);
+}
+
+POSIX_CALL(linux_writev)
+{
+    return sys_writev((int)a0, a1, (int)a2);
+}
+
+POSIX_CALL(linux_access)
+{
+    return sys_faccessat2(AT_FDCWD, a0, (int)a1, 0);
+}
+
+POSIX_CALL(linux_poll)
+{
+    return sys_poll(a0, a1, (int)a2);
+}
+
+POSIX_CALL(linux_pipe)
+{
+    return sys_pipe2(a0, 0);
+}
+
+POSIX_CALL(linux_select)
+{
+    return sys_select((int)a0, a1, a2, a3, a4);
+}
+
+POSIX_CALL(linux_sendfile)
+{
+    return sys_sendfile((int)a0, (int)a1, a2, a3);
+}
+
+POSIX_CALL(linux_pselect6)
+{
+    return sys_pselect6((int)a0, a1, a2, a3, a4, a5);
+}
+
+POSIX_CALL(linux_ppoll)
+{
+    return sys_ppoll(a0, a1, a2, a3, a4);
+}
+
+POSIX_CALL(linux_pipe2)
+{
+    return sys_pipe2(a0, (int)a1);
+}
+
+POSIX_CALL(linux_dup)
+{
+    return sys_dup((int)a0);
+}
+
+POSIX_CALL(linux_dup2)
+{
+    return sys_dup3((int)a0, (int)a1, 0, true);
+}
+
+POSIX_CALL(linux_fcntl)
+{
+    return sys_fcntl((int)a0, (int)a1, a2);
+}
+
+POSIX_CALL(linux_truncate)
+{
+    return sys_truncate(a0, (int64_t)a1);
+}
+
+POSIX_CALL(linux_ftruncate)
+{
+    return sys_ftruncate((int)a0, (int64_t)a1);
+}
+
+POSIX_CALL(linux_getcwd)
+{
+    return sys_getcwd(a0, a1);
+}
+
+POSIX_CALL(linux_chdir)
+{
+    return sys_chdir(a0);
+}
+
+POSIX_CALL(linux_fchdir)
+{
+    return sys_fchdir((int)a0);
+}
+
+POSIX_CALL(linux_rename)
+{
+    return sys_renameat2(AT_FDCWD, a0, AT_FDCWD, a1, 0);
+}
+
+POSIX_CALL(linux_mkdir)
+{
+    return sys_mkdirat(AT_FDCWD, a0, (uint32_t)a1);
+}
+
+POSIX_CALL(linux_rmdir)
+{
+    return sys_unlinkat(AT_FDCWD, a0, AT_REMOVEDIR);
+}
+
+POSIX_CALL(linux_link)
+{
+    return sys_linkat(AT_FDCWD, a0, AT_FDCWD, a1, 0);
+}
+
+POSIX_CALL(linux_unlink)
+{
+    return sys_unlinkat(AT_FDCWD, a0, 0);
+}
+
+POSIX_CALL(linux_symlink)
+{
+    return sys_symlinkat(a0, AT_FDCWD, a1);
+}
+
+POSIX_CALL(linux_readlink)
+{
+    return sys_readlinkat(AT_FDCWD, a0, a1, (int64_t)a2);
+}
+
+POSIX_CALL(linux_getdents64)
+{
+    return sys_getdents64((int)a0, a1, a2);
+}
+
+POSIX_CALL(linux_openat)
+{
+    return sys_openat((int)a0, a1, (int)a2, (uint32_t)a3);
+}
+
+POSIX_CALL(linux_mkdirat)
+{
+    return sys_mkdirat((int)a0, a1, (uint32_t)a2);
+}
+
+POSIX_CALL(linux_newfstatat)
+{
+    return sys_newfstatat((int)a0, a1, a2, (int)a3);
+}
+
+POSIX_CALL(linux_unlinkat)
+{
+    return sys_unlinkat((int)a0, a1, (int)a2);
+}
+
+POSIX_CALL(linux_renameat)
+{
+    return sys_renameat2((int)a0, a1, (int)a2, a3, 0);
+}
+
+POSIX_CALL(linux_linkat)
+{
+    return sys_linkat((int)a0, a1, (int)a2, a3, (int)a4);
+}
+
+POSIX_CALL(linux_symlinkat)
+{
+    return sys_symlinkat(a0, (int)a1, a2);
+}
+
+POSIX_CALL(linux_readlinkat)
+{
+    return sys_readlinkat((int)a0, a1, a2, (int64_t)a3);
+}
+
+POSIX_CALL(linux_faccessat)
+{
+    return sys_faccessat2((int)a0, a1, (int)a2, 0);
+}
+
+POSIX_CALL(linux_dup3)
+{
+    return sys_dup3((int)a0, (int)a1, (int)a2, false);
+}
+
+POSIX_CALL(linux_renameat2)
+{
+    return sys_renameat2((int)a0, a1, (int)a2, a3, (unsigned)a4);
+}
+
+POSIX_CALL(linux_statx)
+{
+    return sys_statx((int)a0, a1, (int)a2, (unsigned)a3, a4);
+}
+
+POSIX_CALL(linux_faccessat2)
+{
+    return sys_faccessat2((int)a0, a1, (int)a2, (int)a3);
+}
+
+POSIX_CALL(linux_chmod)
+{
+    return sys_fchmodat(AT_FDCWD, a0, (uint32_t)a1);
+}
+
+POSIX_CALL(linux_fchmod)
+{
+    return sys_fchmod((int)a0, (uint32_t)a1);
+}
+
+POSIX_CALL(linux_fchmodat)
+{
+    return sys_fchmodat((int)a0, a1, (uint32_t)a2);
+}
+
+POSIX_CALL(linux_umask)
+{
+    return sys_umask((uint32_t)a0);
+}
+
+POSIX_CALL(linux_sync)
+{
+    return 0; /* every file system keeps its data in memory: nothing to write back */
+}
+
+POSIX_CALL(linux_fsync)
+{
+    return sys_fsync((int)a0);
+}
+
+POSIX_CALL(linux_mount)
+{
+    return sys_mount(a0, a1, a2, a3, a4);
+}
+
+POSIX_CALL(linux_umount2)
+{
+    return sys_umount2(a0, (int)a1);
+}
+
+POSIX_CALL(linux_clock_gettime)
+{
+    return sys_clock_gettime((int)a0, a1);
+}
+
+POSIX_CALL(linux_clock_getres)
+{
+    return sys_clock_getres((int)a0, a1);
+}
+
+POSIX_CALL(linux_gettimeofday)
+{
+    return sys_gettimeofday(a0, a1);
+}
+
+POSIX_CALL(linux_time)
+{
+    return sys_time(a0);
+}
+
+POSIX_CALL(linux_nanosleep)
+{
+    return sys_clock_nanosleep(LINUX_CLOCK_MONOTONIC, 0, a0, a1);
+}
+
+POSIX_CALL(linux_clock_nanosleep)
+{
+    return sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
+}
+
+POSIX_CALL(linux_times)
+{
+    return sys_times(a0);
+}
+
+POSIX_CALL(linux_getrusage)
+{
+    return sys_getrusage((int)a0, a1);
+}
+
+POSIX_CALL(linux_futex)
+{
+    return sys_futex(a0, (int)a1, (uint32_t)a2, a3, a4, (uint32_t)a5);
+}
+
+POSIX_CALL(linux_set_robust_list)
+{
+    return sys_set_robust_list(a0, a1);
+}
+
+POSIX_CALL(linux_get_robust_list)
+{
+    return sys_get_robust_list((int)a0, a1, a2);
+}
+
+POSIX_CALL(linux_rseq)
+{
+    return -ENOSYS; /* glibc registers one at every start: refused without a log line */
+}
+
+POSIX_CALL(linux_sched_yield)
+{
+    return sys_sched_yield();
+}
+
+POSIX_CALL(linux_uname)
+{
+    return sys_uname(a0);
+}
+
+POSIX_CALL(linux_getrandom)
+{
+    return sys_getrandom(a0, a1, (unsigned)a2);
+}
+
+POSIX_CALL(linux_sysinfo)
+{
+    return sys_sysinfo(a0);
+}
+
+POSIX_CALL(linux_reboot)
+{
+    return sys_reboot((uint32_t)a0, (uint32_t)a1, (uint32_t)a2, a3);
+}
+
+POSIX_CALL(linux_getuid)
+{
+    return sys_getid();
+}
+
+POSIX_CALL(linux_getresuid)
+{
+    return sys_getresid(a0, a1, a2);
+}
+
+POSIX_CALL(linux_setuid)
+{
+    return sys_setid((uint32_t)a0);
+}
+
+POSIX_CALL(linux_getgroups)
+{
+    return sys_getgroups((int)a0, a1);
+}
+
+POSIX_CALL(linux_getrlimit)
+{
+    return sys_getrlimit((unsigned)a0, a1);
+}
+
+POSIX_CALL(linux_setrlimit)
+{
+    return sys_setrlimit((unsigned)a0, a1);
+}
+
+POSIX_CALL(linux_prlimit64)
+{
+    return sys_prlimit64((int)a0, (unsigned)a1, a2, a3);
+}
+
+POSIX_CALL(linux_arch_prctl)
+{
+    return sys_arch_prctl((int)a0, a1);
+}
+
+POSIX_CALL(linux_set_tid_addr)
+{
+    return sys_set_tid_address(a0);
+}
+
+POSIX_CALL(linux_exit)
+{
+    sys_exit_thread((int)a0);
+}
+
+POSIX_CALL(linux_exit_group)
+{
+    sys_exit_group((int)a0);
+}
+
+POSIX_CALL(linux_gettid)
+{
+    return uthread_current()->tid;
+}
+
+POSIX_CALL(linux_getppid)
+{
+    return sys_getppid();
+}
+
+POSIX_CALL(linux_getpgrp)
+{
+    return sys_getpgid(0);
+}
+
+POSIX_CALL(linux_getpgid)
+{
+    return sys_getpgid((int)a0);
+}
+
+POSIX_CALL(linux_getsid)
+{
+    return sys_getsid((int)a0);
+}
+
+POSIX_CALL(linux_setpgid)
+{
+    return sys_setpgid((int)a0, (int)a1);
+}
+
+POSIX_CALL(linux_setsid)
+{
+    return sys_setsid();
+}
+
+POSIX_CALL(linux_fork)
+{
+    return sys_fork(syscall_user_frame());
+}
+
+POSIX_CALL(linux_vfork)
+{
+    return sys_vfork(syscall_user_frame());
+}
+
+POSIX_CALL(linux_clone)
+{
+    return sys_clone(syscall_user_frame(), a0, a1, a2, a3, a4);
+}
+
+POSIX_CALL(linux_clone3)
+{
+    return sys_clone3(syscall_user_frame(), a0, a1);
+}
+
+POSIX_CALL(linux_execve)
+{
+    return sys_execve(syscall_user_frame(), AT_FDCWD, a0, a1, a2, 0);
+}
+
+POSIX_CALL(linux_execveat)
+{
+    return sys_execve(syscall_user_frame(), (int)a0, a1, a2, a3, (int)a4);
+}
+
+POSIX_CALL(linux_wait4)
+{
+    return sys_wait4((int)a0, a1, (int)a2, a3);
+}
+
+POSIX_CALL(linux_waitid)
+{
+    return sys_waitid((int)a0, (int)a1, a2, (int)a3, a4);
+}
+
+POSIX_CALL(linux_kill)
+{
+    return sys_kill((int)a0, (int)a1);
+}
+
+POSIX_CALL(linux_tkill)
+{
+    return sys_tgkill(-1, (int)a0, (int)a1);
+}
+
+POSIX_CALL(linux_tgkill)
+{
+    return sys_tgkill((int)a0, (int)a1, (int)a2);
+}
+
+POSIX_CALL(linux_rt_sigaction)
+{
+    return sys_rt_sigaction((int)a0, a1, a2, a3);
+}
+
+POSIX_CALL(linux_rt_sigprocmask)
+{
+    return sys_rt_sigprocmask((int)a0, a1, a2, a3);
+}
+
+POSIX_CALL(linux_rt_sigreturn)
+{
+    return sys_rt_sigreturn(syscall_user_frame());
+}
+
+POSIX_CALL(linux_rt_sigpending)
+{
+    return sys_rt_sigpending(a0, a1);
+}
+
+POSIX_CALL(linux_rt_sigsuspend)
+{
+    return sys_rt_sigsuspend(a0, a1);
+}
+
+POSIX_CALL(linux_pause)
+{
+    return sys_pause();
+}
+
+POSIX_CALL(linux_sigaltstack)
+{
+    return sys_sigaltstack(a0, a1, syscall_user_frame()->rsp);
+}
+
+/* Every number without a handler: -ENOSYS, counted, and logged the first times. */
+POSIX_CALL(linux_enosys)
+{
+    unsigned nr = (unsigned)syscall_user_frame()->rax; /* the number until the call returns */
+    enosys_counts[nr]++;
+    if (enosys_total++ < 32)
+        kprintf("posix: '%s' called unimplemented system call %u: -ENOSYS\n",
+                process_current()->name, nr);
+    return -ENOSYS;
+}
+
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+posix_call_fn *const posix_table[LINUX_NR_MAX] = {
+    [0 ... LINUX_NR_MAX - 1] = linux_enosys,
+    [LINUX_GETPID] = linux_getpid,
+    [LINUX_READ] = linux_read,
+    [LINUX_WRITE] = linux_write,
+    [LINUX_OPEN] = linux_open,
+    [LINUX_CLOSE] = linux_close,
+    [LINUX_STAT] = linux_stat,
+    [LINUX_FSTAT] = linux_fstat,
+    [LINUX_LSTAT] = linux_lstat,
+    [LINUX_LSEEK] = linux_lseek,
+    [LINUX_MMAP] = linux_mmap,
+    [LINUX_MPROTECT] = linux_mprotect,
+    [LINUX_MUNMAP] = linux_munmap,
+    [LINUX_BRK] = linux_brk,
+    [LINUX_MADVISE] = linux_madvise,
+    [LINUX_IOCTL] = linux_ioctl,
+    [LINUX_PREAD64] = linux_pread64,
+    [LINUX_PWRITE64] = linux_pwrite64,
+    [LINUX_READV] = linux_readv,
+    [LINUX_WRITEV] = linux_writev,
+    [LINUX_ACCESS] = linux_access,
+    [LINUX_POLL] = linux_poll,
+    [LINUX_PIPE] = linux_pipe,
+    [LINUX_SELECT] = linux_select,
+    [LINUX_SENDFILE] = linux_sendfile,
+    [LINUX_PSELECT6] = linux_pselect6,
+    [LINUX_PPOLL] = linux_ppoll,
+    [LINUX_PIPE2] = linux_pipe2,
+    [LINUX_DUP] = linux_dup,
+    [LINUX_DUP2] = linux_dup2,
+    [LINUX_FCNTL] = linux_fcntl,
+    [LINUX_TRUNCATE] = linux_truncate,
+    [LINUX_FTRUNCATE] = linux_ftruncate,
+    [LINUX_GETCWD] = linux_getcwd,
+    [LINUX_CHDIR] = linux_chdir,
+    [LINUX_FCHDIR] = linux_fchdir,
+    [LINUX_RENAME] = linux_rename,
+    [LINUX_MKDIR] = linux_mkdir,
+    [LINUX_RMDIR] = linux_rmdir,
+    [LINUX_LINK] = linux_link,
+    [LINUX_UNLINK] = linux_unlink,
+    [LINUX_SYMLINK] = linux_symlink,
+    [LINUX_READLINK] = linux_readlink,
+    [LINUX_GETDENTS64] = linux_getdents64,
+    [LINUX_OPENAT] = linux_openat,
+    [LINUX_MKDIRAT] = linux_mkdirat,
+    [LINUX_NEWFSTATAT] = linux_newfstatat,
+    [LINUX_UNLINKAT] = linux_unlinkat,
+    [LINUX_RENAMEAT] = linux_renameat,
+    [LINUX_LINKAT] = linux_linkat,
+    [LINUX_SYMLINKAT] = linux_symlinkat,
+    [LINUX_READLINKAT] = linux_readlinkat,
+    [LINUX_FACCESSAT] = linux_faccessat,
+    [LINUX_DUP3] = linux_dup3,
+    [LINUX_RENAMEAT2] = linux_renameat2,
+    [LINUX_STATX] = linux_statx,
+    [LINUX_FACCESSAT2] = linux_faccessat2,
+    [LINUX_CHMOD] = linux_chmod,
+    [LINUX_FCHMOD] = linux_fchmod,
+    [LINUX_FCHMODAT] = linux_fchmodat,
+    [LINUX_UMASK] = linux_umask,
+    [LINUX_SYNC] = linux_sync,
+    [LINUX_FSYNC] = linux_fsync,
+    [LINUX_FDATASYNC] = linux_fsync,
+    [LINUX_MOUNT] = linux_mount,
+    [LINUX_UMOUNT2] = linux_umount2,
+    [LINUX_CLOCK_GETTIME] = linux_clock_gettime,
+    [LINUX_CLOCK_GETRES] = linux_clock_getres,
+    [LINUX_GETTIMEOFDAY] = linux_gettimeofday,
+    [LINUX_TIME] = linux_time,
+    [LINUX_NANOSLEEP] = linux_nanosleep,
+    [LINUX_CLOCK_NANOSLEEP] = linux_clock_nanosleep,
+    [LINUX_TIMES] = linux_times,
+    [LINUX_GETRUSAGE] = linux_getrusage,
+    [LINUX_FUTEX] = linux_futex,
+    [LINUX_SET_ROBUST_LIST] = linux_set_robust_list,
+    [LINUX_GET_ROBUST_LIST] = linux_get_robust_list,
+    [LINUX_RSEQ] = linux_rseq,
+    [LINUX_SCHED_YIELD] = linux_sched_yield,
+    [LINUX_UNAME] = linux_uname,
+    [LINUX_GETRANDOM] = linux_getrandom,
+    [LINUX_SYSINFO] = linux_sysinfo,
+    [LINUX_REBOOT] = linux_reboot,
+    [LINUX_GETUID] = linux_getuid,
+    [LINUX_GETEUID] = linux_getuid,
+    [LINUX_GETGID] = linux_getuid,
+    [LINUX_GETEGID] = linux_getuid,
+    [LINUX_GETRESUID] = linux_getresuid,
+    [LINUX_GETRESGID] = linux_getresuid,
+    [LINUX_SETUID] = linux_setuid,
+    [LINUX_SETGID] = linux_setuid,
+    [LINUX_GETGROUPS] = linux_getgroups,
+    [LINUX_GETRLIMIT] = linux_getrlimit,
+    [LINUX_SETRLIMIT] = linux_setrlimit,
+    [LINUX_PRLIMIT64] = linux_prlimit64,
+    [LINUX_ARCH_PRCTL] = linux_arch_prctl,
+    [LINUX_SET_TID_ADDR] = linux_set_tid_addr,
+    [LINUX_EXIT] = linux_exit,
+    [LINUX_EXIT_GROUP] = linux_exit_group,
+    [LINUX_GETTID] = linux_gettid,
+    [LINUX_GETPPID] = linux_getppid,
+    [LINUX_GETPGRP] = linux_getpgrp,
+    [LINUX_GETPGID] = linux_getpgid,
+    [LINUX_GETSID] = linux_getsid,
+    [LINUX_SETPGID] = linux_setpgid,
+    [LINUX_SETSID] = linux_setsid,
+    [LINUX_FORK] = linux_fork,
+    [LINUX_VFORK] = linux_vfork,
+    [LINUX_CLONE] = linux_clone,
+    [LINUX_CLONE3] = linux_clone3,
+    [LINUX_EXECVE] = linux_execve,
+    [LINUX_EXECVEAT] = linux_execveat,
+    [LINUX_WAIT4] = linux_wait4,
+    [LINUX_WAITID] = linux_waitid,
+    [LINUX_KILL] = linux_kill,
+    [LINUX_TKILL] = linux_tkill,
+    [LINUX_TGKILL] = linux_tgkill,
+    [LINUX_RT_SIGACTION] = linux_rt_sigaction,
+    [LINUX_RT_SIGPROCMASK] = linux_rt_sigprocmask,
+    [LINUX_RT_SIGRETURN] = linux_rt_sigreturn,
+    [LINUX_RT_SIGPENDING] = linux_rt_sigpending,
+    [LINUX_RT_SIGSUSPEND] = linux_rt_sigsuspend,
+    [LINUX_PAUSE] = linux_pause,
+    [LINUX_SIGALTSTACK] = linux_sigaltstack,
+};
+#pragma clang diagnostic pop
+
+/*
+ * What the entry code leaves to C (posix_slow_calls; numbers past the
+ * table): the frame is complete, and capability mode is checked here.
+ */
 int64_t posix_dispatch(struct trap_frame *tf)
 {
     uint64_t nr = tf->rax;
-    if (nr < LINUX_NR_MAX)
-        counts[nr]++;
-    if (!process_current())
-        return -ENOSYS;
-    uint64_t a0 = tf->rdi, a1 = tf->rsi, a2 = tf->rdx, a3 = tf->r10, a4 = tf->r8, a5 = tf->r9;
-    tf->error = nr; /* kept for a restart after a signal (posix/signal.c) */
-    if (nr < LINUX_NR_MAX && names_ambient_authority((unsigned)nr) && policy_capability_mode())
-        return -EPERM;
-    switch (nr) {
-    case LINUX_GETPID:
-        return process_current()->px.pid;
-    case LINUX_READ:
-        return sys_read((int)a0, a1, a2);
-    case LINUX_WRITE:
-        return sys_write((int)a0, a1, a2);
-    case LINUX_OPEN:
-        return sys_openat(AT_FDCWD, a0, (int)a1, (uint32_t)a2);
-    case LINUX_CLOSE:
-        return sys_close((int)a0);
-    case LINUX_STAT:
-        return sys_newfstatat(AT_FDCWD, a0, a1, 0);
-    case LINUX_FSTAT:
-        return sys_fstat((int)a0, a1);
-    case LINUX_LSTAT:
-        return sys_newfstatat(AT_FDCWD, a0, a1, AT_SYMLINK_NOFOLLOW);
-    case LINUX_LSEEK:
-        return sys_lseek((int)a0, (int64_t)a1, (int)a2);
-    case LINUX_MMAP:
-        return sys_mmap(a0, a1, (int)a2, (int)a3, (int)a4, a5);
-    case LINUX_MPROTECT:
-        return sys_mprotect(a0, a1, (int)a2);
-    case LINUX_MUNMAP:
-        return sys_munmap(a0, a1);
-    case LINUX_BRK:
-        return sys_brk(a0);
-    case LINUX_MADVISE:
-        return sys_madvise(a0, a1, (int)a2);
-    case LINUX_IOCTL:
-        return sys_ioctl((int)a0, a1, a2);
-    case LINUX_PREAD64:
-        return sys_pread64((int)a0, a1, a2, (int64_t)a3);
-    case LINUX_PWRITE64:
-        return sys_pwrite64((int)a0, a1, a2, (int64_t)a3);
-    case LINUX_READV:
-        return sys_readv((int)a0, a1, (int)a2);
-    case LINUX_WRITEV:
-        return sys_writev((int)a0, a1, (int)a2);
-    case LINUX_ACCESS:
-        return sys_faccessat2(AT_FDCWD, a0, (int)a1, 0);
-    case LINUX_POLL:
-        return sys_poll(a0, a1, (int)a2);
-    case LINUX_PIPE:
-        return sys_pipe2(a0, 0);
-    case LINUX_SELECT:
-        return sys_select((int)a0, a1, a2, a3, a4);
-    case LINUX_SENDFILE:
-        return sys_sendfile((int)a0, (int)a1, a2, a3);
-    case LINUX_PSELECT6:
-        return sys_pselect6((int)a0, a1, a2, a3, a4, a5);
-    case LINUX_PPOLL:
-        return sys_ppoll(a0, a1, a2, a3, a4);
-    case LINUX_PIPE2:
-        return sys_pipe2(a0, (int)a1);
-    case LINUX_DUP:
-        return sys_dup((int)a0);
-    case LINUX_DUP2:
-        return sys_dup3((int)a0, (int)a1, 0, true);
-    case LINUX_FCNTL:
-        return sys_fcntl((int)a0, (int)a1, a2);
-    case LINUX_TRUNCATE:
-        return sys_truncate(a0, (int64_t)a1);
-    case LINUX_FTRUNCATE:
-        return sys_ftruncate((int)a0, (int64_t)a1);
-    case LINUX_GETCWD:
-        return sys_getcwd(a0, a1);
-    case LINUX_CHDIR:
-        return sys_chdir(a0);
-    case LINUX_FCHDIR:
-        return sys_fchdir((int)a0);
-    case LINUX_RENAME:
-        return sys_renameat2(AT_FDCWD, a0, AT_FDCWD, a1, 0);
-    case LINUX_MKDIR:
-        return sys_mkdirat(AT_FDCWD, a0, (uint32_t)a1);
-    case LINUX_RMDIR:
-        return sys_unlinkat(AT_FDCWD, a0, AT_REMOVEDIR);
-    case LINUX_LINK:
-        return sys_linkat(AT_FDCWD, a0, AT_FDCWD, a1, 0);
-    case LINUX_UNLINK:
-        return sys_unlinkat(AT_FDCWD, a0, 0);
-    case LINUX_SYMLINK:
-        return sys_symlinkat(a0, AT_FDCWD, a1);
-    case LINUX_READLINK:
-        return sys_readlinkat(AT_FDCWD, a0, a1, (int64_t)a2);
-    case LINUX_GETDENTS64:
-        return sys_getdents64((int)a0, a1, a2);
-    case LINUX_OPENAT:
-        return sys_openat((int)a0, a1, (int)a2, (uint32_t)a3);
-    case LINUX_MKDIRAT:
-        return sys_mkdirat((int)a0, a1, (uint32_t)a2);
-    case LINUX_NEWFSTATAT:
-        return sys_newfstatat((int)a0, a1, a2, (int)a3);
-    case LINUX_UNLINKAT:
-        return sys_unlinkat((int)a0, a1, (int)a2);
-    case LINUX_RENAMEAT:
-        return sys_renameat2((int)a0, a1, (int)a2, a3, 0);
-    case LINUX_LINKAT:
-        return sys_linkat((int)a0, a1, (int)a2, a3, (int)a4);
-    case LINUX_SYMLINKAT:
-        return sys_symlinkat(a0, (int)a1, a2);
-    case LINUX_READLINKAT:
-        return sys_readlinkat((int)a0, a1, a2, (int64_t)a3);
-    case LINUX_FACCESSAT:
-        return sys_faccessat2((int)a0, a1, (int)a2, 0);
-    case LINUX_DUP3:
-        return sys_dup3((int)a0, (int)a1, (int)a2, false);
-    case LINUX_RENAMEAT2:
-        return sys_renameat2((int)a0, a1, (int)a2, a3, (unsigned)a4);
-    case LINUX_STATX:
-        return sys_statx((int)a0, a1, (int)a2, (unsigned)a3, a4);
-    case LINUX_FACCESSAT2:
-        return sys_faccessat2((int)a0, a1, (int)a2, (int)a3);
-    case LINUX_CHMOD:
-        return sys_fchmodat(AT_FDCWD, a0, (uint32_t)a1);
-    case LINUX_FCHMOD:
-        return sys_fchmod((int)a0, (uint32_t)a1);
-    case LINUX_FCHMODAT:
-        return sys_fchmodat((int)a0, a1, (uint32_t)a2);
-    case LINUX_UMASK:
-        return sys_umask((uint32_t)a0);
-    case LINUX_SYNC:
-        return 0; /* every file system keeps its data in memory: nothing to write back */
-    case LINUX_FSYNC:
-    case LINUX_FDATASYNC:
-        return sys_fsync((int)a0);
-    case LINUX_MOUNT:
-        return sys_mount(a0, a1, a2, a3, a4);
-    case LINUX_UMOUNT2:
-        return sys_umount2(a0, (int)a1);
-    case LINUX_CLOCK_GETTIME:
-        return sys_clock_gettime((int)a0, a1);
-    case LINUX_CLOCK_GETRES:
-        return sys_clock_getres((int)a0, a1);
-    case LINUX_GETTIMEOFDAY:
-        return sys_gettimeofday(a0, a1);
-    case LINUX_TIME:
-        return sys_time(a0);
-    case LINUX_NANOSLEEP:
-        return sys_clock_nanosleep(LINUX_CLOCK_MONOTONIC, 0, a0, a1);
-    case LINUX_CLOCK_NANOSLEEP:
-        return sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
-    case LINUX_TIMES:
-        return sys_times(a0);
-    case LINUX_GETRUSAGE:
-        return sys_getrusage((int)a0, a1);
-    case LINUX_FUTEX:
-        return sys_futex(a0, (int)a1, (uint32_t)a2, a3, a4, (uint32_t)a5);
-    case LINUX_SET_ROBUST_LIST:
-        return sys_set_robust_list(a0, a1);
-    case LINUX_GET_ROBUST_LIST:
-        return sys_get_robust_list((int)a0, a1, a2);
-    case LINUX_RSEQ:
-        return -ENOSYS; /* glibc registers one at every start: refused without a log line */
-    case LINUX_SCHED_YIELD:
-        return sys_sched_yield();
-    case LINUX_UNAME:
-        return sys_uname(a0);
-    case LINUX_GETRANDOM:
-        return sys_getrandom(a0, a1, (unsigned)a2);
-    case LINUX_SYSINFO:
-        return sys_sysinfo(a0);
-    case LINUX_REBOOT:
-        return sys_reboot((uint32_t)a0, (uint32_t)a1, (uint32_t)a2, a3);
-    case LINUX_GETUID:
-    case LINUX_GETEUID:
-    case LINUX_GETGID:
-    case LINUX_GETEGID:
-        return sys_getid();
-    case LINUX_GETRESUID:
-    case LINUX_GETRESGID:
-        return sys_getresid(a0, a1, a2);
-    case LINUX_SETUID:
-    case LINUX_SETGID:
-        return sys_setid((uint32_t)a0);
-    case LINUX_GETGROUPS:
-        return sys_getgroups((int)a0, a1);
-    case LINUX_GETRLIMIT:
-        return sys_getrlimit((unsigned)a0, a1);
-    case LINUX_SETRLIMIT:
-        return sys_setrlimit((unsigned)a0, a1);
-    case LINUX_PRLIMIT64:
-        return sys_prlimit64((int)a0, (unsigned)a1, a2, a3);
-    case LINUX_ARCH_PRCTL:
-        return sys_arch_prctl((int)tf->rdi, tf->rsi);
-    case LINUX_SET_TID_ADDR:
-        return sys_set_tid_address(a0);
-    case LINUX_EXIT:
-        sys_exit_thread((int)a0);
-    case LINUX_EXIT_GROUP:
-        sys_exit_group((int)a0);
-    case LINUX_GETTID:
-        return uthread_current()->tid;
-    case LINUX_GETPPID:
-        return sys_getppid();
-    case LINUX_GETPGRP:
-        return sys_getpgid(0);
-    case LINUX_GETPGID:
-        return sys_getpgid((int)a0);
-    case LINUX_GETSID:
-        return sys_getsid((int)a0);
-    case LINUX_SETPGID:
-        return sys_setpgid((int)a0, (int)a1);
-    case LINUX_SETSID:
-        return sys_setsid();
-    case LINUX_FORK:
-        return sys_fork(tf);
-    case LINUX_VFORK:
-        return sys_vfork(tf);
-    case LINUX_CLONE:
-        return sys_clone(tf, a0, a1, a2, a3, a4);
-    case LINUX_CLONE3:
-        return sys_clone3(tf, a0, a1);
-    case LINUX_EXECVE:
-        return sys_execve(tf, AT_FDCWD, a0, a1, a2, 0);
-    case LINUX_EXECVEAT:
-        return sys_execve(tf, (int)a0, a1, a2, a3, (int)a4);
-    case LINUX_WAIT4:
-        return sys_wait4((int)a0, a1, (int)a2, a3);
-    case LINUX_WAITID:
-        return sys_waitid((int)a0, (int)a1, a2, (int)a3, a4);
-    case LINUX_KILL:
-        return sys_kill((int)a0, (int)a1);
-    case LINUX_TKILL:
-        return sys_tgkill(-1, (int)a0, (int)a1);
-    case LINUX_TGKILL:
-        return sys_tgkill((int)a0, (int)a1, (int)a2);
-    case LINUX_RT_SIGACTION:
-        return sys_rt_sigaction((int)a0, a1, a2, a3);
-    case LINUX_RT_SIGPROCMASK:
-        return sys_rt_sigprocmask((int)a0, a1, a2, a3);
-    case LINUX_RT_SIGRETURN:
-        return sys_rt_sigreturn(tf);
-    case LINUX_RT_SIGPENDING:
-        return sys_rt_sigpending(a0, a1);
-    case LINUX_RT_SIGSUSPEND:
-        return sys_rt_sigsuspend(a0, a1);
-    case LINUX_PAUSE:
-        return sys_pause();
-    case LINUX_SIGALTSTACK:
-        return sys_sigaltstack(a0, a1, tf->rsp);
-    default:
-        if (nr < LINUX_NR_MAX)
-            enosys_counts[nr]++;
+    if (nr >= LINUX_NR_MAX) {
         if (enosys_total++ < 32)
             kprintf("posix: '%s' called unimplemented system call %lu: -ENOSYS\n",
                     process_current()->name, nr);
         return -ENOSYS;
     }
+    if (names_ambient_authority((unsigned)nr) && policy_capability_mode())
+        return -EPERM;
+    return posix_table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
 }

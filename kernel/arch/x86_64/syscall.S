@@ -14,11 +14,16 @@
  * or, with CS = 0 (SYSCALL_FRAME_CS_WORK), that the thread has work to do
  * first (it is being killed or suspended: arch_thread_request_user_work);
  * syscall_exit_slow() sees to both, then the general IRET path
- * (trap_return) restores the frame. POSIX calls go through
- * syscall_dispatch with the completed frame and come back the same way. A RIP that is not a canonical user
+ * (trap_return) restores the frame. A RIP that is not a canonical user
  * address, where SYSRET would fault in ring 0 on Intel CPUs, also leaves
  * through trap_return. The fast path pays nothing for any of this: the CS
  * comparison was needed anyway.
+ *
+ * Most POSIX (Linux-numbered) calls take the same way through posix_table.
+ * Those that read or rewrite the whole frame (fork, execve, rt_sigreturn),
+ * or that capability mode may refuse, and native numbers past the table go
+ * to syscall_dispatch with the frame completed, and leave by SYSRET too
+ * unless the call rewrote the frame (the vector says so).
  */
 #include <basalt/syscall_numbers.h>
 
@@ -30,22 +35,31 @@
 #define FRAME_R12 (3 * 8)
 #define FRAME_R11 (4 * 8)
 #define FRAME_RAX (14 * 8)
+#define FRAME_VECTOR (15 * 8)
+#define FRAME_ERROR (16 * 8)
 #define FRAME_RFLAGS (19 * 8)
 #define FRAME_RIP (17 * 8)
 #define FRAME_CS  (18 * 8)
 
+#define POSIX_NR_COUNTED 512   /* syscall/dispatch.h */
+#define TRAP_VECTOR_SYSCALL 256 /* arch/trap.h */
+
 /*
- * Completes the frame of a native call for a path that restores the user
- * registers from it: the callee-saved ones still in the registers, R11 as
- * SYSRET would leave it (RFLAGS, never a kernel value), and the result.
+ * Completes the frame for a path that reads or restores the user registers
+ * from it: the callee-saved ones still in the registers and R11 as SYSRET
+ * would leave it (RFLAGS, never a kernel value). COMPLETE_FRAME adds a
+ * native call's result.
  */
-.macro COMPLETE_FRAME
+.macro COMPLETE_REGS
     movq %r15, FRAME_R15(%rsp)
     movq %r14, FRAME_R14(%rsp)
     movq %r13, FRAME_R13(%rsp)
     movq %r12, FRAME_R12(%rsp)
     movq FRAME_RFLAGS(%rsp), %r11
     movq %r11, FRAME_R11(%rsp)
+.endm
+.macro COMPLETE_FRAME
+    COMPLETE_REGS
     movq %rax, FRAME_RAX(%rsp)
 .endm
 
@@ -61,7 +75,7 @@ syscall_entry:
     pushq %r11
     pushq $USER_CS
     pushq %rcx
-    pushq $0                /* error code */
+    pushq %rax              /* "error code": the number, for a POSIX restart */
     pushq $256              /* "vector": a system call */
     pushq %rax
     pushq %rbx
@@ -87,7 +101,7 @@ syscall_entry:
      * Native calls straight to their handler through the generated table,
      * with the user's argument registers as they came (the pushes left them
      * alone); the C ABI wants the fourth in RCX, where SYSCALL put the
-     * user RIP. Everything else goes to syscall_dispatch with the frame.
+     * user RIP. Linux numbers go on at 1 below.
      */
     leaq -BS_SYSCALL_BASE(%rax), %r11
     cmpq $BS_SYSCALL_COUNT, %r11
@@ -116,17 +130,33 @@ syscall_entry:
     movq 40(%rsp), %rsp     /* user RSP; interrupts are off until SYSRET */
     swapgs
     sysretq
-1:  COMPLETE_FRAME         /* the POSIX layer may read or rewrite the whole frame */
-    movq %rsp, %rdi
-    call syscall_dispatch     /* its result goes into the frame's RAX */
     /*
-     * Back the native way when nothing more is to be done: syscall_dispatch
-     * sets the CS sentinel when the thread has work (a signal) or the call
-     * rewrote registers SYSRET does not restore (execve, rt_sigreturn).
+     * A Linux number: counted, then like a native call through posix_table
+     * unless posix_slow_calls names it (it reads or rewrites the whole
+     * frame, or names a file or a process, which capability mode refuses).
      */
+1:  cmpq $POSIX_NR_COUNTED, %rax
+    jae 7f
+    incq posix_counts(, %rax, 8)
+    btq %rax, posix_slow_calls(%rip)
+    jc 7f
+    movq %r10, %rcx
+    call *posix_table(, %rax, 8)
+    jmp 2b
+    /*
+     * The rest with the whole frame in memory (its RAX holds the number):
+     * syscall_dispatch. Back the native way unless the thread has work
+     * (the CS sentinel) or the call rewrote registers SYSRET does not
+     * restore (execve and rt_sigreturn change the vector).
+     */
+7:  COMPLETE_REGS
+    movq %rsp, %rdi
+    call syscall_dispatch   /* its result goes into the frame's RAX */
     cli
     cmpq $USER_CS, FRAME_CS(%rsp)
-    jne 5f                  /* the frame is complete already: nothing to store */
+    jne 5f
+    cmpq $TRAP_VECTOR_SYSCALL, FRAME_VECTOR(%rsp)
+    jne 5f
     movq FRAME_RAX(%rsp), %rax
     jmp 6b
 3:  COMPLETE_FRAME
