@@ -24,6 +24,7 @@ static const struct option options[] = {
      "run the in-kernel tests (ktest=a,b: those whose names contain a or b), then end QEMU"},
     {"nolapic", "use the 8259 PICs and the PIT, not the local/I/O APIC"},
     {"panic", "panic=exit: end QEMU with a failure status instead of halting"},
+    {"profile", "sample where the kernel runs at 50 kHz; the table goes to the log at the end"},
     {"quiet", "log less during boot"},
 };
 

@@ -29,6 +29,7 @@
 #include <object/job.h>
 #include <panic.h>
 #include <printf.h>
+#include <prof.h>
 #include <sched/sched.h>
 #include <sched/thread.h>
 #include <time.h>
@@ -89,6 +90,7 @@ static int kmain_thread(void *arg)
         process_get_info(init, &info);
         int64_t code = info.exit_code;
         kprintf("init exited with code %ld\n", code);
+        prof_report();
         kobject_unref(bootstrap);
         kobject_unref(&init->obj);
         if (exit_qemu && code == 0)

@@ -27,6 +27,7 @@
 #include <err.h>
 #include <platform/power.h>
 #include <printf.h>
+#include <prof.h>
 
 #define KBC_STATUS      0x64
 #define KBC_COMMAND     0x64
@@ -61,6 +62,7 @@ static __noreturn void triple_fault(void)
 __noreturn void platform_poweroff(void)
 {
     arch_irq_disable();
+    prof_report();
     kprintf("power: powering off\n");
     status_t s = acpi_poweroff();
     kprintf("power: ACPI power-off failed (%s); halting\n", status_name(s));
@@ -70,6 +72,7 @@ __noreturn void platform_poweroff(void)
 __noreturn void platform_reboot(void)
 {
     arch_irq_disable();
+    prof_report();
     kprintf("power: rebooting\n");
     kprintf("power: trying the ACPI reset register\n");
     status_t s = acpi_reset();

@@ -15,6 +15,7 @@
 #include <drivers/acpi.h>
 #include <irq.h>
 #include <printf.h>
+#include <prof.h>
 
 static bool use_apic;
 static uint64_t vector_counts[256];
@@ -76,6 +77,8 @@ static bool irq_trap(struct trap_frame *tf)
         spurious++;
         return true;
     }
+    if (irq == 0)
+        prof_sample(tf); /* the tick: where it came (prof.c; nothing unless profiling) */
     irq_handle(irq);
     if (use_apic)
         lapic_eoi();

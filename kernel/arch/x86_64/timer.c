@@ -19,6 +19,7 @@
 #include <mm/kvm.h>
 #include <panic.h>
 #include <printf.h>
+#include <prof.h>
 #include <sched/sched.h>
 #include <sched/timer.h>
 #include <time.h>
@@ -61,9 +62,15 @@ uint64_t arch_tsc_frequency(void)
     return tsc_hz;
 }
 
+static unsigned tick_rate = 1; /* interrupts per tick: PROF_RATE while profiling */
+
 static void tick(void *arg)
 {
+    static unsigned sub;
     (void)arg;
+    if (tick_rate > 1 && ++sub < tick_rate)
+        return; /* a profiler's sample only (intc.c) */
+    sub = 0;
     ticks++;
     timer_queue_tick(); /* kernel timers whose deadline has passed */
     sched_tick();       /* charge the running thread; preemption at the end of its slice */
@@ -159,8 +166,8 @@ static void calibrate(bool with_lapic)
 
 static void pit_periodic(void)
 {
-    uint16_t div = (PIT_HZ + TICK_HZ / 2) / TICK_HZ; /* 1193 */
-    outb(PIT_CMD, 0x34);                             /* channel 0, lo/hi, mode 2 */
+    uint16_t div = (PIT_HZ + TICK_HZ / 2) / TICK_HZ / tick_rate; /* 1193 */
+    outb(PIT_CMD, 0x34);                                         /* channel 0, lo/hi, mode 2 */
     outb(PIT_CH0, div & 0xff);
     outb(PIT_CH0, div >> 8);
 }
@@ -171,11 +178,13 @@ void arch_time_init(void)
     calibrate(apic);
     ASSERT_MSG(tsc_hz > 0, "time: TSC calibration failed");
 
+    if (prof_init())
+        tick_rate = PROF_RATE;
     status_t s = irq_register(0, tick, NULL);
     ASSERT_MSG(s == OK, "time: cannot take IRQ 0: %s", status_name(s));
     if (apic && lapic_hz >= TICK_HZ) {
         arch_irq_mask(0); /* the PIT line stays quiet: the local APIC ticks */
-        lapic_timer_start((uint32_t)(lapic_hz / TICK_HZ), true);
+        lapic_timer_start((uint32_t)(lapic_hz / TICK_HZ / tick_rate), true);
         tick_source = "lapic";
         kprintf("time: tick %u Hz from the local APIC timer (%lu kHz after /16)\n", TICK_HZ,
                 lapic_hz / 1000);
