@@ -181,12 +181,15 @@ void vmar_shutdown(struct vmar *vm)
         mutex_unlock(&vm->lock);
         return;
     }
+    /*
+     * The tables go whole with the space (arch_aspace_destroy), so the
+     * mappings need not be unmapped one by one: once off their VMOs'
+     * lists, nothing reaches these tables any more.
+     */
     struct rb_node *n;
     while ((n = rb_first(&vm->mappings))) {
         struct vm_mapping *m = mapping_of(n);
         vmo_lock(m->vmo);
-        status_t s = arch_mmu_unmap(as, m->base, m->size);
-        ASSERT(s == OK);
         vmo_mapping_remove_locked(m->vmo, m);
         vmo_unlock(m->vmo);
         rb_erase(&vm->mappings, n);

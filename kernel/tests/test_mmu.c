@@ -222,6 +222,44 @@ KTEST(mmu_user_address_space_create_destroy)
     EXPECT_EQ(after.free, before.free);
 }
 
+/*
+ * A user table is freed when its last entry goes (its present entries are
+ * counted), and not before; a split large page counts 512 entries.
+ */
+KTEST(mmu_user_tables_freed_when_emptied)
+{
+    struct arch_aspace *as;
+    ASSERT_EQ(arch_aspace_create(&as), OK);
+    paddr_t pa = pmm_alloc_page();
+    ASSERT_NE(pa, 0);
+    const unsigned rw = MMU_READ | MMU_WRITE;
+    size_t base = arch_aspace_table_pages(as); /* the PML4 */
+    EXPECT_EQ(arch_mmu_map(as, 0x400000, pa, PAGE_SIZE, rw, MMU_PAGE_4K), OK);
+    EXPECT_EQ(arch_mmu_map(as, 0x5ff000, pa, PAGE_SIZE, rw, MMU_PAGE_4K), OK);
+    EXPECT_EQ(arch_aspace_table_pages(as), base + 3); /* PDPT, PD, one PT */
+    EXPECT_EQ(arch_mmu_unmap(as, 0x400000, PAGE_SIZE), OK);
+    EXPECT_EQ(arch_aspace_table_pages(as), base + 3); /* 0x5ff000 keeps the PT */
+    EXPECT_EQ(arch_mmu_query(as, 0x5ff000, NULL, NULL, NULL), OK);
+    EXPECT_EQ(arch_mmu_unmap(as, 0x5ff000, PAGE_SIZE), OK);
+    EXPECT_EQ(arch_aspace_table_pages(as), base); /* PT, PD and PDPT all emptied */
+
+    /* A 2 MiB page split by a 4 KiB unmap: the new table holds 511, then none. */
+    paddr_t big = pmm_alloc_pages(9);
+    if (big) {
+        EXPECT_EQ(arch_mmu_map(as, 0x200000, big, MMU_PAGE_2M, rw, MMU_PAGE_2M), OK);
+        EXPECT_EQ(arch_mmu_unmap(as, 0x200000, PAGE_SIZE), OK);
+        EXPECT_EQ(arch_aspace_table_pages(as), base + 3);
+        EXPECT_EQ(arch_mmu_query(as, 0x3ff000, NULL, NULL, NULL), OK);
+        EXPECT_EQ(arch_mmu_unmap(as, 0x201000, MMU_PAGE_2M - 2 * PAGE_SIZE), OK);
+        EXPECT_EQ(arch_aspace_table_pages(as), base + 3);
+        EXPECT_EQ(arch_mmu_unmap(as, 0x3ff000, PAGE_SIZE), OK);
+        EXPECT_EQ(arch_aspace_table_pages(as), base);
+        pmm_free_pages(big, 9);
+    }
+    arch_aspace_destroy(as);
+    pmm_free_page(pa);
+}
+
 KTEST(mmu_mmio_mapping_is_uncached)
 {
     /* Map an ordinary RAM page as if it were registers and check the attributes. */

@@ -14,6 +14,12 @@
  * straddles an end of the range: that step is the only one that allocates
  * and it changes no translation, so on failure nothing visible has changed.
  *
+ * A user address space keeps two facts about each of its table pages in the
+ * page's struct page (owner PAGE_OWNER_PAGE_TABLE): `refcount` counts the
+ * table's present entries, so an emptied table is seen at once, and the
+ * pmm's free-list links (unused while a page is allocated) chain all the
+ * space's tables, so a dying space frees them without walking them.
+ *
  * TLB: a range of up to TLB_FLUSH_PAGES pages is flushed with invlpg, a larger
  * one with a full flush (toggling CR4.PGE when kernel global entries changed).
  * With PCID, an address space edited while not loaded is marked and flushed
@@ -61,6 +67,7 @@ struct arch_aspace {
     bool tlb_stale; /* edited while not loaded: flush on next switch */
     bool kernel;
     size_t table_pages; /* page-table pages owned, PML4 included */
+    uint32_t tables;    /* user spaces: the first table page's frame number (list), 0: none */
 };
 
 static struct arch_aspace kernel_as = {.lock = SPINLOCK_INIT("kernel-aspace"), .kernel = true};
@@ -136,23 +143,60 @@ static inline paddr_t leaf_addr(uint64_t e, int level)
 
 /* ---- tables ---------------------------------------------------------------- */
 
+static struct page *table_page(const uint64_t *entry)
+{
+    return pmm_page(virt_to_phys((const void *)((uintptr_t)entry & ~PAGE_MASK)));
+}
+
+/* The table holding `entry` gained (+1) or lost (-1) a present entry. */
+static void table_count(struct arch_aspace *as, const uint64_t *entry, int delta)
+{
+    if (!as->kernel)
+        table_page(entry)->refcount += (uint32_t)delta;
+}
+
 static uint64_t *table_alloc(struct arch_aspace *as, paddr_t *pa)
 {
     *pa = pmm_alloc_page_zeroed();
     if (!*pa)
         return NULL;
     as->table_pages++;
+    if (!as->kernel) {
+        struct page *pg = pmm_page(*pa);
+        uint32_t pfn = (uint32_t)paddr_to_pfn(*pa);
+        pg->owner = PAGE_OWNER_PAGE_TABLE;
+        pg->refcount = 0;
+        pg->free.prev = 0;
+        pg->free.next = as->tables;
+        if (as->tables)
+            pmm_page(pfn_to_paddr(as->tables))->free.prev = pfn;
+        as->tables = pfn;
+    }
     return phys_to_virt(*pa);
 }
 
 static void table_free(struct arch_aspace *as, uint64_t *table)
 {
-    pmm_free_page(virt_to_phys(table));
+    paddr_t pa = virt_to_phys(table);
+    if (!as->kernel) {
+        struct page *pg = pmm_page(pa);
+        if (pg->free.prev)
+            pmm_page(pfn_to_paddr(pg->free.prev))->free.next = pg->free.next;
+        else
+            as->tables = pg->free.next;
+        if (pg->free.next)
+            pmm_page(pfn_to_paddr(pg->free.next))->free.prev = pg->free.prev;
+        pg->owner = PAGE_OWNER_NONE;
+        pg->refcount = 0;
+    }
+    pmm_free_page(pa);
     as->table_pages--;
 }
 
-static bool table_empty(const uint64_t *t)
+static bool table_empty(struct arch_aspace *as, const uint64_t *t)
 {
+    if (!as->kernel)
+        return table_page(t)->refcount == 0;
     for (int i = 0; i < 512; i++)
         if (t[i])
             return false;
@@ -191,6 +235,7 @@ static uint64_t *walk(struct arch_aspace *as, vaddr_t va, int level, bool create
                 return NULL;
             }
             *e = table_entry(pa, va);
+            table_count(as, e, +1);
         } else if (is_leaf(*e, l)) {
             *err = ERR_ALREADY_EXISTS;
             return NULL;
@@ -283,6 +328,7 @@ static status_t split_large(struct arch_aspace *as, uint64_t *e, int level, vadd
     size_t sub = level_size(level - 1);
     for (int i = 0; i < 512; i++)
         t[i] = (base + i * sub) | leaf_bits(flags, level - 1, vbase + i * sub) | (*e & PTE_U);
+    table_count(as, t, 512);
     *e = table_entry(tpa, va);
     /* Same translations: no flush needed for correctness of the split itself. */
     return OK;
@@ -328,18 +374,20 @@ static void range_apply(struct arch_aspace *as, uint64_t *t, int level, vaddr_t 
         uint64_t *e = &t[level_index(va, level)];
         if (*e & PTE_P) {
             if (is_leaf(*e, level)) {
-                if (op == OP_UNMAP)
+                if (op == OP_UNMAP) {
                     *e = 0;
-                else
+                    table_count(as, e, -1);
+                } else
                     *e = leaf_addr(*e, level) | leaf_bits(flags, level, va);
             } else {
                 uint64_t *child = table_of(*e);
                 range_apply(as, child, level - 1, va, next, op, flags);
                 /* The top-level kernel entries are shared by all: never freed. */
                 bool shared = level == 3 && is_kernel_va(va);
-                if (op == OP_UNMAP && !shared && table_empty(child)) {
+                if (op == OP_UNMAP && !shared && table_empty(as, child)) {
                     table_free(as, child);
                     *e = 0;
+                    table_count(as, e, -1);
                 }
             }
         }
@@ -380,6 +428,7 @@ static status_t map_locked(struct arch_aspace *as, vaddr_t va, paddr_t pa, size_
             return e ? ERR_ALREADY_EXISTS : err;
         }
         *e = (pa + off) | leaf_bits(flags, level, va + off);
+        table_count(as, e, +1);
     }
     return OK;
 }
@@ -482,24 +531,17 @@ status_t arch_aspace_create(struct arch_aspace **out)
     return OK;
 }
 
-/* Frees the tables under a user-half entry of `level`, recursively. */
-static void free_tables(struct arch_aspace *as, uint64_t *t, int level)
-{
-    for (int i = 0; i < 512; i++) {
-        if ((t[i] & PTE_P) && !is_leaf(t[i], level))
-            free_tables(as, table_of(t[i]), level - 1);
-    }
-    table_free(as, t);
-}
-
+/*
+ * Frees every table of the space, whatever is still mapped: the pages it
+ * maps belong to their VMOs. A space is not loaded anywhere when it dies,
+ * and a new space is flushed before first use (tlb_stale), so no stale
+ * translation through these tables can be used.
+ */
 void arch_aspace_destroy(struct arch_aspace *as)
 {
     ASSERT(!as->kernel && as != current_as);
-    for (int i = 0; i < 256; i++) {
-        if (as->pml4[i] & PTE_P)
-            free_tables(as, table_of(as->pml4[i]), 2);
-    }
-    table_free(as, as->pml4);
+    while (as->tables)
+        table_free(as, phys_to_virt(pfn_to_paddr(as->tables)));
     ASSERT(as->table_pages == 0);
     kfree(as);
 }

@@ -45,6 +45,7 @@ enum page_owner {
     PAGE_OWNER_SLAB = 1,       /* heap slab; priv is the struct slab's address */
     PAGE_OWNER_HEAP_LARGE = 2, /* first page of a large kmalloc; priv is its page count */
     PAGE_OWNER_VMO = 3,        /* a VMO page; refcount = the VMO page trees holding it */
+    PAGE_OWNER_PAGE_TABLE = 4, /* a user page table; refcount = present entries (arch mmu.c) */
 };
 
 struct page {
