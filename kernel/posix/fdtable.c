@@ -1,9 +1,11 @@
 /*
  * fdtable.c - per-process file descriptor tables (posix/fdtable.h).
  *
- * A flat array of FD_MAX slots: lowest-free allocation is a linear scan,
- * which is cheap at this size and keeps dup/open exactly POSIX. Files are
- * released outside the table lock (file_unref may free a vnode).
+ * An array of slots, FD_INLINE inside the table and doubled (up to FD_MAX)
+ * when a higher descriptor is wanted; lowest-free allocation is a linear
+ * scan, which is cheap at this size and keeps dup/open exactly POSIX.
+ * used_end bounds the walks of fork, exit and exec. Files are released
+ * outside the table lock (file_unref may free a vnode).
  *
  * RLIMIT_NOFILE's soft limit bounds what the allocation hands out and what
  * dup2 accepts; lowering it leaves descriptors already above it open, as
@@ -43,9 +45,63 @@ static const struct linux_rlimit rlimit_defaults[LINUX_RLIM_NLIMITS] = {
 /* A slot held by fd_reserve: taken for allocation, not open for anything else. */
 #define FD_RESERVED ((struct file *)1)
 
+/* The slot of fd, NULL when the array does not reach it (0 <= fd < FD_MAX). */
+static struct file *slot_locked(struct fd_table *t, int fd)
+{
+    return fd < t->size ? t->files[fd] : NULL;
+}
+
 static bool fd_open_locked(struct fd_table *t, int fd)
 {
-    return t->files[fd] && t->files[fd] != FD_RESERVED;
+    struct file *f = slot_locked(t, fd);
+    return f && f != FD_RESERVED;
+}
+
+/* Makes the array reach fd (< FD_MAX): false when out of memory. */
+static bool grow_locked(struct fd_table *t, int fd)
+{
+    if (fd < t->size)
+        return true;
+    int size = t->size;
+    while (size <= fd)
+        size *= 2;
+    struct file **files = kzalloc((size_t)size * sizeof(*files));
+    if (!files)
+        return false;
+    memcpy(files, t->files, (size_t)t->size * sizeof(*files));
+    if (t->files != t->inline_files)
+        kfree(t->files);
+    t->files = files;
+    t->size = size;
+    return true;
+}
+
+/* Puts f in slot fd, which the array reaches. */
+static void set_slot_locked(struct fd_table *t, int fd, struct file *f)
+{
+    t->files[fd] = f;
+    if (f && fd >= t->used_end)
+        t->used_end = fd + 1;
+}
+
+/* An empty table (no descriptors, no directory, default limits), or NULL. */
+static struct fd_table *table_alloc(void)
+{
+    struct fd_table *t = kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    mutex_init(&t->lock, "fd-table");
+    t->files = t->inline_files;
+    t->size = FD_INLINE;
+    return t;
+}
+
+static void table_free(struct fd_table *t)
+{
+    if (t->files != t->inline_files)
+        kfree(t->files);
+    mutex_destroy(&t->lock);
+    kfree(t);
 }
 
 /* RLIMIT_NOFILE's soft limit: descriptors from it up are not handed out. */
@@ -65,10 +121,9 @@ static void cloexec_set(struct fd_table *t, int fd, bool on)
 
 struct fd_table *fd_table_create(void)
 {
-    struct fd_table *t = kzalloc(sizeof(*t));
+    struct fd_table *t = table_alloc();
     if (!t)
         return NULL;
-    mutex_init(&t->lock, "fd-table");
     t->umask = UMASK_DEFAULT;
     memcpy(t->rlim, rlimit_defaults, sizeof(t->rlim));
     /*
@@ -78,14 +133,13 @@ struct fd_table *fd_table_create(void)
     struct file *con;
     int rc = file_open_path("/dev/console", O_RDWR, &con);
     if (rc) {
-        mutex_destroy(&t->lock);
-        kfree(t);
+        table_free(t);
         return NULL;
     }
     for (int fd = 0; fd < 3; fd++) {
         if (fd)
             file_ref(con);
-        t->files[fd] = con;
+        set_slot_locked(t, fd, con);
     }
     return t;
 }
@@ -109,16 +163,20 @@ struct fd_table *process_fd_table(struct process *p)
 
 struct fd_table *fd_table_clone(struct fd_table *src)
 {
-    struct fd_table *t = kzalloc(sizeof(*t));
+    struct fd_table *t = table_alloc();
     if (!t)
         return NULL;
-    mutex_init(&t->lock, "fd-table");
     mutex_lock(&src->lock);
-    for (int fd = 0; fd < FD_MAX; fd++) {
+    if (!grow_locked(t, src->used_end - 1)) {
+        mutex_unlock(&src->lock);
+        table_free(t);
+        return NULL;
+    }
+    for (int fd = 0; fd < src->used_end; fd++) {
         if (!fd_open_locked(src, fd))
             continue; /* a descriptor reserved by an open under way is not open */
         file_ref(src->files[fd]);
-        t->files[fd] = src->files[fd];
+        set_slot_locked(t, fd, src->files[fd]);
     }
     memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
     t->umask = src->umask;
@@ -137,6 +195,10 @@ void fd_table_close_on_exec(struct fd_table *t)
     for (int base = 0; base < FD_MAX; base += 64) {
         size_t n = 0;
         mutex_lock(&t->lock);
+        if (base >= t->used_end) {
+            mutex_unlock(&t->lock);
+            break;
+        }
         uint64_t bits = t->cloexec[base / 64];
         t->cloexec[base / 64] = 0;
         while (bits) {
@@ -157,13 +219,12 @@ void fd_table_destroy(struct fd_table *t)
 {
     if (!t)
         return;
-    for (int fd = 0; fd < FD_MAX; fd++)
+    for (int fd = 0; fd < t->used_end; fd++)
         if (fd_open_locked(t, fd))
             file_unref(t->files[fd]);
     if (t->cwd)
         vnode_unref(t->cwd);
-    mutex_destroy(&t->lock);
-    kfree(t);
+    table_free(t);
 }
 
 struct file *fd_get(struct fd_table *t, int fd)
@@ -185,14 +246,17 @@ int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec)
     mutex_lock(&t->lock);
     int limit = nofile_locked(t);
     int fd = min;
-    while (fd < limit && t->files[fd])
+    while (fd < limit && slot_locked(t, fd))
         fd++;
-    if (fd < limit) {
-        t->files[fd] = f;
+    int rc = fd < limit ? fd : -EMFILE;
+    if (rc >= 0 && !grow_locked(t, fd))
+        rc = -ENOMEM;
+    if (rc >= 0) {
+        set_slot_locked(t, fd, f);
         cloexec_set(t, fd, cloexec);
     }
     mutex_unlock(&t->lock);
-    return fd < limit ? fd : -EMFILE;
+    return rc;
 }
 
 int fd_reserve(struct fd_table *t, bool cloexec)
@@ -211,15 +275,15 @@ int fd_nofile(struct fd_table *t)
 void fd_commit(struct fd_table *t, int fd, struct file *f)
 {
     mutex_lock(&t->lock);
-    ASSERT(t->files[fd] == FD_RESERVED);
-    t->files[fd] = f;
+    ASSERT(slot_locked(t, fd) == FD_RESERVED);
+    set_slot_locked(t, fd, f);
     mutex_unlock(&t->lock);
 }
 
 void fd_unreserve(struct fd_table *t, int fd)
 {
     mutex_lock(&t->lock);
-    ASSERT(t->files[fd] == FD_RESERVED);
+    ASSERT(slot_locked(t, fd) == FD_RESERVED);
     t->files[fd] = NULL;
     cloexec_set(t, fd, false);
     mutex_unlock(&t->lock);
@@ -230,13 +294,16 @@ int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
     if (fd < 0 || fd >= FD_MAX)
         return -EBADF;
     mutex_lock(&t->lock);
-    int rc = fd >= nofile_locked(t) ? -EBADF : t->files[fd] == FD_RESERVED ? -EBUSY : 0;
+    int rc = fd >= nofile_locked(t)              ? -EBADF
+             : slot_locked(t, fd) == FD_RESERVED ? -EBUSY
+             : !grow_locked(t, fd)               ? -ENOMEM
+                                                 : 0;
     if (rc) {
         mutex_unlock(&t->lock);
         return rc;
     }
     struct file *old = t->files[fd];
-    t->files[fd] = f;
+    set_slot_locked(t, fd, f);
     cloexec_set(t, fd, cloexec);
     mutex_unlock(&t->lock);
     if (old)

@@ -3,6 +3,9 @@
  *
  * Descriptors 0 .. FD_MAX-1, each NULL or a reference to an open file, plus
  * the close-on-exec bit. Allocation takes the lowest free descriptor (POSIX).
+ * The slots grow with the highest descriptor used (FD_INLINE inside the
+ * table, then a doubling array), so a small process forks and exits
+ * without walking or zeroing a thousand of them.
  * A table is made with /dev/console (the console tty) on 0, 1 and 2 the
  * first time a process uses a POSIX file call (process_fd_table), and
  * destroyed by process_finish.
@@ -32,14 +35,20 @@
 
 struct process;
 
+/* Slots every table has without a second allocation; more come as descriptors need them. */
+#define FD_INLINE 32
+
 struct fd_table {
     struct mutex lock;
     /* Guarded by lock: */
-    struct file *files[FD_MAX];
+    struct file **files; /* `size` slots: inline_files, or a kmalloc'd array once grown */
+    int size;            /* FD_INLINE, doubled up to FD_MAX as higher descriptors are used */
+    int used_end;        /* no slot at or above it has ever held a file: walks stop there */
     uint64_t cloexec[FD_MAX / 64];
     struct vnode *cwd; /* a reference, or NULL for the root */
     uint32_t umask;    /* permission bits taken away from new files and directories */
     struct linux_rlimit rlim[LINUX_RLIM_NLIMITS]; /* soft (cur) <= hard (max) */
+    struct file *inline_files[FD_INLINE];
 };
 
 /* A new table with /dev/console on 0, 1 and 2, or NULL (process_fd_table; tests). */
@@ -58,8 +67,8 @@ struct file *fd_get(struct fd_table *t, int fd);
 /*
  * Installs f (the caller's reference moves into the table) at the lowest
  * free descriptor >= min below RLIMIT_NOFILE's soft limit: the descriptor,
- * or -EMFILE (the reference stays with the caller), or -EINVAL for min
- * out of range.
+ * or -EMFILE (the reference stays with the caller), -ENOMEM when the
+ * slots cannot grow, or -EINVAL for min out of range.
  */
 int fd_install(struct fd_table *t, struct file *f, int min, bool cloexec);
 /*
@@ -74,7 +83,7 @@ void fd_unreserve(struct fd_table *t, int fd);
 /*
  * Installs f (reference moved) at exactly fd, closing what was there (dup2).
  * -EBADF for fd out of range (at or above RLIMIT_NOFILE's soft limit),
- * -EBUSY while fd is reserved (as Linux).
+ * -EBUSY while fd is reserved (as Linux), -ENOMEM when the slots cannot grow.
  */
 int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec);
 /* Closes fd: 0 or -EBADF. */
