@@ -112,8 +112,12 @@
 #define LINUX_PPOLL          271
 #define LINUX_DUP3           292
 #define LINUX_PIPE2          293
+#define LINUX_PREADV         295
+#define LINUX_PWRITEV        296
 #define LINUX_RENAMEAT2      316
 #define LINUX_EXECVEAT       322
+#define LINUX_PREADV2        327
+#define LINUX_PWRITEV2       328
 #define LINUX_CLONE3         435
 #define LINUX_NR_MAX         POSIX_NR_COUNTED
 
@@ -277,6 +281,14 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_readv((int)a0, a1, (int)a2);
     case LINUX_WRITEV:
         return sys_writev((int)a0, a1, (int)a2);
+    case LINUX_PREADV: /* x86_64: the low word is the whole offset, the high one is ignored */
+        return sys_preadv2((int)a0, a1, (int)a2, (int64_t)a3, 0, false);
+    case LINUX_PWRITEV:
+        return sys_pwritev2((int)a0, a1, (int)a2, (int64_t)a3, 0, false);
+    case LINUX_PREADV2:
+        return sys_preadv2((int)a0, a1, (int)a2, (int64_t)a3, (int)a5, true);
+    case LINUX_PWRITEV2:
+        return sys_pwritev2((int)a0, a1, (int)a2, (int64_t)a3, (int)a5, true);
     case LINUX_ACCESS:
         return sys_faccessat2(AT_FDCWD, a0, (int)a1, 0);
     case LINUX_POLL:

@@ -18,6 +18,13 @@ int64_t sys_pread64(int fd, uintptr_t buf, size_t count, int64_t off);
 int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off);
 int64_t sys_readv(int fd, uintptr_t iov, int iovcnt);
 int64_t sys_writev(int fd, uintptr_t iov, int iovcnt);
+/*
+ * preadv, pwritev (v2 false: pos >= 0) and preadv2, pwritev2 (v2: pos -1
+ * is the file offset, as readv and writev; flags RWF_HIPRI, RWF_DSYNC,
+ * RWF_SYNC are accepted, others -EOPNOTSUPP).
+ */
+int64_t sys_preadv2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, bool v2);
+int64_t sys_pwritev2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, bool v2);
 int64_t sys_openat(int dirfd, uintptr_t path, int flags, uint32_t mode);
 int64_t sys_close(int fd);
 int64_t sys_newfstatat(int dirfd, uintptr_t path, uintptr_t st, int flags);
