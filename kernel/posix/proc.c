@@ -89,6 +89,7 @@ int posix_proc_attach(struct process *p)
     list_node_init(&px->sibling);
     wait_queue_init(&px->child_wq, "wait4");
     event_init(&px->vfork_done, EVENT_MANUAL_RESET, "vfork");
+    posix_itimer_init(&px->itimer, p);
     px->start_ns = clock_monotonic_ns();
     struct process *creator = process_current();
     irqstate_t st = spin_lock_irqsave(&proc_lock);
@@ -155,6 +156,7 @@ void posix_proc_release(struct process *p)
     /* Children cannot be left: a process with children has run and was reparented away from. */
     wait_queue_destroy(&p->px.child_wq);
     event_destroy(&p->px.vfork_done);
+    posix_itimer_destroy(&p->px.itimer);
 }
 
 int posix_thread_attach(struct uthread *ut)
@@ -214,8 +216,9 @@ void posix_proc_exit(struct process *p)
                           : SIGKILL;
     }
 
-    event_signal(&px->vfork_done); /* a vfork parent goes on */
-    struct list_node drop;         /* zombies nobody will reap: unreferenced once unlocked */
+    posix_itimer_cancel(&px->itimer); /* no SIGALRM for the dead */
+    event_signal(&px->vfork_done);    /* a vfork parent goes on */
+    struct list_node drop;            /* zombies nobody will reap: unreferenced once unlocked */
     list_init(&drop);
     irqstate_t st = spin_lock_irqsave(&proc_lock);
     /* Children go to init (or to nobody: then zombies are reaped here). */

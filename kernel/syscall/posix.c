@@ -60,6 +60,9 @@
 #define LINUX_DUP            32
 #define LINUX_DUP2           33
 #define LINUX_PAUSE          34
+#define LINUX_GETITIMER      36
+#define LINUX_ALARM          37
+#define LINUX_SETITIMER      38
 #define LINUX_GETPID         39
 #define LINUX_SENDFILE       40
 #define LINUX_CLONE          56
@@ -394,6 +397,12 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
     case LINUX_TIMES:
         return sys_times(a0);
+    case LINUX_GETITIMER:
+        return sys_getitimer((int)a0, a1);
+    case LINUX_SETITIMER:
+        return sys_setitimer((int)a0, a1, a2);
+    case LINUX_ALARM:
+        return sys_alarm((unsigned)a0);
     case LINUX_GETRUSAGE:
         return sys_getrusage((int)a0, a1);
     case LINUX_FUTEX:

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <lib/list.h>
+#include <posix/itimer.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sync/event.h>
@@ -53,6 +54,7 @@ struct posix_proc {
     uint64_t cpu_time_ns;       /* its CPU time, once ended */
     struct wait_queue child_wq; /* wait4/waitid sleep here for a child to change state */
     struct event vfork_done;    /* signalled when it calls execve or ends (vfork's parent waits) */
+    struct posix_itimer itimer; /* ITIMER_REAL: alarm, setitimer (posix/itimer.h) */
 };
 
 /* The PID of process p, the calling process's PID, its group and session. */
