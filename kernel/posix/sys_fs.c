@@ -762,6 +762,33 @@ int64_t sys_mkdirat(int dirfd, uintptr_t upath, uint32_t mode)
     return rc;
 }
 
+int64_t sys_mknodat(int dirfd, uintptr_t upath, uint32_t mode, unsigned dev)
+{
+    (void)dev; /* only device nodes have one, and those are devfs's */
+    uint32_t type = mode & S_IFMT;
+    if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK || type == S_IFDIR)
+        return -EPERM; /* devices live in devfs; no sockets; mkdir makes directories */
+    if (type != 0 && type != S_IFREG && type != S_IFIFO)
+        return -EINVAL;
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
+    struct vnode *start, *vn;
+    char *path;
+    int rc = at_path(dirfd, upath, &start, &path);
+    if (rc)
+        return rc;
+    uint32_t perm = mode & S_IALLUGO & ~fd_umask(t);
+    if (type == S_IFIFO) {
+        rc = vfs_mknod(start, path, VNODE_FIFO, perm, 0);
+    } else if ((rc = vfs_open(start, path, O_CREAT | O_EXCL | O_RDONLY, perm, &vn)) == 0) {
+        vnode_unref(vn); /* a regular file, as open(O_CREAT | O_EXCL) and close */
+    }
+    vnode_unref(start);
+    kfree(path);
+    return rc;
+}
+
 int64_t sys_unlinkat(int dirfd, uintptr_t upath, int flags)
 {
     if (flags & ~AT_REMOVEDIR)

@@ -85,6 +85,7 @@
 #define LINUX_UNLINK         87
 #define LINUX_SYMLINK        88
 #define LINUX_READLINK       89
+#define LINUX_MKNOD          133
 #define LINUX_SETPGID        109
 #define LINUX_GETPPID        110
 #define LINUX_GETPGRP        111
@@ -104,6 +105,7 @@
 #define LINUX_WAITID         247
 #define LINUX_OPENAT         257
 #define LINUX_MKDIRAT        258
+#define LINUX_MKNODAT        259
 #define LINUX_NEWFSTATAT     262
 #define LINUX_UNLINKAT       263
 #define LINUX_RENAMEAT       264
@@ -344,6 +346,10 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_openat((int)a0, a1, (int)a2, (uint32_t)a3);
     case LINUX_MKDIRAT:
         return sys_mkdirat((int)a0, a1, (uint32_t)a2);
+    case LINUX_MKNOD:
+        return sys_mknodat(AT_FDCWD, a0, (uint32_t)a1, (unsigned)a2);
+    case LINUX_MKNODAT:
+        return sys_mknodat((int)a0, a1, (uint32_t)a2, (unsigned)a3);
     case LINUX_NEWFSTATAT:
         return sys_newfstatat((int)a0, a1, a2, (int)a3);
     case LINUX_UNLINKAT:

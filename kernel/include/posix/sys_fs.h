@@ -37,6 +37,12 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg);
 int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg);
 int64_t sys_getdents64(int fd, uintptr_t dirp, size_t count);
 int64_t sys_mkdirat(int dirfd, uintptr_t path, uint32_t mode);
+/*
+ * A FIFO (S_IFIFO) or an empty regular file (S_IFREG or 0), less the
+ * umask; device nodes (S_IFCHR, S_IFBLK), sockets and directories -EPERM,
+ * other types -EINVAL. dev is not read.
+ */
+int64_t sys_mknodat(int dirfd, uintptr_t path, uint32_t mode, unsigned dev);
 int64_t sys_unlinkat(int dirfd, uintptr_t path, int flags);
 int64_t sys_renameat2(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, unsigned flags);
 int64_t sys_linkat(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, int flags);
