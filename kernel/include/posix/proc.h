@@ -64,6 +64,13 @@ int posix_current_sid(void);
 bool posix_current_is_session_leader(void);
 /* Does some live process of session `sid` belong to process group `pgid`? */
 bool posix_pgrp_in_session(int pgid, int sid);
+/*
+ * Is the caller's process group orphaned: has none of its members a
+ * parent in another group of the same session (init does not count, as
+ * on Linux)? Job control then gives EIO rather than a stop nobody would
+ * undo.
+ */
+bool posix_current_pgrp_orphaned(void);
 
 /* What /proc and ps show of one process (a snapshot). */
 struct posix_proc_info {
