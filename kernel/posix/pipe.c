@@ -290,11 +290,17 @@ static void pipe_drop_sides(struct pipe *p, bool reader, bool writer)
         pipe_wake_waiters(&p->rd_head); /* readers now see end of file */
 }
 
+static void fifo_put(struct pipe *p);
+
+/* The last reference to an end (of a pipe or a FIFO) went. */
 static void pipe_release(struct file *f)
 {
     struct pipe *p = f->priv;
     pipe_drop_sides(p, file_readable(f), file_writable(f));
-    pipe_put(p);
+    if (p->vn)
+        fifo_put(p);
+    else
+        pipe_put(p);
 }
 
 static const struct file_ops pipe_ops = {
@@ -362,20 +368,13 @@ static void fifo_put(struct pipe *p)
         pipe_free(p);
 }
 
-static void fifo_release(struct file *f)
-{
-    struct pipe *p = f->priv;
-    pipe_drop_sides(p, file_readable(f), file_writable(f));
-    fifo_put(p);
-}
-
 /* A pipe's ops, but fstat shows the node (stat NULL: the vnode's attributes). */
 static const struct file_ops fifo_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .poll = pipe_poll,
     .ioctl = pipe_ioctl,
-    .release = fifo_release,
+    .release = pipe_release,
 };
 
 /* The FIFO's pipe with one more hold on it, made on the first open; NULL when out of memory. */

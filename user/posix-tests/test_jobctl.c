@@ -310,14 +310,24 @@ static int stopped_member_parent(long fd)
     return 0; /* P's end orphans its group, where Q is stopped */
 }
 
-PT_TEST(orphaned_group_with_a_stopped_member_gets_sighup_sigcont)
+/*
+ * Runs fn(the pipe's write end) in a child that must exit 0; then the
+ * pipe must bring SIGHUP's and SIGCONT's marks. The read end, or -1.
+ */
+static int hung_up_by(int (*fn)(long))
 {
     int p[2];
-    CHECK_EQ(pipe(p), 0);
-    pid_t pid = pt_child(stopped_member_parent, p[1]);
-    CHECK(pid > 0);
-    CHECK_EQ(pt_reap(pid), 0);
-    CHECK(hup_and_cont(p[0]));
+    if (pipe(p) != 0)
+        return -1;
+    pid_t pid = pt_child(fn, p[1]);
+    if (pid < 0 || pt_reap(pid) != 0 || !hup_and_cont(p[0]))
+        return -1;
+    return p[0];
+}
+
+PT_TEST(orphaned_group_with_a_stopped_member_gets_sighup_sigcont)
+{
+    CHECK(hung_up_by(stopped_member_parent) >= 0);
 }
 
 static int session_leader(long fd)
@@ -349,11 +359,7 @@ static int session_leader(long fd)
 
 PT_TEST(session_leader_end_hangs_up_the_terminal)
 {
-    int p[2];
-    CHECK_EQ(pipe(p), 0);
-    pid_t pid = pt_child(session_leader, p[1]);
-    CHECK(pid > 0);
-    CHECK_EQ(pt_reap(pid), 0);
-    CHECK(hup_and_cont(p[0]));
-    CHECK_EQ(read_byte(p[0], 5000), 'N');
+    int fd = hung_up_by(session_leader);
+    CHECK(fd >= 0);
+    CHECK_EQ(read_byte(fd, 5000), 'N');
 }

@@ -103,6 +103,10 @@ PT_TEST(preadv_pwritev_bad_input)
     CHECK_ERR(preadv(wo, &r, 1, 0), EBADF);
     close(ro);
     close(wo);
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    CHECK(dir >= 0);
+    CHECK_ERR(preadv(dir, &r, 1, 0), EISDIR);
+    close(dir);
     /* A pipe has no offset: ESPIPE; the v2 calls with -1 work on it. */
     int p[2];
     CHECK_EQ(pipe(p), 0);
