@@ -14,6 +14,7 @@
 #include <mm/heap.h>
 #include <panic.h>
 #include <posix/file.h>
+#include <posix/pipe.h>
 #include <posix/poll.h>
 #include <usercopy.h>
 
@@ -118,8 +119,8 @@ int file_open(struct vnode *vn, int flags, struct file **out)
     struct file *f = file_open_vnode(vn, flags);
     if (!f)
         return -ENOMEM;
-    if (vn->type == VNODE_CHR) {
-        int rc = chrdev_open(f, flags);
+    if (vn->type == VNODE_CHR || vn->type == VNODE_FIFO) {
+        int rc = vn->type == VNODE_CHR ? chrdev_open(f, flags) : fifo_open(f, flags);
         if (rc) {
             file_unref(f); /* ops is still NULL: nothing of the device's to release */
             return rc;

@@ -16,13 +16,23 @@
  * a longer one fills whatever room there is and waits for more. A read
  * takes what is there (at most len) and waits only when the pipe is empty.
  *
+ * A FIFO (a VNODE_FIFO node, made by mknod) is the same pipe, found
+ * through its vnode (vnode.pipe) by every open of the node and freed with
+ * the last of its open files, so its data does not outlive them (as
+ * Linux). open waits for the other side: a reader until a writer opens,
+ * a writer until a reader does (each open counts in r_opens or w_opens,
+ * so a partner that came and went already counts, as on Linux);
+ * O_NONBLOCK never waits: a reader opens at once, a writer with no reader
+ * fails with ENXIO. O_RDWR is both sides at once and never waits.
+ *
  * Lock: pipe.lock (a mutex) guards the ring and the counts. Every
  * registration on the two heads is made under it (pipe_read, pipe_write,
- * pipe_poll), so a waker that changed the state under the lock may peek
- * at the heads without their spinlock after dropping it
- * (pipe_wake_waiters). Order: pipe.lock -> poll_head.lock. `refs` (the
- * open ends) decides when the pipe is freed, after both releases have
- * dropped the lock.
+ * pipe_poll, fifo_open), so a waker that changed the state under the lock
+ * may peek at the heads without their spinlock after dropping it
+ * (pipe_wake_waiters). Order: vnode.lock -> pipe.lock -> poll_head.lock.
+ * `refs` (the open files) decides when the pipe is freed, after their
+ * releases have dropped the lock; for a FIFO it changes only under the
+ * vnode's lock, so an open never finds a pipe that is being freed.
  */
 #include <basalt/errno.h>
 #include <basalt/signal.h>
@@ -44,15 +54,17 @@ _Static_assert((PIPE_SIZE & PIPE_MASK) == 0, "PIPE_SIZE must be a power of two")
 
 struct pipe {
     struct mutex lock;
-    uint32_t refs; /* atomic: open ends that still hold the pipe (2, 1, 0: freed) */
-    uint64_t ino;  /* st_ino of both ends */
-    uint8_t *buf;  /* PIPE_SIZE bytes; fixed */
+    uint32_t refs;    /* atomic: open files that still hold the pipe (0: freed) */
+    uint64_t ino;     /* st_ino of both ends (an anonymous pipe's) */
+    uint8_t *buf;     /* PIPE_SIZE bytes; fixed */
+    struct vnode *vn; /* a FIFO's node (its open files hold the references), or NULL */
     /* Guarded by lock: */
     uint32_t rpos;  /* where the next read starts */
     uint32_t count; /* bytes in the ring */
     unsigned readers, writers;
-    struct poll_head rd_head; /* readers wait here: data, or no writer left */
-    struct poll_head wr_head; /* writers wait here: room, or no reader left */
+    unsigned r_opens, w_opens; /* FIFO opens for reading, writing so far (fifo_open waits) */
+    struct poll_head rd_head;  /* readers wait here: data, or no writer left */
+    struct poll_head wr_head;  /* writers wait here: room, or no reader left */
 };
 
 static uint64_t next_ino = 1; /* atomic */
@@ -249,11 +261,8 @@ static void pipe_stat(struct file *f, struct linux_stat *st)
     st->st_ino = p->ino;
 }
 
-/* Drops one end's hold on p; the last frees it. */
-static void pipe_put(struct pipe *p)
+static void pipe_free(struct pipe *p)
 {
-    if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
     poll_head_destroy(&p->rd_head);
     poll_head_destroy(&p->wr_head);
     mutex_destroy(&p->lock);
@@ -261,18 +270,37 @@ static void pipe_put(struct pipe *p)
     kfree(p);
 }
 
-static void pipe_release(struct file *f)
+/* Drops one end's hold on p; the last frees it. */
+static void pipe_put(struct pipe *p)
 {
-    struct pipe *p = f->priv;
+    if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        pipe_free(p);
+}
+
+/* Takes a reading and/or writing side away (file_readable/writable of f); wakes the other. */
+static void pipe_drop_sides(struct pipe *p, bool reader, bool writer)
+{
     mutex_lock(&p->lock);
-    bool last_reader = file_readable(f) && --p->readers == 0;
-    bool last_writer = file_writable(f) && --p->writers == 0;
+    bool last_reader = reader && --p->readers == 0;
+    bool last_writer = writer && --p->writers == 0;
     mutex_unlock(&p->lock);
     if (last_reader)
         pipe_wake_waiters(&p->wr_head); /* writers now fail with EPIPE */
     if (last_writer)
         pipe_wake_waiters(&p->rd_head); /* readers now see end of file */
-    pipe_put(p);
+}
+
+static void fifo_put(struct pipe *p);
+
+/* The last reference to an end (of a pipe or a FIFO) went. */
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->priv;
+    pipe_drop_sides(p, file_readable(f), file_writable(f));
+    if (p->vn)
+        fifo_put(p);
+    else
+        pipe_put(p);
 }
 
 static const struct file_ops pipe_ops = {
@@ -284,19 +312,28 @@ static const struct file_ops pipe_ops = {
     .release = pipe_release,
 };
 
-int pipe_create(int flags, struct file **rd, struct file **wr)
+/* A new empty pipe with no ends, or NULL. */
+static struct pipe *pipe_alloc(void)
 {
     struct pipe *p = kzalloc(sizeof(*p));
     if (!p)
-        return -ENOMEM;
+        return NULL;
     p->buf = kmalloc(PIPE_SIZE);
     if (!p->buf) {
         kfree(p);
-        return -ENOMEM;
+        return NULL;
     }
     mutex_init(&p->lock, "pipe");
     poll_head_init(&p->rd_head);
     poll_head_init(&p->wr_head);
+    return p;
+}
+
+int pipe_create(int flags, struct file **rd, struct file **wr)
+{
+    struct pipe *p = pipe_alloc();
+    if (!p)
+        return -ENOMEM;
     p->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
     p->refs = 2;
     p->readers = p->writers = 1;
@@ -313,6 +350,104 @@ int pipe_create(int flags, struct file **rd, struct file **wr)
         pipe_put(p);     /* and this the write end's */
         return -ENOMEM;
     }
+    return 0;
+}
+
+/* ---- FIFOs ---- */
+
+/* Drops an open file's hold on a FIFO's pipe; the last frees it and unhooks it from the node. */
+static void fifo_put(struct pipe *p)
+{
+    struct vnode *vn = p->vn;
+    mutex_lock(&vn->lock);
+    bool last = __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0;
+    if (last)
+        vn->pipe = NULL;
+    mutex_unlock(&vn->lock);
+    if (last)
+        pipe_free(p);
+}
+
+/* A pipe's ops, but fstat shows the node (stat NULL: the vnode's attributes). */
+static const struct file_ops fifo_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release,
+};
+
+/* The FIFO's pipe with one more hold on it, made on the first open; NULL when out of memory. */
+static struct pipe *fifo_get(struct vnode *vn)
+{
+    mutex_lock(&vn->lock);
+    struct pipe *p = vn->pipe;
+    if (!p && (p = pipe_alloc())) {
+        p->vn = vn;
+        vn->pipe = p;
+    }
+    if (p)
+        __atomic_fetch_add(&p->refs, 1, __ATOMIC_ACQ_REL);
+    mutex_unlock(&vn->lock);
+    return p;
+}
+
+/*
+ * Waits (p->lock held) until *opens differs from `seen`: the other side
+ * opened. 0, or -ERESTARTSYS after a signal.
+ */
+static int fifo_wait_partner(struct pipe *p, struct file *f, struct poll_head *h,
+                             const unsigned *opens, unsigned seen, struct pipe_wait *w)
+{
+    int rc = 0;
+    while (*opens == seen && rc == 0)
+        rc = pipe_wait_locked(p, f, h, NULL, w);
+    return rc;
+}
+
+int fifo_open(struct file *f, int flags)
+{
+    int acc = flags & O_ACCMODE;
+    bool rd = acc == O_RDONLY || acc == O_RDWR, wr = acc == O_WRONLY || acc == O_RDWR;
+    if (!rd && !wr)
+        return -EINVAL; /* O_ACCMODE: neither */
+    struct pipe *p = fifo_get(f->vn);
+    if (!p)
+        return -ENOMEM;
+    struct pipe_wait w = {.waited = false, .interrupted = false};
+    bool nonblock = flags & O_NONBLOCK;
+    int rc = 0;
+    mutex_lock(&p->lock);
+    if (wr && !rd && nonblock && !p->readers) {
+        rc = -ENXIO; /* nobody would ever read what it writes */
+        goto out_unlock;
+    }
+    p->readers += rd;
+    p->writers += wr;
+    p->r_opens += rd;
+    p->w_opens += wr;
+    mutex_unlock(&p->lock);
+    /* Partners waiting in their open (and pollers) see the new side. */
+    if (rd)
+        pipe_wake_waiters(&p->wr_head);
+    if (wr)
+        pipe_wake_waiters(&p->rd_head);
+    mutex_lock(&p->lock);
+    if (!nonblock && rd && !wr && !p->writers)
+        rc = fifo_wait_partner(p, f, &p->rd_head, &p->w_opens, p->w_opens, &w);
+    else if (!nonblock && wr && !rd && !p->readers)
+        rc = fifo_wait_partner(p, f, &p->wr_head, &p->r_opens, p->r_opens, &w);
+out_unlock:
+    mutex_unlock(&p->lock);
+    pipe_wait_done(&w);
+    if (rc == -ERESTARTSYS)
+        pipe_drop_sides(p, rd, wr); /* as if it had been opened and closed */
+    if (rc) {
+        fifo_put(p);
+        return rc;
+    }
+    f->ops = &fifo_ops;
+    f->priv = p;
     return 0;
 }
 

@@ -17,9 +17,16 @@
  * proc.h. It comes before a process's obj.lock and before wait queue locks.
  * A pointer found in the table is valid while proc_lock is held: a process
  * takes itself out (posix_proc_release) before its object is freed.
+ *
+ * The end of a process applies POSIX's two hang-up rules: a session
+ * leader that has a controlling terminal hangs it up (SIGHUP and SIGCONT
+ * to its foreground group, and the terminal leaves the session), and a
+ * process group that the end orphans gets SIGHUP and SIGCONT if one of its
+ * members is stopped (nobody would be left to continue it).
  */
 #include <basalt/errno.h>
 #include <basalt/signal.h>
+#include <drivers/tty.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <mm/vmar.h>
@@ -89,6 +96,7 @@ int posix_proc_attach(struct process *p)
     list_node_init(&px->sibling);
     wait_queue_init(&px->child_wq, "wait4");
     event_init(&px->vfork_done, EVENT_MANUAL_RESET, "vfork");
+    posix_itimer_init(&px->itimer, p);
     px->start_ns = clock_monotonic_ns();
     struct process *creator = process_current();
     irqstate_t st = spin_lock_irqsave(&proc_lock);
@@ -155,6 +163,7 @@ void posix_proc_release(struct process *p)
     /* Children cannot be left: a process with children has run and was reparented away from. */
     wait_queue_destroy(&p->px.child_wq);
     event_destroy(&p->px.vfork_done);
+    posix_itimer_destroy(&p->px.itimer);
 }
 
 int posix_thread_attach(struct uthread *ut)
@@ -203,6 +212,56 @@ static void reap_locked(struct posix_proc *c)
     pid_release_locked(proc_of(c));
 }
 
+static int kill_locked(int pid, int sig, const struct posix_sender *from);
+
+/*
+ * Is group pgid orphaned (proc_lock held): does no member but `ignore`
+ * have a parent in another group of the same session? A parent that is
+ * init does not count (as on Linux).
+ */
+static bool pgrp_orphaned_locked(int pgid, struct process *ignore)
+{
+    struct list_node *n;
+    list_for_each(n, &all_procs)
+    {
+        struct posix_proc *q = list_entry(n, struct posix_proc, all_node);
+        if (q->pgid != pgid || q->zombie || proc_of(q) == ignore)
+            continue;
+        struct posix_proc *par = q->parent;
+        if (par && par->pid != INIT_PID && par->pgid != pgid && par->sid == q->sid)
+            return false;
+    }
+    return true;
+}
+
+/* Group pgid, orphaned by the end of `gone`: SIGHUP and SIGCONT if a member is stopped. */
+static void hup_if_orphaned_locked(int pgid, struct process *gone)
+{
+    if (!pgrp_orphaned_locked(pgid, gone))
+        return;
+    bool stopped = false;
+    struct list_node *n;
+    list_for_each(n, &all_procs)
+    {
+        struct posix_proc *q = list_entry(n, struct posix_proc, all_node);
+        stopped |= q->pgid == pgid && q->stopped && !q->zombie && proc_of(q) != gone;
+    }
+    if (!stopped)
+        return;
+    struct posix_sender kernel = {.code = SI_KERNEL};
+    kill_locked(-pgid, SIGHUP, &kernel);
+    kill_locked(-pgid, SIGCONT, &kernel);
+}
+
+bool posix_current_pgrp_orphaned(void)
+{
+    struct process *self = process_current();
+    irqstate_t st = spin_lock_irqsave(&proc_lock);
+    bool yes = pgrp_orphaned_locked(self->px.pgid, NULL);
+    spin_unlock_irqrestore(&proc_lock, st);
+    return yes;
+}
+
 void posix_proc_exit(struct process *p)
 {
     struct posix_proc *px = px_of(p);
@@ -214,8 +273,11 @@ void posix_proc_exit(struct process *p)
                           : SIGKILL;
     }
 
-    event_signal(&px->vfork_done); /* a vfork parent goes on */
-    struct list_node drop;         /* zombies nobody will reap: unreferenced once unlocked */
+    posix_itimer_cancel(&px->itimer); /* no SIGALRM for the dead */
+    event_signal(&px->vfork_done);    /* a vfork parent goes on */
+    if (px->pid == px->sid)
+        tty_session_leader_exit(px->sid); /* a controlling process hangs its terminal up */
+    struct list_node drop;                /* zombies nobody will reap: unreferenced once unlocked */
     list_init(&drop);
     irqstate_t st = spin_lock_irqsave(&proc_lock);
     /* Children go to init (or to nobody: then zombies are reaped here). */
@@ -236,11 +298,17 @@ void posix_proc_exit(struct process *p)
             pid_release_locked(proc_of(c));
             list_add_tail(&drop, &c->sibling);
         }
+        /* p linked the child's group to the session: it may be orphaned now. */
+        if (!c->zombie && c->pgid != px->pgid && c->sid == px->sid)
+            hup_if_orphaned_locked(c->pgid, p);
     }
     if (init_has_zombie)
         wait_queue_wake_all_irqoff(&initpx->child_wq, OK);
 
     struct posix_proc *parent = px->parent;
+    /* Its own group, which its parent linked: orphaned now if p was the last link. */
+    if (parent && parent->pgid != px->pgid && parent->sid == px->sid)
+        hup_if_orphaned_locked(px->pgid, p);
     bool zombie = parent && !parent_reaps_nothing(proc_of(parent));
     if (zombie) {
         kobject_ref(&p->obj); /* the zombie's: held until reaped */

@@ -621,6 +621,18 @@ void posix_signal_mask_for_call(uint64_t mask)
     arch_thread_request_user_work(&thread_current()->arch);
 }
 
+bool posix_signal_ignored_or_blocked(int sig)
+{
+    struct uthread *ut = uthread_current();
+    if (!ut || !sig_valid(sig))
+        return false;
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    bool yes = (ut->sig.blocked & SIG_BIT(sig)) || p->sig->action[sig - 1].handler == SIG_IGN;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return yes;
+}
+
 /*
  * Sleeps until the caller has a signal to act on (or is killed): the end of
  * pause and sigsuspend, which return only after a handler ran.

@@ -215,7 +215,11 @@ int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off)
     return do_rw(fd, buf, count, off, true, true);
 }
 
-static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
+/*
+ * readv, writev and the positional preadv, pwritev (pos >= 0; pos < 0 uses
+ * and moves the file offset, as readv and writev).
+ */
+static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, int64_t pos, bool write)
 {
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return -EINVAL;
@@ -228,6 +232,10 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
     void *kbuf = NULL;
     if (write ? !file_writable(f) : !file_readable(f)) {
         ret = -EBADF;
+        goto out;
+    }
+    if (pos >= 0 && f->ops) {
+        ret = -ESPIPE;
         goto out;
     }
     iov = kmalloc(sizeof(*iov) * (size_t)(iovcnt ? iovcnt : 1));
@@ -251,11 +259,14 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
             goto out;
         }
     }
-    uint64_t done = 0, devoff = 0;
-    if (!f->ops)
+    /* A device has no offset; a positional call has its own and needs no lock. */
+    uint64_t done = 0, own = pos >= 0 ? (uint64_t)pos : 0;
+    bool locked = !f->ops && pos < 0;
+    uint64_t *off = locked ? &f->offset : &own;
+    if (locked)
         mutex_lock(&f->lock);
     for (int i = 0; i < iovcnt; i++) {
-        int64_t n = file_rw(f, f->ops ? &devoff : &f->offset, iov[i].base, iov[i].len, write, kbuf);
+        int64_t n = file_rw(f, off, iov[i].base, iov[i].len, write, kbuf);
         if (n < 0) {
             if (!done)
                 ret = n;
@@ -265,7 +276,7 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, bool write)
         if ((uint64_t)n < iov[i].len)
             break;
     }
-    if (!f->ops)
+    if (locked)
         mutex_unlock(&f->lock);
     if (ret == 0)
         ret = (int64_t)done;
@@ -278,12 +289,33 @@ out:
 
 int64_t sys_readv(int fd, uintptr_t iov, int iovcnt)
 {
-    return do_rwv(fd, iov, iovcnt, false);
+    return do_rwv(fd, iov, iovcnt, -1, false);
 }
 
 int64_t sys_writev(int fd, uintptr_t iov, int iovcnt)
 {
-    return do_rwv(fd, iov, iovcnt, true);
+    return do_rwv(fd, iov, iovcnt, -1, true);
+}
+
+/* RWF_HIPRI, RWF_DSYNC, RWF_SYNC: hints with nothing to do (every file system is in memory). */
+#define RWF_HINTS 0x7
+
+int64_t sys_preadv2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, bool v2)
+{
+    if (pos < (v2 ? -1 : 0))
+        return -EINVAL;
+    if (flags & ~RWF_HINTS)
+        return -EOPNOTSUPP; /* RWF_NOWAIT, RWF_APPEND and unknown bits */
+    return do_rwv(fd, iov, iovcnt, pos, false);
+}
+
+int64_t sys_pwritev2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, bool v2)
+{
+    if (pos < (v2 ? -1 : 0))
+        return -EINVAL;
+    if (flags & ~RWF_HINTS)
+        return -EOPNOTSUPP;
+    return do_rwv(fd, iov, iovcnt, pos, true);
 }
 
 int64_t sys_lseek(int fd, int64_t off, int whence)
@@ -725,6 +757,33 @@ int64_t sys_mkdirat(int dirfd, uintptr_t upath, uint32_t mode)
         return rc;
     /* As Linux: the permission bits and the sticky bit, less the umask. */
     rc = vfs_mkdir(start, path, mode & 01777 & ~fd_umask(t));
+    vnode_unref(start);
+    kfree(path);
+    return rc;
+}
+
+int64_t sys_mknodat(int dirfd, uintptr_t upath, uint32_t mode, unsigned dev)
+{
+    (void)dev; /* only device nodes have one, and those are devfs's */
+    uint32_t type = mode & S_IFMT;
+    if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK || type == S_IFDIR)
+        return -EPERM; /* devices live in devfs; no sockets; mkdir makes directories */
+    if (type != 0 && type != S_IFREG && type != S_IFIFO)
+        return -EINVAL;
+    struct fd_table *t = cur_fds();
+    if (!t)
+        return -ENOMEM;
+    struct vnode *start, *vn;
+    char *path;
+    int rc = at_path(dirfd, upath, &start, &path);
+    if (rc)
+        return rc;
+    uint32_t perm = mode & S_IALLUGO & ~fd_umask(t);
+    if (type == S_IFIFO) {
+        rc = vfs_mknod(start, path, VNODE_FIFO, perm, 0);
+    } else if ((rc = vfs_open(start, path, O_CREAT | O_EXCL | O_RDONLY, perm, &vn)) == 0) {
+        vnode_unref(vn); /* a regular file, as open(O_CREAT | O_EXCL) and close */
+    }
     vnode_unref(start);
     kfree(path);
     return rc;

@@ -60,6 +60,9 @@
 #define LINUX_DUP            32
 #define LINUX_DUP2           33
 #define LINUX_PAUSE          34
+#define LINUX_GETITIMER      36
+#define LINUX_ALARM          37
+#define LINUX_SETITIMER      38
 #define LINUX_GETPID         39
 #define LINUX_SENDFILE       40
 #define LINUX_CLONE          56
@@ -82,6 +85,7 @@
 #define LINUX_UNLINK         87
 #define LINUX_SYMLINK        88
 #define LINUX_READLINK       89
+#define LINUX_MKNOD          133
 #define LINUX_SETPGID        109
 #define LINUX_GETPPID        110
 #define LINUX_GETPGRP        111
@@ -101,6 +105,7 @@
 #define LINUX_WAITID         247
 #define LINUX_OPENAT         257
 #define LINUX_MKDIRAT        258
+#define LINUX_MKNODAT        259
 #define LINUX_NEWFSTATAT     262
 #define LINUX_UNLINKAT       263
 #define LINUX_RENAMEAT       264
@@ -112,8 +117,12 @@
 #define LINUX_PPOLL          271
 #define LINUX_DUP3           292
 #define LINUX_PIPE2          293
+#define LINUX_PREADV         295
+#define LINUX_PWRITEV        296
 #define LINUX_RENAMEAT2      316
 #define LINUX_EXECVEAT       322
+#define LINUX_PREADV2        327
+#define LINUX_PWRITEV2       328
 #define LINUX_CLONE3         435
 #define LINUX_NR_MAX         POSIX_NR_COUNTED
 
@@ -842,6 +851,51 @@ POSIX_CALL(linux_sigaltstack)
     return sys_sigaltstack(a0, a1, syscall_user_frame()->rsp);
 }
 
+POSIX_CALL(linux_preadv) /* x86_64: the low word is the whole offset, the high one is ignored */
+{
+    return sys_preadv2((int)a0, a1, (int)a2, (int64_t)a3, 0, false);
+}
+
+POSIX_CALL(linux_pwritev)
+{
+    return sys_pwritev2((int)a0, a1, (int)a2, (int64_t)a3, 0, false);
+}
+
+POSIX_CALL(linux_preadv2)
+{
+    return sys_preadv2((int)a0, a1, (int)a2, (int64_t)a3, (int)a5, true);
+}
+
+POSIX_CALL(linux_pwritev2)
+{
+    return sys_pwritev2((int)a0, a1, (int)a2, (int64_t)a3, (int)a5, true);
+}
+
+POSIX_CALL(linux_mknod)
+{
+    return sys_mknodat(AT_FDCWD, a0, (uint32_t)a1, (unsigned)a2);
+}
+
+POSIX_CALL(linux_mknodat)
+{
+    return sys_mknodat((int)a0, a1, (uint32_t)a2, (unsigned)a3);
+}
+
+POSIX_CALL(linux_getitimer)
+{
+    return sys_getitimer((int)a0, a1);
+}
+
+POSIX_CALL(linux_setitimer)
+{
+    return sys_setitimer((int)a0, a1, a2);
+}
+
+POSIX_CALL(linux_alarm)
+{
+    return sys_alarm((unsigned)a0);
+}
+
 /* Every number without a handler: -ENOSYS, counted, and logged the first times. */
 POSIX_CALL(linux_enosys)
 {
@@ -857,7 +911,6 @@ POSIX_CALL(linux_enosys)
 #pragma clang diagnostic ignored "-Winitializer-overrides"
 posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [0 ... LINUX_NR_MAX - 1] = linux_enosys,
-    [LINUX_GETPID] = linux_getpid,
     [LINUX_READ] = linux_read,
     [LINUX_WRITE] = linux_write,
     [LINUX_OPEN] = linux_open,
@@ -865,28 +918,45 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_STAT] = linux_stat,
     [LINUX_FSTAT] = linux_fstat,
     [LINUX_LSTAT] = linux_lstat,
+    [LINUX_POLL] = linux_poll,
     [LINUX_LSEEK] = linux_lseek,
     [LINUX_MMAP] = linux_mmap,
     [LINUX_MPROTECT] = linux_mprotect,
     [LINUX_MUNMAP] = linux_munmap,
     [LINUX_BRK] = linux_brk,
-    [LINUX_MADVISE] = linux_madvise,
+    [LINUX_RT_SIGACTION] = linux_rt_sigaction,
+    [LINUX_RT_SIGPROCMASK] = linux_rt_sigprocmask,
+    [LINUX_RT_SIGRETURN] = linux_rt_sigreturn,
     [LINUX_IOCTL] = linux_ioctl,
     [LINUX_PREAD64] = linux_pread64,
     [LINUX_PWRITE64] = linux_pwrite64,
     [LINUX_READV] = linux_readv,
     [LINUX_WRITEV] = linux_writev,
     [LINUX_ACCESS] = linux_access,
-    [LINUX_POLL] = linux_poll,
     [LINUX_PIPE] = linux_pipe,
     [LINUX_SELECT] = linux_select,
-    [LINUX_SENDFILE] = linux_sendfile,
-    [LINUX_PSELECT6] = linux_pselect6,
-    [LINUX_PPOLL] = linux_ppoll,
-    [LINUX_PIPE2] = linux_pipe2,
+    [LINUX_SCHED_YIELD] = linux_sched_yield,
+    [LINUX_MADVISE] = linux_madvise,
     [LINUX_DUP] = linux_dup,
     [LINUX_DUP2] = linux_dup2,
+    [LINUX_PAUSE] = linux_pause,
+    [LINUX_NANOSLEEP] = linux_nanosleep,
+    [LINUX_GETITIMER] = linux_getitimer,
+    [LINUX_ALARM] = linux_alarm,
+    [LINUX_SETITIMER] = linux_setitimer,
+    [LINUX_GETPID] = linux_getpid,
+    [LINUX_SENDFILE] = linux_sendfile,
+    [LINUX_CLONE] = linux_clone,
+    [LINUX_FORK] = linux_fork,
+    [LINUX_VFORK] = linux_vfork,
+    [LINUX_EXECVE] = linux_execve,
+    [LINUX_EXIT] = linux_exit,
+    [LINUX_WAIT4] = linux_wait4,
+    [LINUX_KILL] = linux_kill,
+    [LINUX_UNAME] = linux_uname,
     [LINUX_FCNTL] = linux_fcntl,
+    [LINUX_FSYNC] = linux_fsync,
+    [LINUX_FDATASYNC] = linux_fsync,
     [LINUX_TRUNCATE] = linux_truncate,
     [LINUX_FTRUNCATE] = linux_ftruncate,
     [LINUX_GETCWD] = linux_getcwd,
@@ -899,87 +969,80 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_UNLINK] = linux_unlink,
     [LINUX_SYMLINK] = linux_symlink,
     [LINUX_READLINK] = linux_readlink,
+    [LINUX_CHMOD] = linux_chmod,
+    [LINUX_FCHMOD] = linux_fchmod,
+    [LINUX_UMASK] = linux_umask,
+    [LINUX_GETTIMEOFDAY] = linux_gettimeofday,
+    [LINUX_GETRLIMIT] = linux_getrlimit,
+    [LINUX_GETRUSAGE] = linux_getrusage,
+    [LINUX_SYSINFO] = linux_sysinfo,
+    [LINUX_TIMES] = linux_times,
+    [LINUX_GETUID] = linux_getuid,
+    [LINUX_GETGID] = linux_getuid,
+    [LINUX_SETUID] = linux_setuid,
+    [LINUX_SETGID] = linux_setuid,
+    [LINUX_GETEUID] = linux_getuid,
+    [LINUX_GETEGID] = linux_getuid,
+    [LINUX_SETPGID] = linux_setpgid,
+    [LINUX_GETPPID] = linux_getppid,
+    [LINUX_GETPGRP] = linux_getpgrp,
+    [LINUX_SETSID] = linux_setsid,
+    [LINUX_GETGROUPS] = linux_getgroups,
+    [LINUX_GETRESUID] = linux_getresuid,
+    [LINUX_GETRESGID] = linux_getresuid,
+    [LINUX_GETPGID] = linux_getpgid,
+    [LINUX_GETSID] = linux_getsid,
+    [LINUX_RT_SIGPENDING] = linux_rt_sigpending,
+    [LINUX_RT_SIGSUSPEND] = linux_rt_sigsuspend,
+    [LINUX_SIGALTSTACK] = linux_sigaltstack,
+    [LINUX_MKNOD] = linux_mknod,
+    [LINUX_ARCH_PRCTL] = linux_arch_prctl,
+    [LINUX_SETRLIMIT] = linux_setrlimit,
+    [LINUX_SYNC] = linux_sync,
+    [LINUX_MOUNT] = linux_mount,
+    [LINUX_UMOUNT2] = linux_umount2,
+    [LINUX_REBOOT] = linux_reboot,
+    [LINUX_GETTID] = linux_gettid,
+    [LINUX_TKILL] = linux_tkill,
+    [LINUX_TIME] = linux_time,
+    [LINUX_FUTEX] = linux_futex,
     [LINUX_GETDENTS64] = linux_getdents64,
+    [LINUX_SET_TID_ADDR] = linux_set_tid_addr,
+    [LINUX_CLOCK_GETTIME] = linux_clock_gettime,
+    [LINUX_CLOCK_GETRES] = linux_clock_getres,
+    [LINUX_CLOCK_NANOSLEEP] = linux_clock_nanosleep,
+    [LINUX_EXIT_GROUP] = linux_exit_group,
+    [LINUX_TGKILL] = linux_tgkill,
+    [LINUX_WAITID] = linux_waitid,
     [LINUX_OPENAT] = linux_openat,
     [LINUX_MKDIRAT] = linux_mkdirat,
+    [LINUX_MKNODAT] = linux_mknodat,
     [LINUX_NEWFSTATAT] = linux_newfstatat,
     [LINUX_UNLINKAT] = linux_unlinkat,
     [LINUX_RENAMEAT] = linux_renameat,
     [LINUX_LINKAT] = linux_linkat,
     [LINUX_SYMLINKAT] = linux_symlinkat,
     [LINUX_READLINKAT] = linux_readlinkat,
-    [LINUX_FACCESSAT] = linux_faccessat,
-    [LINUX_DUP3] = linux_dup3,
-    [LINUX_RENAMEAT2] = linux_renameat2,
-    [LINUX_STATX] = linux_statx,
-    [LINUX_FACCESSAT2] = linux_faccessat2,
-    [LINUX_CHMOD] = linux_chmod,
-    [LINUX_FCHMOD] = linux_fchmod,
     [LINUX_FCHMODAT] = linux_fchmodat,
-    [LINUX_UMASK] = linux_umask,
-    [LINUX_SYNC] = linux_sync,
-    [LINUX_FSYNC] = linux_fsync,
-    [LINUX_FDATASYNC] = linux_fsync,
-    [LINUX_MOUNT] = linux_mount,
-    [LINUX_UMOUNT2] = linux_umount2,
-    [LINUX_CLOCK_GETTIME] = linux_clock_gettime,
-    [LINUX_CLOCK_GETRES] = linux_clock_getres,
-    [LINUX_GETTIMEOFDAY] = linux_gettimeofday,
-    [LINUX_TIME] = linux_time,
-    [LINUX_NANOSLEEP] = linux_nanosleep,
-    [LINUX_CLOCK_NANOSLEEP] = linux_clock_nanosleep,
-    [LINUX_TIMES] = linux_times,
-    [LINUX_GETRUSAGE] = linux_getrusage,
-    [LINUX_FUTEX] = linux_futex,
+    [LINUX_FACCESSAT] = linux_faccessat,
+    [LINUX_PSELECT6] = linux_pselect6,
+    [LINUX_PPOLL] = linux_ppoll,
     [LINUX_SET_ROBUST_LIST] = linux_set_robust_list,
     [LINUX_GET_ROBUST_LIST] = linux_get_robust_list,
-    [LINUX_RSEQ] = linux_rseq,
-    [LINUX_SCHED_YIELD] = linux_sched_yield,
-    [LINUX_UNAME] = linux_uname,
-    [LINUX_GETRANDOM] = linux_getrandom,
-    [LINUX_SYSINFO] = linux_sysinfo,
-    [LINUX_REBOOT] = linux_reboot,
-    [LINUX_GETUID] = linux_getuid,
-    [LINUX_GETEUID] = linux_getuid,
-    [LINUX_GETGID] = linux_getuid,
-    [LINUX_GETEGID] = linux_getuid,
-    [LINUX_GETRESUID] = linux_getresuid,
-    [LINUX_GETRESGID] = linux_getresuid,
-    [LINUX_SETUID] = linux_setuid,
-    [LINUX_SETGID] = linux_setuid,
-    [LINUX_GETGROUPS] = linux_getgroups,
-    [LINUX_GETRLIMIT] = linux_getrlimit,
-    [LINUX_SETRLIMIT] = linux_setrlimit,
+    [LINUX_DUP3] = linux_dup3,
+    [LINUX_PIPE2] = linux_pipe2,
+    [LINUX_PREADV] = linux_preadv,
+    [LINUX_PWRITEV] = linux_pwritev,
     [LINUX_PRLIMIT64] = linux_prlimit64,
-    [LINUX_ARCH_PRCTL] = linux_arch_prctl,
-    [LINUX_SET_TID_ADDR] = linux_set_tid_addr,
-    [LINUX_EXIT] = linux_exit,
-    [LINUX_EXIT_GROUP] = linux_exit_group,
-    [LINUX_GETTID] = linux_gettid,
-    [LINUX_GETPPID] = linux_getppid,
-    [LINUX_GETPGRP] = linux_getpgrp,
-    [LINUX_GETPGID] = linux_getpgid,
-    [LINUX_GETSID] = linux_getsid,
-    [LINUX_SETPGID] = linux_setpgid,
-    [LINUX_SETSID] = linux_setsid,
-    [LINUX_FORK] = linux_fork,
-    [LINUX_VFORK] = linux_vfork,
-    [LINUX_CLONE] = linux_clone,
-    [LINUX_CLONE3] = linux_clone3,
-    [LINUX_EXECVE] = linux_execve,
+    [LINUX_RENAMEAT2] = linux_renameat2,
+    [LINUX_GETRANDOM] = linux_getrandom,
     [LINUX_EXECVEAT] = linux_execveat,
-    [LINUX_WAIT4] = linux_wait4,
-    [LINUX_WAITID] = linux_waitid,
-    [LINUX_KILL] = linux_kill,
-    [LINUX_TKILL] = linux_tkill,
-    [LINUX_TGKILL] = linux_tgkill,
-    [LINUX_RT_SIGACTION] = linux_rt_sigaction,
-    [LINUX_RT_SIGPROCMASK] = linux_rt_sigprocmask,
-    [LINUX_RT_SIGRETURN] = linux_rt_sigreturn,
-    [LINUX_RT_SIGPENDING] = linux_rt_sigpending,
-    [LINUX_RT_SIGSUSPEND] = linux_rt_sigsuspend,
-    [LINUX_PAUSE] = linux_pause,
-    [LINUX_SIGALTSTACK] = linux_sigaltstack,
+    [LINUX_PREADV2] = linux_preadv2,
+    [LINUX_PWRITEV2] = linux_pwritev2,
+    [LINUX_STATX] = linux_statx,
+    [LINUX_RSEQ] = linux_rseq,
+    [LINUX_CLONE3] = linux_clone3,
+    [LINUX_FACCESSAT2] = linux_faccessat2,
 };
 #pragma clang diagnostic pop
 

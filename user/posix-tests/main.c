@@ -22,7 +22,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define PT_TIMEOUT_S 20
@@ -61,6 +63,34 @@ static void reap_strays(void)
 {
     while (waitpid(-1, NULL, WNOHANG) > 0)
         ;
+}
+
+/*
+ * The console as the run started: its settings, this session's, this
+ * group in the foreground. A test of job control or hang-up may change
+ * that (test_jobctl.c): each test finds it back.
+ */
+static struct termios saved_tio;
+static bool have_tio;
+
+static void restore_terminal(void)
+{
+    if (!have_tio)
+        return;
+    pid_t sid;
+    if (ioctl(0, TIOCGSID, &sid) != 0)
+        ioctl(0, TIOCSCTTY, 0); /* hung up by a test's session leader: take it back */
+    /* Blocked SIGTTOU: tcsetpgrp from the background goes ahead. */
+    sigset_t ttou, old;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &ttou, &old);
+    if (tcgetpgrp(0) != getpgrp())
+        tcsetpgrp(0, getpgrp());
+    struct termios now;
+    if (tcgetattr(0, &now) == 0 && memcmp(&now, &saved_tio, sizeof(now)) != 0)
+        tcsetattr(0, TCSANOW, &saved_tio);
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Runs t in a child; true when it passed. */
@@ -215,6 +245,7 @@ static int run_all(void)
     int passed = 0, failed = 0;
     struct bs_info_system before, after;
     warm_up();
+    have_tio = tcgetattr(0, &saved_tio) == 0;
     bool have_before = settled_info(&before);
     for (struct pt_test *t = tests; t; t = t->next) {
         if (run_in_child(t))
@@ -222,6 +253,7 @@ static int run_all(void)
         else
             failed++;
         reap_strays();
+        restore_terminal();
     }
     bool ok = false;
     for (int i = 0; have_before && !ok && i < 200; i++) {

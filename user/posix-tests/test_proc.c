@@ -43,6 +43,11 @@ int pt_helper(int argc, char **argv)
         sigaction(atoi(argv[1]), NULL, &sa);
         return sa.sa_handler == SIG_IGN ? 0 : sa.sa_handler == SIG_DFL ? 1 : 2;
     }
+    if (strcmp(name, "pause") == 0) {
+        /* Waits for a signal to end it; exit 3 if one returns instead (a handler ran). */
+        pause();
+        return 3;
+    }
     if (strcmp(name, "pid") == 0) {
         printf("%d\n", getpid());
         return 0;

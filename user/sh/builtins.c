@@ -282,6 +282,8 @@ static int bi_read(int argc, char **argv)
     char c;
     for (;;) {
         ssize_t r = read(0, &c, 1);
+        if (r < 0 && errno == EINTR)
+            continue; /* a trapped signal: its action runs after the read */
         if (r <= 0)
             break;
         eof = false;
@@ -339,15 +341,23 @@ static int bi_read(int argc, char **argv)
 
 static int bi_wait(int argc, char **argv)
 {
-    if (argc == 1)
-        return (wait_all(), 0);
+    /* A trapped signal ends the wait at once: 128 + it (jobs.c), then its action runs. */
+    sh.wait_trap = true;
+    sh.wait_sig = 0;
     int s = 0;
-    for (int i = 1; i < argc; i++) {
+    if (argc == 1)
+        wait_all();
+    for (int i = 1; i < argc && !sh.wait_sig; i++) {
         int pid;
-        if (num_arg("wait", argv[i], &pid) < 0)
-            return 2;
+        if (num_arg("wait", argv[i], &pid) < 0) {
+            s = 2;
+            break;
+        }
         s = wait_pid(pid);
     }
+    if (sh.wait_sig)
+        s = 128 + sh.wait_sig;
+    sh.wait_trap = false;
     return s;
 }
 
@@ -817,6 +827,7 @@ static const struct {
     {"shift", bi_shift, true},
     {"source", bi_source, true},
     {"test", bi_test, false},
+    {"trap", bi_trap, true},
     {"true", bi_true, false},
     {"type", bi_command_v, false},
     {"umask", bi_umask, false},

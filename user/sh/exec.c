@@ -627,6 +627,7 @@ int exec_node(struct node *n, bool is_last)
         undo_redirs(&u);
     }
     sh.status = s;
+    trap_run_pending(); /* signals that came during the command (trap.c); $? stays */
     if (sh.errexit && !sh.no_errexit && s != 0 &&
         (n->type == N_CMD || n->type == N_PIPE || n->type == N_SUB))
         sh_exit(s);

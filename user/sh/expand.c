@@ -11,6 +11,7 @@
 #include "sh.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <glob.h>
 #include <stdio.h>
@@ -91,6 +92,8 @@ static char *command_subst(const char *src, size_t len)
         if (n + 128 > cap)
             out = xrealloc(out, cap *= 2);
         ssize_t r = read(fds[0], out + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue; /* a trapped signal: its action runs later */
         if (r <= 0)
             break;
         n += r;

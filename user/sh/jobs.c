@@ -274,15 +274,22 @@ void job_background(struct job *j)
     }
 }
 
-/* Blocks until the process ends (`wait` does not care about stops). */
+/* A wait cut short by a signal: true when the wait builtin must stop for its trap. */
+static bool wait_cut(void)
+{
+    return sh.wait_trap && (sh.wait_sig = trap_pending()) != 0;
+}
+
+/* Blocks until the process ends (`wait` does not care about stops), or wait_cut. */
 static void proc_wait(struct proc *p)
 {
     while (p->status < 0) {
         int st;
         if (waitpid(p->pid, &st, 0) < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR && !wait_cut())
                 continue;
-            p->status = 127;
+            if (errno != EINTR)
+                p->status = 127;
             break;
         }
         proc_update(p, st);
@@ -296,11 +303,13 @@ int wait_pid(pid_t pid)
     if (!p) {
         int st;
         while (waitpid(pid, &st, 0) < 0)
-            if (errno != EINTR)
+            if (errno != EINTR || wait_cut())
                 return 127;
         return decode_status(st);
     }
     proc_wait(p);
+    if (sh.wait_sig)
+        return 128 + sh.wait_sig;
     int s = p->status;
     if (job_done(j))
         job_remove(j);
@@ -314,8 +323,10 @@ int wait_all(void)
         next = j->next;
         if (!j->num)
             continue;
-        for (int i = 0; i < j->nprocs; i++)
+        for (int i = 0; i < j->nprocs && !sh.wait_sig; i++)
             proc_wait(&j->procs[i]);
+        if (sh.wait_sig)
+            return 128 + sh.wait_sig;
         s = j->procs[j->nprocs - 1].status;
         job_remove(j);
     }

@@ -67,6 +67,7 @@ void sh_error(const char *fmt, ...)
 
 void sh_exit(int status)
 {
+    trap_run_exit(status);
     if (sh.in_child)
         _exit(status);
     exit(status);
@@ -218,6 +219,7 @@ int main(int argc, char **argv)
             }
         }
     }
+    trap_init();
     if (cmd) {
         if (i >= argc) {
             sh_error("-c requires an argument");
@@ -228,7 +230,7 @@ int main(int argc, char **argv)
             arg0 = argv[i++];
         pos_argv = argv + i;
         pos_argc = argc - i;
-        return run_text(cmd, strlen(cmd)) & 255;
+        sh_exit(run_text(cmd, strlen(cmd)) & 255); /* the EXIT trap, then exit */
     }
     if (i < argc && !from_stdin) {
         const char *script = argv[i];
@@ -243,7 +245,7 @@ int main(int argc, char **argv)
         arg0 = argv[i++];
         pos_argv = argv + i;
         pos_argc = argc - i;
-        return run_text(text, len) & 255;
+        sh_exit(run_text(text, len) & 255);
     }
     pos_argv = argv + i;
     pos_argc = argc - i;
@@ -255,9 +257,10 @@ int main(int argc, char **argv)
         if (isatty(0))
             jobs_init();
         interactive_loop();
-        return sh.status & 255;
+        sh_exit(sh.status & 255);
     }
     size_t len;
     char *text = read_fd(0, &len);
-    return run_text(text, len) & 255;
+    sh_exit(run_text(text, len) & 255);
+    return 0;
 }

@@ -14,6 +14,7 @@
  *   edit.c     line editing and history when stdin is a terminal
  *   jobs.c     jobs, process groups and the terminal (job control)
  *   tree.c     freeing and copying ASTs
+ *   trap.c     the trap builtin: signal and EXIT actions
  * Each complete command's AST is freed after it runs; functions keep a copy.
  */
 #ifndef SH_H
@@ -183,15 +184,17 @@ struct shell {
     bool errexit;
     int no_errexit; /* >0 inside conditions, where set -e does not apply */
     bool xtrace;
-    bool jobctl; /* job control: interactive, process groups, fg/bg */
-    int ttyfd;   /* the terminal (job control only) */
-    pid_t pgid;  /* the shell's own process group (job control only) */
+    bool jobctl;    /* job control: interactive, process groups, fg/bg */
+    int ttyfd;      /* the terminal (job control only) */
+    pid_t pgid;     /* the shell's own process group (job control only) */
+    bool wait_trap; /* the wait builtin runs: a trapped signal ends it */
+    int wait_sig;   /* the signal that ended it (jobs.c), or 0 */
 };
 extern struct shell sh;
 
 int exec_node(struct node *n, bool is_last);
 int exec_string(const char *src, const char *what);
-void sh_exit(int status);
+__attribute__((noreturn)) void sh_exit(int status);
 char *find_in_path(const char *name);
 struct node *func_lookup(const char *name);
 void func_define(const char *name, struct node *body);
@@ -223,6 +226,13 @@ typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_lookup(const char *name);
 void out_str(int fd, const char *s);
 void out_fmt(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* trap.c: the trap builtin, its signals' pending actions, and the EXIT action. */
+void trap_init(void);
+int bi_trap(int argc, char **argv);
+int trap_pending(void);         /* a caught signal whose action has not run yet, or 0 */
+void trap_run_pending(void);    /* runs those actions ($? is kept) */
+void trap_run_exit(int status); /* the EXIT action, once, with $? = status */
 
 /* edit.c */
 char *edit_readline(const char *prompt);

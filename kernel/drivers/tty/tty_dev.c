@@ -23,10 +23,22 @@
  * last open file goes, or found stale (its leader gone) by the next open.
  * ^C, ^\ and ^Z signal the foreground group through posix_signal_pgrp.
  *
- * Not done: SIGTTIN/SIGTTOU for background groups, SIGHUP on hang-up.
+ * Job control (POSIX "terminal access control", as Linux's
+ * tty_check_change): a process of the session that is not in the
+ * foreground group and reads the terminal gets SIGTTIN; one that writes
+ * with TOSTOP set, or changes the terminal (tcsetattr, tcsetpgrp, tcflush,
+ * tcflow, tcsendbreak), gets SIGTTOU. The signal goes to its whole group
+ * and the call is restarted once the group is continued (or fails with
+ * EINTR if a handler without SA_RESTART ran). When the process ignores or
+ * blocks the signal, a read fails with EIO and the rest go ahead; when its
+ * group is orphaned, both fail with EIO (a stop that nobody would undo).
+ *
+ * Hang-up: when the session leader ends (posix_proc_exit), its foreground
+ * group gets SIGHUP and SIGCONT and the terminal leaves the session.
  */
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
+#include <basalt/signal.h>
 #include <drivers/tty.h>
 #include <fs/devfs.h>
 #include <log.h>
@@ -118,6 +130,45 @@ static void drop_ctty(struct tty *t)
     spin_unlock_irqrestore(&t->rwq.lock, st);
 }
 
+/*
+ * Job control for the caller's use of t (see the top): 0 to go ahead,
+ * -ERESTARTSYS once `sig` (SIGTTIN or SIGTTOU) went to the caller's group,
+ * or -EIO.
+ */
+static int job_control(struct tty *t, int sig)
+{
+    if (!process_current())
+        return 0;
+    int sid = posix_current_sid(), pgid = posix_current_pgid();
+    irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+    bool background = sid > 0 && t->sid == sid && t->pgrp > 0 && t->pgrp != pgid;
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+    if (!background)
+        return 0;
+    if (posix_signal_ignored_or_blocked(sig))
+        return sig == SIGTTIN ? -EIO : 0;
+    if (posix_current_pgrp_orphaned())
+        return -EIO;
+    posix_signal_pgrp(pgid, sig);
+    return -ERESTARTSYS;
+}
+
+void tty_session_leader_exit(int sid)
+{
+    struct tty *t = &console_tty;
+    irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+    int pgrp = 0;
+    if (sid > 0 && t->sid == sid) {
+        pgrp = t->pgrp;
+        t->sid = t->pgrp = 0;
+    }
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+    if (pgrp > 0) {
+        posix_signal_pgrp(pgrp, SIGHUP);
+        posix_signal_pgrp(pgrp, SIGCONT);
+    }
+}
+
 static int64_t put_int(uintptr_t arg, int v)
 {
     return copy_to_user((void *)arg, &v, sizeof(v)) == OK ? 0 : -EFAULT;
@@ -137,7 +188,9 @@ static int64_t console_ioctl(struct file *f, unsigned long req, uintptr_t arg)
         return put_int(arg, v);
     }
     case TIOCSPGRP: {
-        int pgrp;
+        int pgrp, jc = job_control(t, SIGTTOU);
+        if (jc)
+            return jc == -EIO ? -ENOTTY : jc; /* as Linux */
         if (copy_from_user(&pgrp, (const void *)arg, sizeof(pgrp)) != OK)
             return -EFAULT;
         if (!is_ctty(t))
@@ -164,6 +217,15 @@ static int64_t console_ioctl(struct file *f, unsigned long req, uintptr_t arg)
         if (posix_current_is_session_leader())
             drop_ctty(t);
         return 0;
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TCFLSH:
+    case TCXONC:
+    case TCSBRK: {
+        int rc = job_control(t, SIGTTOU); /* changes to the terminal */
+        return rc ? rc : tty_ioctl(t, req, arg);
+    }
     default:
         return tty_ioctl(t, req, arg);
     }
@@ -182,12 +244,16 @@ static int64_t console_kwrite(struct file *f, const void *buf, size_t len)
 /* The line discipline works on kernel memory: through a bounce page (posix/file.h). */
 static int64_t console_read(struct file *f, struct file_buf buf, size_t len)
 {
-    return file_buf_read_via(f, buf, len, console_kread);
+    int rc = job_control(f->priv, SIGTTIN);
+    return rc ? rc : file_buf_read_via(f, buf, len, console_kread);
 }
 
 static int64_t console_write(struct file *f, struct file_buf buf, size_t len)
 {
-    return file_buf_write_via(f, buf, len, console_kwrite);
+    struct linux_termios tio;
+    tty_get_termios(f->priv, &tio);
+    int rc = (tio.c_lflag & TOSTOP) ? job_control(f->priv, SIGTTOU) : 0;
+    return rc ? rc : file_buf_write_via(f, buf, len, console_kwrite);
 }
 
 static void console_release(struct file *f)

@@ -101,3 +101,10 @@ bool tty_console_input(char c);
 int tty_dev_open(struct file *f, int oflags);
 /* Their open files' ops. */
 extern const struct file_ops tty_file_ops;
+
+/*
+ * The session leader of session `sid` has ended (posix_proc_exit): if the
+ * console is its controlling terminal, the foreground group gets SIGHUP
+ * and SIGCONT and the console leaves the session. No lock held.
+ */
+void tty_session_leader_exit(int sid);

@@ -45,6 +45,7 @@ enum vnode_type {
 
 struct vnode;
 struct mount;
+struct pipe;
 struct vmo;
 
 /* One directory entry as getdents returns it (a kernel buffer). */
@@ -126,6 +127,7 @@ struct vnode {
     uint64_t size;
     uint64_t mtime, ctime;
     struct mount *mounted_here; /* a mount covering this directory, or NULL */
+    struct pipe *pipe;          /* VNODE_FIFO: its pipe while it is open (posix/pipe.c), or NULL */
 };
 
 /* A file system type: mount makes a new instance and its root vnode. */

@@ -21,3 +21,12 @@
  * of `flags`. 0 or -ENOMEM.
  */
 int pipe_create(int flags, struct file **rd, struct file **wr);
+
+/*
+ * The open of a FIFO node (file_open, for a VNODE_FIFO vnode; f->vn set):
+ * makes f an end of the node's pipe, made by its first open. Waits for
+ * the other side unless O_NONBLOCK or O_RDWR: -ERESTARTSYS when a signal
+ * comes first. O_WRONLY | O_NONBLOCK with no reader -ENXIO; O_ACCMODE
+ * -EINVAL; -ENOMEM.
+ */
+int fifo_open(struct file *f, int flags);

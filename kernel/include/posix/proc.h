@@ -18,6 +18,7 @@
 #pragma once
 
 #include <lib/list.h>
+#include <posix/itimer.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sync/event.h>
@@ -53,6 +54,7 @@ struct posix_proc {
     uint64_t cpu_time_ns;       /* its CPU time, once ended */
     struct wait_queue child_wq; /* wait4/waitid sleep here for a child to change state */
     struct event vfork_done;    /* signalled when it calls execve or ends (vfork's parent waits) */
+    struct posix_itimer itimer; /* ITIMER_REAL: alarm, setitimer (posix/itimer.h) */
 };
 
 /* The PID of process p, the calling process's PID, its group and session. */
@@ -62,6 +64,13 @@ int posix_current_sid(void);
 bool posix_current_is_session_leader(void);
 /* Does some live process of session `sid` belong to process group `pgid`? */
 bool posix_pgrp_in_session(int pgid, int sid);
+/*
+ * Is the caller's process group orphaned: has none of its members a
+ * parent in another group of the same session (init does not count, as
+ * on Linux)? Job control then gives EIO rather than a stop nobody would
+ * undo.
+ */
+bool posix_current_pgrp_orphaned(void);
 
 /* What /proc and ps show of one process (a snapshot). */
 struct posix_proc_info {

@@ -31,6 +31,12 @@ int posix_signal_pgrp(int pgid, int sig);
 /* Sends `sig` to process p (kernel origin, SI_KERNEL). */
 void posix_signal_process(struct process *p, int sig);
 
+/*
+ * Does the calling thread block `sig`, or its process ignore it (SIG_IGN)?
+ * The terminal's job control asks (drivers/tty.h).
+ */
+bool posix_signal_ignored_or_blocked(int sig);
+
 /* ---- the signal state and the calls (kernel/posix/signal.c) -------------------- */
 
 #include <stdint.h>

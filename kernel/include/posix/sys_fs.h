@@ -18,6 +18,13 @@ int64_t sys_pread64(int fd, uintptr_t buf, size_t count, int64_t off);
 int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off);
 int64_t sys_readv(int fd, uintptr_t iov, int iovcnt);
 int64_t sys_writev(int fd, uintptr_t iov, int iovcnt);
+/*
+ * preadv, pwritev (v2 false: pos >= 0) and preadv2, pwritev2 (v2: pos -1
+ * is the file offset, as readv and writev; flags RWF_HIPRI, RWF_DSYNC,
+ * RWF_SYNC are accepted, others -EOPNOTSUPP).
+ */
+int64_t sys_preadv2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, bool v2);
+int64_t sys_pwritev2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, bool v2);
 int64_t sys_openat(int dirfd, uintptr_t path, int flags, uint32_t mode);
 int64_t sys_close(int fd);
 int64_t sys_newfstatat(int dirfd, uintptr_t path, uintptr_t st, int flags);
@@ -30,6 +37,12 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg);
 int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg);
 int64_t sys_getdents64(int fd, uintptr_t dirp, size_t count);
 int64_t sys_mkdirat(int dirfd, uintptr_t path, uint32_t mode);
+/*
+ * A FIFO (S_IFIFO) or an empty regular file (S_IFREG or 0), less the
+ * umask; device nodes (S_IFCHR, S_IFBLK), sockets and directories -EPERM,
+ * other types -EINVAL. dev is not read.
+ */
+int64_t sys_mknodat(int dirfd, uintptr_t path, uint32_t mode, unsigned dev);
 int64_t sys_unlinkat(int dirfd, uintptr_t path, int flags);
 int64_t sys_renameat2(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, unsigned flags);
 int64_t sys_linkat(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, int flags);

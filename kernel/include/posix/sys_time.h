@@ -20,6 +20,14 @@ int64_t sys_clock_nanosleep(int clk, int flags, uintptr_t req, uintptr_t rem);
 /* Returns clock ticks (LINUX_USER_HZ) since boot. */
 int64_t sys_times(uintptr_t buf);
 int64_t sys_getrusage(int who, uintptr_t usage);
+/*
+ * The real-time interval timer (itimer.c): ITIMER_REAL only (others
+ * -EINVAL); a NULL new value disarms; alarm returns the seconds that were
+ * left, rounded, at least 1 while one was pending.
+ */
+int64_t sys_getitimer(int which, uintptr_t value);
+int64_t sys_setitimer(int which, uintptr_t new_value, uintptr_t old_value);
+int64_t sys_alarm(unsigned seconds);
 
 /*
  * For the calls with timeouts (clock_nanosleep, futex): copies in and

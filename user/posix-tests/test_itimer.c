@@ -1,0 +1,227 @@
+/*
+ * test_itimer.c - alarm, setitimer and getitimer (ITIMER_REAL): SIGALRM
+ * once and with an interval, what getitimer reads back, the signal's
+ * default action, blocking calls it interrupts (EINTR, or a restart with
+ * SA_RESTART), fork (not inherited) and execve (kept), and bad input.
+ */
+#include "pt.h"
+#include "pt_child.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static volatile int alarms;
+static int alarm_pipe = -1; /* a handler writes here on the third alarm, when >= 0 */
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    if (++alarms == 3 && alarm_pipe >= 0)
+        write(alarm_pipe, "!", 1);
+}
+
+static void catch_alarm(int flags)
+{
+    struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = flags};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+static int set_ms(long value_ms, long interval_ms, struct itimerval *old)
+{
+    struct itimerval it = {{interval_ms / 1000, interval_ms % 1000 * 1000},
+                           {value_ms / 1000, value_ms % 1000 * 1000}};
+    return setitimer(ITIMER_REAL, &it, old);
+}
+
+static long tv_us(struct timeval tv)
+{
+    return tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+PT_TEST(setitimer_real_once_then_disarmed)
+{
+    catch_alarm(0);
+    long long t0 = pt_now_ns();
+    CHECK_EQ(set_ms(30, 0, NULL), 0);
+    struct itimerval cur;
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK(tv_us(cur.it_value) > 0 && tv_us(cur.it_value) <= 30000);
+    CHECK_EQ(tv_us(cur.it_interval), 0);
+    CHECK_ERR(pause(), EINTR);
+    CHECK_EQ(alarms, 1);
+    CHECK(pt_now_ns() - t0 >= 30 * PT_MS); /* never early */
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK_EQ(tv_us(cur.it_value), 0); /* a one-shot timer is disarmed once it fired */
+    pt_sleep_ms(60);
+    CHECK_EQ(alarms, 1);
+}
+
+PT_TEST(setitimer_interval_rearms)
+{
+    catch_alarm(0);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGALRM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    CHECK_EQ(set_ms(20, 20, NULL), 0);
+    long long t0 = pt_now_ns();
+    while (alarms < 4 && pt_now_ns() - t0 < 5000 * PT_MS)
+        sigsuspend(&old);
+    CHECK_EQ(alarms, 4);
+    CHECK(pt_now_ns() - t0 >= 70 * PT_MS);
+    struct itimerval cur, prev;
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK_EQ(tv_us(cur.it_interval), 20000);
+    CHECK(tv_us(cur.it_value) > 0 && tv_us(cur.it_value) <= 20000);
+    /* Disarming returns the old setting; nothing comes after. */
+    CHECK_EQ(set_ms(0, 0, &prev), 0);
+    CHECK_EQ(tv_us(prev.it_interval), 20000);
+    CHECK(tv_us(prev.it_value) > 0 && tv_us(prev.it_value) <= 20000);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    int seen = alarms; /* one may have been pending */
+    pt_sleep_ms(80);
+    CHECK_EQ(alarms, seen);
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK_EQ(tv_us(cur.it_value), 0);
+    CHECK_EQ(tv_us(cur.it_interval), 0);
+}
+
+PT_TEST(alarm_syscall_returns_seconds_left)
+{
+    CHECK_EQ(syscall(SYS_alarm, 5), 0);
+    CHECK_EQ(syscall(SYS_alarm, 3), 5); /* 4.99... s rounds to 5 */
+    struct itimerval cur;
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK(cur.it_value.tv_sec >= 2 && tv_us(cur.it_value) <= 3000000);
+    CHECK_EQ(syscall(SYS_alarm, 0), 3);
+    CHECK_EQ(syscall(SYS_alarm, 0), 0);
+    /* Less than half a second left still reads as 1: an alarm is pending. */
+    CHECK_EQ(set_ms(200, 0, NULL), 0);
+    CHECK_EQ(syscall(SYS_alarm, 0), 1);
+    /* alarm drops an interval. */
+    CHECK_EQ(set_ms(5000, 1000, NULL), 0);
+    CHECK_EQ(syscall(SYS_alarm, 7), 5);
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK_EQ(tv_us(cur.it_interval), 0);
+    CHECK_EQ(alarm(0), 7); /* musl's alarm (through setitimer) agrees */
+}
+
+static int die_by_alarm(long ms)
+{
+    set_ms(ms, 0, NULL);
+    pause();
+    return 0; /* not reached: SIGALRM's default action ends the process */
+}
+
+PT_TEST(sigalrm_default_action_ends_the_process)
+{
+    pid_t pid = pt_child(die_by_alarm, 30);
+    CHECK(pid > 0);
+    CHECK_EQ(pt_reap(pid), 128 + SIGALRM);
+}
+
+PT_TEST(sigalrm_interrupts_a_pipe_read)
+{
+    int p[2];
+    CHECK_EQ(pipe(p), 0);
+    char c;
+    /* Without SA_RESTART: EINTR. */
+    catch_alarm(0);
+    CHECK_EQ(set_ms(30, 0, NULL), 0);
+    CHECK_ERR(read(p[0], &c, 1), EINTR);
+    CHECK_EQ(alarms, 1);
+    /* With SA_RESTART the read goes on through two alarms and takes the byte of the third. */
+    alarms = 0;
+    alarm_pipe = p[1];
+    catch_alarm(SA_RESTART);
+    CHECK_EQ(set_ms(20, 20, NULL), 0);
+    CHECK_EQ(read(p[0], &c, 1), 1);
+    CHECK_EQ(c, '!');
+    CHECK_EQ(alarms, 3);
+    CHECK_EQ(set_ms(0, 0, NULL), 0);
+    close(p[0]);
+    close(p[1]);
+}
+
+static int reads_no_timer(long unused)
+{
+    (void)unused;
+    struct itimerval cur;
+    if (getitimer(ITIMER_REAL, &cur) != 0)
+        return 2;
+    return tv_us(cur.it_value) == 0 && tv_us(cur.it_interval) == 0 ? 0 : 1;
+}
+
+static int execs_with_timer(long ms)
+{
+    set_ms(ms, 0, NULL);
+    execl(PT_SELF, PT_SELF, "--helper", "pause", (char *)NULL);
+    return 99;
+}
+
+PT_TEST(itimer_not_inherited_by_fork_kept_by_execve)
+{
+    CHECK_EQ(set_ms(10000, 1000, NULL), 0);
+    pid_t pid = pt_child(reads_no_timer, 0);
+    CHECK(pid > 0);
+    CHECK_EQ(pt_reap(pid), 0);
+    CHECK_EQ(set_ms(0, 0, NULL), 0);
+    /* The helper only pauses: the alarm set before execve must end it. */
+    pid = pt_child(execs_with_timer, 50);
+    CHECK(pid > 0);
+    CHECK_EQ(pt_reap(pid), 128 + SIGALRM);
+}
+
+static int exits_with_timer_armed(long unused)
+{
+    (void)unused;
+    return set_ms(1, 1, NULL) == 0 ? 0 : 1; /* every tick: cancelled by the end */
+}
+
+PT_TEST(itimer_cancelled_at_exit)
+{
+    for (int i = 0; i < 5; i++) {
+        pid_t pid = pt_child(exits_with_timer_armed, 0);
+        CHECK(pid > 0);
+        CHECK_EQ(pt_reap(pid), 0);
+    }
+    pt_sleep_ms(20); /* a timer left behind would fire at a freed process now */
+}
+
+PT_TEST(itimer_bad_input)
+{
+    struct itimerval it = {{0, 0}, {1, 0}}, old;
+    CHECK_ERR(setitimer(3, &it, NULL), EINVAL);
+    CHECK_ERR(setitimer(-1, &it, NULL), EINVAL);
+    CHECK_ERR(getitimer(7, &old), EINVAL);
+    /* CPU-time timers are not there (docs/posix.md). */
+    CHECK_ERR(setitimer(ITIMER_VIRTUAL, &it, NULL), EINVAL);
+    CHECK_ERR(getitimer(ITIMER_PROF, &old), EINVAL);
+    struct itimerval bad = {{0, 0}, {0, 1000000}};
+    CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
+    bad = (struct itimerval){{0, -1}, {1, 0}};
+    CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
+    bad = (struct itimerval){{0, 0}, {-1, 0}};
+    CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
+    CHECK_ERR(setitimer(ITIMER_REAL, KPTR, NULL), EFAULT);
+    CHECK_ERR(setitimer(ITIMER_REAL, (void *)8, NULL), EFAULT);
+    CHECK_ERR(getitimer(ITIMER_REAL, NULL), EFAULT);
+    CHECK_ERR(getitimer(ITIMER_REAL, KPTR), EFAULT);
+    /* A bad old-value pointer in the kernel half is refused before anything is set. */
+    CHECK_ERR(setitimer(ITIMER_REAL, &it, KPTR), EFAULT);
+    CHECK_EQ(getitimer(ITIMER_REAL, &old), 0);
+    CHECK_EQ(tv_us(old.it_value), 0);
+    /* Huge values: kept (cut at about 146 years), read back, disarmed by NULL. */
+    struct itimerval huge = {{0, 0}, {INT64_MAX, 999999}};
+    CHECK_EQ(setitimer(ITIMER_REAL, &huge, NULL), 0);
+    CHECK_EQ(getitimer(ITIMER_REAL, &old), 0);
+    CHECK(old.it_value.tv_sec > 4000000000l);
+    CHECK_EQ(setitimer(ITIMER_REAL, NULL, &old), 0);
+    CHECK(old.it_value.tv_sec > 4000000000l);
+    CHECK_EQ(getitimer(ITIMER_REAL, &old), 0);
+    CHECK_EQ(tv_us(old.it_value), 0);
+}
