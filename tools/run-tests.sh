@@ -181,9 +181,10 @@ boot ktest-noacpi --cmdline "ktest=time_,sync_timed panic=exit quiet" \
     --extra "-machine q35,acpi=off" --timeout 300
 wait
 jobs_max=${TEST_JOBS:-2}
-# User mode: a faulting program dies alone; no init is reported. (init itself
-# is tested through tools/basalt-exec below.)
-boot user-fault --cmdline "init=/boot/fault-test init_exit=qemu panic=exit quiet" --timeout 120
+# User mode: a faulting program dies alone (under the profiler, whose table
+# must come at init's exit); no init is reported. (init itself is tested
+# through tools/basalt-exec below.)
+boot user-fault --cmdline "init=/boot/fault-test init_exit=qemu panic=exit quiet profile" --timeout 120
 boot core-tests --cmdline "init=/boot/core-tests init_exit=qemu panic=exit quiet" --timeout 300
 boot posix-tests --cmdline "init=/boot/posix-tests init_exit=qemu panic=exit quiet" --timeout 120
 boot user-noinit --cmdline "init=/boot/no-such-program init_exit=qemu panic=exit quiet" --timeout 120
@@ -292,6 +293,11 @@ st=$(status_of user-fault)
     ! has "$out/user-fault.log" "KERNEL PANIC"
 check "a user program that faults is killed with a report; the kernel carries on" $? \
     "status $st: $(cat "$out/user-fault.verdict")"
+# The profiler's table: a sample count, then functions with their share.
+tr -d '\r' < "$out/user-fault.log" | grep -qE '^prof: [1-9][0-9]* samples, one per 20000 ns' &&
+    tr -d '\r' < "$out/user-fault.log" | grep -qE '^prof: +[1-9][0-9]* +[0-9]+\.[0-9]% [a-z_]'
+check "profile: the kernel's sample table goes to the log when init exits" $? \
+    "no table in $out/user-fault.log"
 st=$(status_of user-noinit)
 [ "$st" = 1 ] && has "$out/user-noinit.log" "init: cannot find /boot/no-such-program"
 check "a missing init program is reported" $? "status $st"
