@@ -266,6 +266,7 @@ expect "ls -l -a (dot files)" "$(host ls -la --time-style='+%b %e %H:%M' tree | 
     sh -c "'$B/ls' -l -a tree | sed 's/  */ /g'"
 expect "ls -l symlink target" "link -> a" sh -c "'$B/ls' -l tree/link | sed 's/.* tree\///'"
 error "ls missing" "^ls: nofile: No such file or directory" ours ls nofile
+same "ls missing: status 2 as GNU" ls nofile
 ours cp fruit f2 && cmp -s fruit f2 && pass "cp file" || fail "cp file"
 ours cp fruit nums d1 && cmp -s nums d1/nums && cmp -s fruit d1/fruit && pass "cp into directory" || fail "cp into directory"
 chmod 751 f2 && ours cp f2 f3 && [ "$(stat -c %a f3)" = 751 ] && pass "cp keeps the mode" || fail "cp keeps the mode"
