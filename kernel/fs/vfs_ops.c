@@ -351,6 +351,16 @@ int vfs_chmod(struct vnode *vn, uint32_t mode)
     return 0;
 }
 
+int vfs_set_mtime(struct vnode *vn, const uint64_t *mtime)
+{
+    mutex_lock(&vn->lock);
+    if (mtime)
+        vn->mtime = *mtime;
+    vn->ctime = vfs_now();
+    mutex_unlock(&vn->lock);
+    return 0;
+}
+
 int vfs_get_vmo(struct vnode *vn, struct vmo **out, uint64_t *size)
 {
     if (vn->type != VNODE_REG || !vn->ops->get_vmo)

@@ -151,6 +151,7 @@
 #define LINUX_CLOCK_GETRES    229
 #define LINUX_CLOCK_NANOSLEEP 230
 #define LINUX_FCHMODAT        268
+#define LINUX_UTIMENSAT       280
 #define LINUX_SET_ROBUST_LIST 273
 #define LINUX_GET_ROBUST_LIST 274
 #define LINUX_PRLIMIT64       302
@@ -357,6 +358,8 @@ int64_t posix_dispatch(struct trap_frame *tf)
         return sys_fchmod((int)a0, (uint32_t)a1);
     case LINUX_FCHMODAT:
         return sys_fchmodat((int)a0, a1, (uint32_t)a2);
+    case LINUX_UTIMENSAT:
+        return sys_utimensat((int)a0, a1, a2, (int)a3);
     case LINUX_UMASK:
         return sys_umask((uint32_t)a0);
     case LINUX_SYNC:

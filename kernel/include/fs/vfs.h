@@ -237,6 +237,9 @@ int vfs_getattr(struct vnode *vn, struct vfs_attr *out);
  * getattr of its own, which is every one so far).
  */
 int vfs_chmod(struct vnode *vn, uint32_t mode);
+/* Sets the modification time to *mtime (nanoseconds), or leaves it (NULL); the change time to now.
+ */
+int vfs_set_mtime(struct vnode *vn, const uint64_t *mtime);
 /*
  * For mmap: a new reference to the regular file's VMO (ops->get_vmo) and
  * the file's size, taken together under the vnode's lock. -ENODEV for
