@@ -1,7 +1,7 @@
 /*
  * sys_attr.c - the POSIX calls on files' attributes (posix/sys_attr.h):
- * statx, chmod/fchmod/fchmodat, utimensat, umask, fsync/fdatasync, and
- * mount/umount2.
+ * statx, chmod/fchmod/fchmodat, utimensat, umask, fsync/fdatasync,
+ * statfs/fstatfs, and mount/umount2.
  *
  * They take their file the way the rest of the layer does (sys_fs.c):
  * posix_at_vnode resolves a (dirfd, path, AT_* flags) triple to a vnode
@@ -25,6 +25,7 @@
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/heap.h>
+#include <mm/page.h>
 #include <object/process.h>
 #include <posix/fdtable.h>
 #include <posix/sys_attr.h>
@@ -32,6 +33,7 @@
 #include <usercopy.h>
 
 STATIC_ASSERT(sizeof(struct linux_statx) == 256);
+STATIC_ASSERT(sizeof(struct linux_statfs) == 120);
 
 /* mount(2) flags. */
 #define MS_RDONLY  0x1
@@ -212,6 +214,49 @@ int64_t sys_fsync(int fd)
     int rc = f->vn && (f->vn->type == VNODE_REG || f->vn->type == VNODE_DIR) ? 0 : -EINVAL;
     file_unref(f);
     return rc;
+}
+
+/* ---- statfs ---- */
+
+/* vn NULL: a file without a vnode (a pipe, the console): no type, no blocks. */
+static int64_t statfs_copy_out(struct vnode *vn, uintptr_t ubuf)
+{
+    struct vfs_statfs v = {.bsize = PAGE_SIZE};
+    if (vn)
+        vfs_statfs(vn, &v);
+    struct linux_statfs s;
+    memset(&s, 0, sizeof(s));
+    s.f_type = (int64_t)v.magic;
+    s.f_bsize = s.f_frsize = (int64_t)v.bsize;
+    s.f_blocks = v.blocks;
+    s.f_bfree = s.f_bavail = v.bfree; /* nothing is kept back for a privileged user */
+    s.f_files = v.files;
+    s.f_ffree = v.ffree;
+    s.f_namelen = VFS_NAME_MAX;
+    s.f_flags = LINUX_ST_VALID;
+    return copy_to_user((void *)ubuf, &s, sizeof(s)) == OK ? 0 : -EFAULT;
+}
+
+int64_t sys_statfs(uintptr_t upath, uintptr_t ubuf)
+{
+    struct vnode *vn;
+    int rc = posix_at_vnode(AT_FDCWD, upath, 0, &vn);
+    if (rc)
+        return rc;
+    int64_t r = statfs_copy_out(vn, ubuf);
+    vnode_unref(vn);
+    return r;
+}
+
+int64_t sys_fstatfs(int fd, uintptr_t ubuf)
+{
+    struct fd_table *t = cur_fds();
+    struct file *f = t ? fd_get(t, fd) : NULL;
+    if (!f)
+        return t ? -EBADF : -ENOMEM;
+    int64_t r = statfs_copy_out(f->vn, ubuf);
+    file_unref(f);
+    return r;
 }
 
 /* ---- mount ---- */

@@ -141,6 +141,8 @@
 #define LINUX_GETGROUPS       115
 #define LINUX_GETRESUID       118
 #define LINUX_GETRESGID       120
+#define LINUX_STATFS          137
+#define LINUX_FSTATFS         138
 #define LINUX_SETRLIMIT       160
 #define LINUX_MOUNT           165
 #define LINUX_UMOUNT2         166
@@ -178,8 +180,8 @@ static const uint64_t ambient_calls[LINUX_NR_MAX / 64] = {
           BIT(87) /* unlink */ | BIT(88) /* symlink */ | BIT(89) /* readlink */ |
           BIT(90) /* chmod */ | BIT(92) /* chown */ | BIT(94) /* lchown */ |
           BIT(109) /* setpgid */ | BIT(121) /* getpgid */ | BIT(124) /* getsid */,
-    [2] = BIT(133) /* mknod */ | BIT(161) /* chroot */ | BIT(165) /* mount */ |
-          BIT(166) /* umount2 */,
+    [2] = BIT(133) /* mknod */ | BIT(137) /* statfs */ | BIT(161) /* chroot */ |
+          BIT(165) /* mount */ | BIT(166) /* umount2 */,
     [3] = BIT(200) /* tkill */ | BIT(234) /* tgkill */,
     [4] = BIT(257) /* openat */ | BIT(258) /* mkdirat */ | BIT(259) /* mknodat */ |
           BIT(260) /* fchownat */ | BIT(262) /* newfstatat */ | BIT(263) /* unlinkat */ |
@@ -367,6 +369,10 @@ int64_t posix_dispatch(struct trap_frame *tf)
     case LINUX_FSYNC:
     case LINUX_FDATASYNC:
         return sys_fsync((int)a0);
+    case LINUX_STATFS:
+        return sys_statfs(a0, a1);
+    case LINUX_FSTATFS:
+        return sys_fstatfs((int)a0, a1);
     case LINUX_MOUNT:
         return sys_mount(a0, a1, a2, a3, a4);
     case LINUX_UMOUNT2:
