@@ -3,7 +3,8 @@
 #
 # Suites: the host unit tests (ASan/UBSan), the shell (tests/sh: scripts against
 # dash, and interactive.py on a pseudo-terminal), the user utilities on the host
-# (tests/utils/run.sh), the in-kernel KTESTs (at 512 MiB,
+# (tests/utils/run.sh) and both again on Basalt itself (tests/onbasalt/run.py),
+# the in-kernel KTESTs (at 512 MiB,
 # 64 MiB, 8 GiB and with `nolapic`), the deliberate crashes (crash=MODE: each
 # must end in a panic whose report names the exception and symbolizes the
 # backtrace), the loader's handling of broken boot partitions, and the kernel
@@ -312,7 +313,7 @@ done
 
 # ---- init (PID 1) and tools/basalt-exec ----------------------------------------
 
-echo "== init and basalt-exec (Basalt), init on Linux, the console harness"
+echo "== init and basalt-exec (Basalt), the shell and utilities tests on Basalt, init on Linux, the console harness"
 # exec_run NAME EXPECTED-STATUS ARGS...: tools/basalt-exec ARGS; output in $out/exec-NAME.out.
 exec_run() {
     local name=$1
@@ -388,6 +389,19 @@ suite() {
         fail "$1" "no summary (see $2)"
     fi
 }
+# The shell's scripts (tests/sh, the same .expected files) and the utilities'
+# checks (tests/onbasalt/utils, expected: the same binaries' transcript on
+# the host) run by Basalt's own /bin/sh inside Basalt, in one boot.
+timeout 900 tests/onbasalt/run.py --log "$out/onbasalt.log" > "$out/onbasalt.txt" 2>&1
+grep -E '^(PASS|FAIL|SKIP) ' "$out/onbasalt.txt"
+summary=$(grep -E '^onbasalt: [0-9]+ passed, [0-9]+ failed$' "$out/onbasalt.txt" | tail -1)
+if [ -n "$summary" ]; then
+    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
+else
+    tail -5 "$out/onbasalt.txt"
+    fail "shell and utilities on Basalt" "no summary (see $out/onbasalt.txt)"
+fi
 timeout 300 tests/init/linux.sh > "$out/init-linux.txt" 2>&1
 suite init-linux "$out/init-linux.txt"
 timeout 300 python3 tests/console.py --self-test > "$out/console.txt" 2>&1

@@ -170,6 +170,7 @@ static int devfs_mount(struct mount *m, struct vnode **root)
 
 const struct vfs_fstype devfs_fstype = {
     .name = "devtmpfs",
+    .magic = 0x01021994, /* TMPFS_MAGIC, as Linux's devtmpfs reports */
     .mount = devfs_mount,
 };
 

@@ -420,5 +420,6 @@ static int procfs_mount(struct mount *m, struct vnode **root)
 
 const struct vfs_fstype procfs_fstype = {
     .name = "proc",
+    .magic = 0x9fa0, /* PROC_SUPER_MAGIC */
     .mount = procfs_mount,
 };

@@ -23,6 +23,7 @@
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <mm/page.h>
+#include <mm/pmm.h>
 #include <object/vmo.h>
 #include <panic.h>
 
@@ -605,7 +606,24 @@ static int tmpfs_mount(struct mount *m, struct vnode **root)
     return 0;
 }
 
+/*
+ * A tmpfs has no size limit of its own: its pages come from RAM like any
+ * other, so statfs reports the machine's RAM as its size and the free
+ * pages as what is free (df shows how full memory is), and no inode limit.
+ */
+static void tmpfs_statfs(struct mount *m, struct vfs_statfs *out)
+{
+    (void)m;
+    struct pmm_stats st;
+    pmm_stats(&st);
+    out->bsize = PAGE_SIZE;
+    out->blocks = st.total;
+    out->bfree = st.free;
+}
+
 const struct vfs_fstype tmpfs_fstype = {
     .name = "tmpfs",
+    .magic = 0x01021994, /* TMPFS_MAGIC */
     .mount = tmpfs_mount,
+    .statfs = tmpfs_statfs,
 };

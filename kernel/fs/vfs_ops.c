@@ -16,6 +16,7 @@
 #include <compiler.h>
 #include <lib/string.h>
 #include <mm/heap.h>
+#include <mm/page.h>
 
 #include "vfs_internal.h"
 
@@ -346,6 +347,23 @@ int vfs_chmod(struct vnode *vn, uint32_t mode)
 {
     mutex_lock(&vn->lock);
     vn->mode = mode & S_IALLUGO;
+    vn->ctime = vfs_now();
+    mutex_unlock(&vn->lock);
+    return 0;
+}
+
+void vfs_statfs(struct vnode *vn, struct vfs_statfs *out)
+{
+    *out = (struct vfs_statfs){.magic = vn->mnt->type->magic, .bsize = PAGE_SIZE};
+    if (vn->mnt->type->statfs)
+        vn->mnt->type->statfs(vn->mnt, out);
+}
+
+int vfs_set_mtime(struct vnode *vn, const uint64_t *mtime)
+{
+    mutex_lock(&vn->lock);
+    if (mtime)
+        vn->mtime = *mtime;
     vn->ctime = vfs_now();
     mutex_unlock(&vn->lock);
     return 0;

@@ -1,6 +1,7 @@
 /*
  * sys_attr.c - the POSIX calls on files' attributes (posix/sys_attr.h):
- * statx, chmod/fchmod/fchmodat, umask, fsync/fdatasync, and mount/umount2.
+ * statx, chmod/fchmod/fchmodat, utimensat, umask, fsync/fdatasync,
+ * statfs/fstatfs, and mount/umount2.
  *
  * They take their file the way the rest of the layer does (sys_fs.c):
  * posix_at_vnode resolves a (dirfd, path, AT_* flags) triple to a vnode
@@ -8,7 +9,9 @@
  * record (posix_stat_fill) moved into Linux's struct statx, so the two can
  * never disagree. There are no users: every process is root, so chmod is
  * always allowed and only records the bits (access() reads the execute
- * bits back, nothing else checks them yet).
+ * bits back, nothing else checks them yet). utimensat sets the one time a
+ * vnode keeps, the modification time (stat reports it as the access time
+ * too); a given time is taken as it is, "now" is the VFS's clock (vfs_now).
  *
  * mount knows one file system type, tmpfs, and mounts a new instance on an
  * existing directory; umount2 detaches it (always lazily: the VFS has no
@@ -16,11 +19,13 @@
  */
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
+#include <basalt/linux_time.h>
 #include <basalt/stat.h>
 #include <compiler.h>
 #include <fs/tmpfs.h>
 #include <lib/string.h>
 #include <mm/heap.h>
+#include <mm/page.h>
 #include <object/process.h>
 #include <posix/fdtable.h>
 #include <posix/sys_attr.h>
@@ -28,6 +33,7 @@
 #include <usercopy.h>
 
 STATIC_ASSERT(sizeof(struct linux_statx) == 256);
+STATIC_ASSERT(sizeof(struct linux_statfs) == 120);
 
 /* mount(2) flags. */
 #define MS_RDONLY  0x1
@@ -127,6 +133,65 @@ int64_t sys_fchmod(int fd, uint32_t mode)
     return rc;
 }
 
+/* ---- utimensat ---- */
+
+#define UTIME_NOW  ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+
+static bool utime_valid(const struct linux_timespec *ts)
+{
+    return ts->tv_nsec == UTIME_NOW || ts->tv_nsec == UTIME_OMIT ||
+           (ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000);
+}
+
+int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    /* times[0] is the access time, times[1] the modification time; NULL: both now. */
+    struct linux_timespec ts[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+    if (utimes && copy_from_user(ts, (const void *)utimes, sizeof(ts)) != OK)
+        return -EFAULT;
+    if (!utime_valid(&ts[0]) || !utime_valid(&ts[1]))
+        return -EINVAL;
+    if (ts[1].tv_nsec != UTIME_OMIT && ts[1].tv_nsec != UTIME_NOW && ts[1].tv_sec < 0)
+        return -EINVAL; /* the VFS keeps times as unsigned nanoseconds */
+    struct vnode *vn;
+    int rc;
+    if (!upath) {
+        /* futimens: the descriptor's own file (Linux refuses flags here). */
+        if (flags)
+            return -EINVAL;
+        struct fd_table *t = cur_fds();
+        struct file *f = t ? fd_get(t, dirfd) : NULL;
+        if (!f)
+            return t ? -EBADF : -ENOMEM;
+        vn = f->vn;
+        if (vn)
+            vnode_ref(vn);
+        file_unref(f);
+        if (!vn)
+            return 0; /* a pipe or the console: no times to keep, as with chmod */
+    } else {
+        rc = posix_at_vnode(dirfd, upath, flags, &vn);
+        if (rc)
+            return rc;
+        if (!vn)
+            return 0; /* AT_EMPTY_PATH on a file without a vnode */
+    }
+    if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT) {
+        vnode_unref(vn);
+        return 0; /* nothing to change, not even the change time (Linux) */
+    }
+    bool keep = ts[1].tv_nsec == UTIME_OMIT;
+    uint64_t mtime = ts[1].tv_nsec == UTIME_NOW
+                         ? vfs_now()
+                         : (uint64_t)ts[1].tv_sec * 1000000000u + (uint64_t)ts[1].tv_nsec;
+    rc = vfs_set_mtime(vn, keep ? NULL : &mtime);
+    vnode_unref(vn);
+    return rc;
+}
+
 int64_t sys_umask(uint32_t mask)
 {
     struct fd_table *t = cur_fds();
@@ -149,6 +214,49 @@ int64_t sys_fsync(int fd)
     int rc = f->vn && (f->vn->type == VNODE_REG || f->vn->type == VNODE_DIR) ? 0 : -EINVAL;
     file_unref(f);
     return rc;
+}
+
+/* ---- statfs ---- */
+
+/* vn NULL: a file without a vnode (a pipe, the console): no type, no blocks. */
+static int64_t statfs_copy_out(struct vnode *vn, uintptr_t ubuf)
+{
+    struct vfs_statfs v = {.bsize = PAGE_SIZE};
+    if (vn)
+        vfs_statfs(vn, &v);
+    struct linux_statfs s;
+    memset(&s, 0, sizeof(s));
+    s.f_type = (int64_t)v.magic;
+    s.f_bsize = s.f_frsize = (int64_t)v.bsize;
+    s.f_blocks = v.blocks;
+    s.f_bfree = s.f_bavail = v.bfree; /* nothing is kept back for a privileged user */
+    s.f_files = v.files;
+    s.f_ffree = v.ffree;
+    s.f_namelen = VFS_NAME_MAX;
+    s.f_flags = LINUX_ST_VALID;
+    return copy_to_user((void *)ubuf, &s, sizeof(s)) == OK ? 0 : -EFAULT;
+}
+
+int64_t sys_statfs(uintptr_t upath, uintptr_t ubuf)
+{
+    struct vnode *vn;
+    int rc = posix_at_vnode(AT_FDCWD, upath, 0, &vn);
+    if (rc)
+        return rc;
+    int64_t r = statfs_copy_out(vn, ubuf);
+    vnode_unref(vn);
+    return r;
+}
+
+int64_t sys_fstatfs(int fd, uintptr_t ubuf)
+{
+    struct fd_table *t = cur_fds();
+    struct file *f = t ? fd_get(t, fd) : NULL;
+    if (!f)
+        return t ? -EBADF : -ENOMEM;
+    int64_t r = statfs_copy_out(f->vn, ubuf);
+    file_unref(f);
+    return r;
 }
 
 /* ---- mount ---- */

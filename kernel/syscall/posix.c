@@ -150,6 +150,8 @@
 #define LINUX_GETGROUPS       115
 #define LINUX_GETRESUID       118
 #define LINUX_GETRESGID       120
+#define LINUX_STATFS          137
+#define LINUX_FSTATFS         138
 #define LINUX_SETRLIMIT       160
 #define LINUX_MOUNT           165
 #define LINUX_UMOUNT2         166
@@ -160,6 +162,7 @@
 #define LINUX_CLOCK_GETRES    229
 #define LINUX_CLOCK_NANOSLEEP 230
 #define LINUX_FCHMODAT        268
+#define LINUX_UTIMENSAT       280
 #define LINUX_SET_ROBUST_LIST 273
 #define LINUX_GET_ROBUST_LIST 274
 #define LINUX_PRLIMIT64       302
@@ -187,7 +190,8 @@
      BIT(94) /* lchown */ | BIT(109) /* setpgid */ | BIT(121) /* getpgid */ |                      \
      BIT(124) /* getsid */)
 #define AMBIENT_2                                                                                  \
-    (BIT(133) /* mknod */ | BIT(161) /* chroot */ | BIT(165) /* mount */ | BIT(166) /* umount2 */)
+    (BIT(133) /* mknod */ | BIT(137) /* statfs */ | BIT(161) /* chroot */ | BIT(165) /* mount */ | \
+     BIT(166) /* umount2 */)
 #define AMBIENT_3 (BIT(200) /* tkill */ | BIT(234) /* tgkill */)
 #define AMBIENT_4                                                                                  \
     (BIT(257) /* openat */ | BIT(258) /* mkdirat */ | BIT(259) /* mknodat */ |                     \
@@ -896,6 +900,21 @@ POSIX_CALL(linux_alarm)
     return sys_alarm((unsigned)a0);
 }
 
+POSIX_CALL(linux_utimensat)
+{
+    return sys_utimensat((int)a0, a1, a2, (int)a3);
+}
+
+POSIX_CALL(linux_statfs)
+{
+    return sys_statfs(a0, a1);
+}
+
+POSIX_CALL(linux_fstatfs)
+{
+    return sys_fstatfs((int)a0, a1);
+}
+
 /* Every number without a handler: -ENOSYS, counted, and logged the first times. */
 POSIX_CALL(linux_enosys)
 {
@@ -996,6 +1015,8 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_RT_SIGSUSPEND] = linux_rt_sigsuspend,
     [LINUX_SIGALTSTACK] = linux_sigaltstack,
     [LINUX_MKNOD] = linux_mknod,
+    [LINUX_STATFS] = linux_statfs,
+    [LINUX_FSTATFS] = linux_fstatfs,
     [LINUX_ARCH_PRCTL] = linux_arch_prctl,
     [LINUX_SETRLIMIT] = linux_setrlimit,
     [LINUX_SYNC] = linux_sync,
@@ -1029,6 +1050,7 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_PPOLL] = linux_ppoll,
     [LINUX_SET_ROBUST_LIST] = linux_set_robust_list,
     [LINUX_GET_ROBUST_LIST] = linux_get_robust_list,
+    [LINUX_UTIMENSAT] = linux_utimensat,
     [LINUX_DUP3] = linux_dup3,
     [LINUX_PIPE2] = linux_pipe2,
     [LINUX_PREADV] = linux_preadv,

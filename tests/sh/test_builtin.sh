@@ -6,7 +6,7 @@
 [ 5 -ge 5 ] && echo ge
 [ ! -e /nonexistent-basalt ] && echo noexist
 [ -d / ] && echo dir
-test -f /etc/passwd && echo file
+test -f "$0" && echo file
 [ 1 -eq 1 -a 2 -eq 2 ] && echo both
 [ 1 -eq 2 -o 2 -eq 2 ] && echo either
 [ x ] && echo str

@@ -243,6 +243,17 @@ ours touch t1 t2 && [ -f t1 ] && [ ! -s t1 ] && pass "touch creates" || fail "to
 host touch -d '2001-01-01' t1 && ours touch t1 && [ "$(stat -c %Y t1)" -ge "$(($(date +%s) - 100))" ] &&
     pass "touch updates the time" || fail "touch updates the time"
 ours touch -c t3 && [ ! -e t3 ] && pass "touch -c" || fail "touch -c"
+t=$(TMPDIR=$w/d1 ours mktemp) && [[ $t == "$w/d1/tmp."?????????? ]] && [ -f "$t" ] &&
+    [ ! -s "$t" ] && [ "$(stat -c %a "$t")" = 600 ] && pass "mktemp (a file in \$TMPDIR)" ||
+    fail "mktemp (a file in \$TMPDIR)" "$t"
+t=$(ours mktemp -d -p d1 dirXXXX) && [[ $t == d1/dir???? ]] && [ -d "$t" ] &&
+    [ "$(stat -c %a "$t")" = 700 ] && pass "mktemp -d -p DIR TEMPLATE" || fail "mktemp -d -p DIR TEMPLATE" "$t"
+t=$(ours mktemp relXXX) && t2=$(ours mktemp relXXX) && [[ $t == rel??? ]] && [ -f "$t" ] &&
+    [ -f "$t2" ] && [ "$t" != "$t2" ] && pass "mktemp TEMPLATE: two different names" ||
+    fail "mktemp TEMPLATE: two different names" "$t $t2"
+rm -f rel???
+error "mktemp too few X's" "^mktemp: aXX: too few X's in the template" ours mktemp aXX
+error "mktemp in a missing directory" "^mktemp: nodir/t....: No such file or directory" ours mktemp -p nodir tXXXX
 mkdir -p tree/sub tree/.hid && printf 'x\n' > tree/a && printf 'yy\n' > tree/sub/b && printf '' > tree/.dot
 ln -s a tree/link
 same "ls dir" ls tree
@@ -255,6 +266,7 @@ expect "ls -l -a (dot files)" "$(host ls -la --time-style='+%b %e %H:%M' tree | 
     sh -c "'$B/ls' -l -a tree | sed 's/  */ /g'"
 expect "ls -l symlink target" "link -> a" sh -c "'$B/ls' -l tree/link | sed 's/.* tree\///'"
 error "ls missing" "^ls: nofile: No such file or directory" ours ls nofile
+same "ls missing: status 2 as GNU" ls nofile
 ours cp fruit f2 && cmp -s fruit f2 && pass "cp file" || fail "cp file"
 ours cp fruit nums d1 && cmp -s nums d1/nums && cmp -s fruit d1/fruit && pass "cp into directory" || fail "cp into directory"
 chmod 751 f2 && ours cp f2 f3 && [ "$(stat -c %a f3)" = 751 ] && pass "cp keeps the mode" || fail "cp keeps the mode"

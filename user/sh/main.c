@@ -181,6 +181,12 @@ int main(int argc, char **argv)
     sh.pid = getpid();
     var_import(environ);
     var_set("IFS", " \t\n", false);
+    {
+        /* PPID: the parent's process ID when the shell started (POSIX). */
+        char ppid[24];
+        snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
+        var_set("PPID", ppid, false);
+    }
     if (!var_get("PATH"))
         var_set("PATH", "/bin:/usr/bin:/boot", false);
     {

@@ -9,6 +9,8 @@
  * with a "total" line of 1 KiB blocks per directory (as GNU ls). Owners
  * are names from /etc/passwd and /etc/group when those exist, numbers
  * otherwise. -1 is accepted (the output is always one per line).
+ * The exit status is GNU's: 2 when an operand (or the current directory)
+ * cannot be read, 1 when only an entry inside a directory cannot.
  * Not yet: columns, -R, -t, -S, -h, -d, -F, colours.
  */
 #include "util.h"
@@ -95,7 +97,7 @@ static int list_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return util_err(dir);
+        return util_err(dir) + 1;
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
@@ -162,7 +164,7 @@ int ls_main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (stat(ops[i], &st) != 0 && lstat(ops[i], &st) != 0) {
-            status = util_err(ops[i]);
+            status = util_err(ops[i]) + 1;
             ops[i] = NULL;
             continue;
         }
@@ -184,7 +186,9 @@ int ls_main(int argc, char **argv)
         if (n > 1)
             printf("%s%s:\n", first ? "" : "\n", ops[i]);
         first = false;
-        status |= list_dir(ops[i]);
+        int st = list_dir(ops[i]);
+        if (st > status)
+            status = st;
     }
     return status;
 }

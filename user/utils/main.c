@@ -31,6 +31,7 @@
     X(ln, "ln [-s] [-f] TARGET LINK_NAME | ln [-s] [-f] TARGET... DIRECTORY")                      \
     X(ls, "ls [-l] [-a] [-1] [FILE...]")                                                           \
     X(mkdir, "mkdir [-p] DIRECTORY...")                                                            \
+    X(mktemp, "mktemp [-d] [-q] [-p DIR] [TEMPLATE]")                                              \
     X(mount, "mount | mount [-t TYPE] SOURCE TARGET")                                              \
     X(mv, "mv SOURCE DEST | mv SOURCE... DIRECTORY")                                               \
     X(poweroff, "poweroff [-f]")                                                                   \

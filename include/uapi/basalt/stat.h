@@ -25,6 +25,21 @@ struct linux_stat {
     int64_t reserved[3];
 };
 
+/* statfs(2) and fstatfs(2): Linux x86_64's struct statfs (120 bytes). */
+struct linux_statfs {
+    int64_t f_type; /* the file system's magic number */
+    int64_t f_bsize;
+    uint64_t f_blocks, f_bfree, f_bavail; /* in f_frsize units */
+    uint64_t f_files, f_ffree;
+    int32_t f_fsid[2];
+    int64_t f_namelen;
+    int64_t f_frsize;
+    int64_t f_flags; /* ST_* mount flags, with LINUX_ST_VALID */
+    int64_t f_spare[4];
+};
+
+#define LINUX_ST_VALID 0x20 /* f_flags is filled in */
+
 /* One getdents64 record: 19 bytes of header, the name and its NUL, padded to 8. */
 struct linux_dirent64 {
     uint64_t d_ino;

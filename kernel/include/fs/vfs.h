@@ -131,9 +131,18 @@ struct vnode {
 };
 
 /* A file system type: mount makes a new instance and its root vnode. */
+/* What statfs reports of a mounted instance (sizes in blocks of bsize bytes; 0 if none). */
+struct vfs_statfs {
+    uint64_t magic; /* Linux's number for the type (TMPFS_MAGIC, PROC_SUPER_MAGIC, ...) */
+    uint64_t bsize, blocks, bfree, files, ffree;
+};
+
 struct vfs_fstype {
     const char *name;
+    uint64_t magic; /* statfs's f_type */
     int (*mount)(struct mount *m, struct vnode **root);
+    /* Sizes for statfs; NULL for a file system without blocks (procfs): all 0. */
+    void (*statfs)(struct mount *m, struct vfs_statfs *out);
 };
 
 /*
@@ -239,6 +248,11 @@ int vfs_getattr(struct vnode *vn, struct vfs_attr *out);
  * getattr of its own, which is every one so far).
  */
 int vfs_chmod(struct vnode *vn, uint32_t mode);
+/* statfs: the type's magic number and its sizes (vfs_fstype.statfs) of vn's mount. */
+void vfs_statfs(struct vnode *vn, struct vfs_statfs *out);
+/* Sets the modification time to *mtime (nanoseconds), or leaves it (NULL); the change time to now.
+ */
+int vfs_set_mtime(struct vnode *vn, const uint64_t *mtime);
 /*
  * For mmap: a new reference to the regular file's VMO (ops->get_vmo) and
  * the file's size, taken together under the vnode's lock. -ENODEV for
