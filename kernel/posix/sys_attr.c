@@ -58,6 +58,14 @@ static struct fd_table *cur_fds(void)
     return process_fd_table(process_current());
 }
 
+/* A reference to the caller's open file fd in *out: 0, -EBADF, or -ENOMEM (no table). */
+static int get_file(int fd, struct file **out)
+{
+    struct fd_table *t = cur_fds();
+    *out = t ? fd_get(t, fd) : NULL;
+    return *out ? 0 : t ? -EBADF : -ENOMEM;
+}
+
 /* ---- statx ---- */
 
 /* Linux's new_encode_dev split back, as glibc's major()/minor() read st_dev. */
@@ -123,10 +131,10 @@ int64_t sys_fchmodat(int dirfd, uintptr_t upath, uint32_t mode)
 
 int64_t sys_fchmod(int fd, uint32_t mode)
 {
-    struct fd_table *t = cur_fds();
-    struct file *f = t ? fd_get(t, fd) : NULL;
-    if (!f)
-        return t ? -EBADF : -ENOMEM;
+    struct file *f;
+    int err = get_file(fd, &f);
+    if (err)
+        return err;
     /* The console has no vnode to keep a mode in until devfs gives it one. */
     int rc = f->vn ? vfs_chmod(f->vn, mode) : -EPERM;
     file_unref(f);
@@ -162,10 +170,10 @@ int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
         /* futimens: the descriptor's own file (Linux refuses flags here). */
         if (flags)
             return -EINVAL;
-        struct fd_table *t = cur_fds();
-        struct file *f = t ? fd_get(t, dirfd) : NULL;
-        if (!f)
-            return t ? -EBADF : -ENOMEM;
+        struct file *f;
+        rc = get_file(dirfd, &f);
+        if (rc)
+            return rc;
         vn = f->vn;
         if (vn)
             vnode_ref(vn);
@@ -202,10 +210,10 @@ int64_t sys_umask(uint32_t mask)
 
 int64_t sys_fsync(int fd)
 {
-    struct fd_table *t = cur_fds();
-    struct file *f = t ? fd_get(t, fd) : NULL;
-    if (!f)
-        return t ? -EBADF : -ENOMEM;
+    struct file *f;
+    int err = get_file(fd, &f);
+    if (err)
+        return err;
     /*
      * tmpfs has nothing to write back: files and directories are synced
      * as soon as they are written. Linux says -EINVAL for what cannot be
@@ -250,10 +258,10 @@ int64_t sys_statfs(uintptr_t upath, uintptr_t ubuf)
 
 int64_t sys_fstatfs(int fd, uintptr_t ubuf)
 {
-    struct fd_table *t = cur_fds();
-    struct file *f = t ? fd_get(t, fd) : NULL;
-    if (!f)
-        return t ? -EBADF : -ENOMEM;
+    struct file *f;
+    int err = get_file(fd, &f);
+    if (err)
+        return err;
     int64_t r = statfs_copy_out(f->vn, ubuf);
     file_unref(f);
     return r;
