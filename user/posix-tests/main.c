@@ -11,6 +11,12 @@
  * they were before the first test.
  *
  *   posix-tests              every test, then leak_check and the summary
+ *   posix-tests [--repeat N] WORD...
+ *                            the tests whose names contain one of the
+ *                            words, N times over (default 1), then
+ *                            leak_check and the summary (as init, the
+ *                            arguments come after `--` on the kernel
+ *                            command line: `init=/boot/posix-tests -- pipe`)
  *   posix-tests --run NAME   one test, in this process (for debugging)
  *   posix-tests --helper NAME ARGS...   a helper program the tests execve
  */
@@ -210,18 +216,35 @@ static void warm_up(void)
         waitpid(pid, NULL, 0);
 }
 
-static int run_all(void)
+/* Whether t is chosen by one of the words (all tests when there are none). */
+static bool chosen(const struct pt_test *t, int nwords, char **words)
+{
+    for (int i = 0; i < nwords; i++)
+        if (strstr(t->name, words[i]))
+            return true;
+    return nwords == 0;
+}
+
+static int run_all(int rounds, int nwords, char **words)
 {
     int passed = 0, failed = 0;
     struct bs_info_system before, after;
     warm_up();
     bool have_before = settled_info(&before);
-    for (struct pt_test *t = tests; t; t = t->next) {
-        if (run_in_child(t))
-            passed++;
-        else
-            failed++;
-        reap_strays();
+    for (int round = 0; round < rounds; round++) {
+        for (struct pt_test *t = tests; t; t = t->next) {
+            if (!chosen(t, nwords, words))
+                continue;
+            if (run_in_child(t))
+                passed++;
+            else
+                failed++;
+            reap_strays();
+        }
+    }
+    if (passed + failed == 0) {
+        printf("posix-tests: no test matches the words given\n");
+        failed++;
     }
     bool ok = false;
     for (int i = 0; have_before && !ok && i < 200; i++) {
@@ -263,5 +286,11 @@ int main(int argc, char **argv)
         printf("posix-tests: no test named %s\n", argv[2]);
         return 2;
     }
-    return run_all();
+    int rounds = 1;
+    if (argc >= 3 && strcmp(argv[1], "--repeat") == 0) {
+        rounds = atoi(argv[2]);
+        argc -= 2;
+        argv += 2;
+    }
+    return run_all(rounds, argc - 1, argv + 1);
 }
