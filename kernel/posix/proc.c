@@ -313,12 +313,13 @@ void sys_exit_group(int code)
 
 void sys_exit_thread(int code)
 {
-    struct process *p = process_current();
-    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    bool last = p->nrunning == 1;
-    spin_unlock_irqrestore(&p->obj.lock, st);
-    if (last)
-        sys_exit_group(code); /* the last thread's exit status is the process's */
+    /*
+     * If this is the last thread, its code is the process's: uthread_exit_current
+     * decides that under the process lock as the thread leaves. (Asking
+     * first, as this did, let two threads exiting at once each see the
+     * other still running, and the process ended with code 0.)
+     */
+    uthread_current()->exit_code = code & 0xff;
     uthread_exit_current();
 }
 
