@@ -281,10 +281,19 @@ void posix_proc_set_exit_status(struct process *p, int wstatus)
     spin_unlock_irqrestore(&p->obj.lock, st);
 }
 
-void posix_proc_note_stop(struct process *p, int sig, bool stopped)
+void posix_proc_stop(struct process *p, int sig)
 {
+    /*
+     * The test of stopped, the suspension and the report in one step under
+     * proc_lock, which a SIGCONT's poster holds too: it finds both the
+     * flag and the suspension or neither. (Set under obj.lock alone and
+     * reported later, a SIGCONT in between resumed the process and was
+     * then undone by the report: stopped stayed set on a running process,
+     * wait said it had stopped, and the next stop was taken for a repeat.)
+     */
     irqstate_t st = spin_lock_irqsave(&proc_lock);
-    posix_proc_note_stop_locked(p, sig, stopped);
+    if (!p->px.stopped && process_suspend(p) == OK)
+        posix_proc_note_stop_locked(p, sig, true);
     spin_unlock_irqrestore(&proc_lock, st);
     sched_preempt_check();
 }
