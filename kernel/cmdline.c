@@ -29,6 +29,13 @@ static const struct option options[] = {
 };
 
 static char line[BOOT_CMDLINE_MAX];
+/* Where init's arguments start (the word after a lone `--`), or NULL. */
+static const char *init_args;
+
+static bool is_separator(const char *w, size_t len)
+{
+    return len == 2 && w[0] == '-' && w[1] == '-';
+}
 
 bool cmdline_next_word(struct cmdline_iter *it, const char **word, size_t *len)
 {
@@ -67,9 +74,18 @@ void cmdline_init(const char *src)
     const char *w;
     size_t len;
     while (cmdline_next_word(&it, &w, &len)) {
+        if (is_separator(w, len)) {
+            init_args = it.p;
+            break;
+        }
         if (!cmdline_is_known(w, key_len(w, len)))
             kprintf("cmdline: unknown option '%.*s' ignored\n", (int)len, w);
     }
+}
+
+const char *cmdline_init_args(void)
+{
+    return init_args ? init_args : "";
 }
 
 const char *cmdline_get_all(void)
@@ -85,7 +101,7 @@ static const char *find(const char *key, size_t *len_out)
     struct cmdline_iter it = {line};
     const char *w;
     size_t len;
-    while (cmdline_next_word(&it, &w, &len)) {
+    while (cmdline_next_word(&it, &w, &len) && !is_separator(w, len)) {
         if (key_len(w, len) == klen && strncmp(w, key, klen) == 0) {
             found = w;
             *len_out = len;

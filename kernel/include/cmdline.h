@@ -4,7 +4,8 @@
  * Words are separated by spaces; a word is either a flag (`ktest`) or
  * `key=value` (`crash=gpf`). Every key the kernel understands is listed in
  * the table in cmdline.c with a one-line description; unknown words are
- * logged at boot and otherwise ignored.
+ * logged at boot and otherwise ignored. As on Linux, the words after a
+ * lone `--` are not the kernel's: they are init's arguments (argv[1]...).
  */
 #pragma once
 
@@ -15,6 +16,9 @@ void cmdline_init(const char *line);
 
 /* The whole line as given. */
 const char *cmdline_get_all(void);
+
+/* The words after a lone `--` (init's arguments), or "" when there are none. */
+const char *cmdline_init_args(void);
 
 /* True when the word `key` or `key=...` is present. */
 bool cmdline_has(const char *key);

@@ -7,7 +7,8 @@
  * VMAR, the root job, a VMO holding the whole boot file system, and one end
  * of the bootstrap channel, on which the kernel has written one message:
  * the kernel command line (the kernel keeps the other end while init
- * runs). With `init_exit=qemu` on the command
+ * runs). Its arguments are the path, then the words after a lone `--` on
+ * the command line (as on Linux). With `init_exit=qemu` on the command
  * line the kernel ends QEMU when init exits: success for exit code 0,
  * failure otherwise (how `make test` runs user-space test programs).
  */
@@ -74,6 +75,24 @@ static status_t make_bootstrap_channel(struct kobject **init_end, struct kobject
     return s;
 }
 
+/* argv = { path, the words after `--` }, back to back in buf; no environment. */
+static void init_args(const char *path, char *buf, size_t size, struct elf_args *args)
+{
+    *args = (struct elf_args){buf, 0, 0, 0};
+    size_t n = strlcpy(buf, path, size) + 1;
+    args->argc = 1;
+    struct cmdline_iter it = {cmdline_init_args()};
+    const char *w;
+    size_t len;
+    while (cmdline_next_word(&it, &w, &len) && n + len + 1 <= size) {
+        memcpy(buf + n, w, len);
+        buf[n + len] = 0;
+        n += len + 1;
+        args->argc++;
+    }
+    args->len = n;
+}
+
 status_t init_launch(struct process **out, struct kobject **bootstrap)
 {
     char path[128] = "/boot/init";
@@ -123,9 +142,12 @@ status_t init_launch(struct process **out, struct kobject **bootstrap)
         kobject_unref(init_end);
     }
 
+    static char arg_strings[sizeof(path) + BOOT_CMDLINE_MAX];
+    struct elf_args args;
+    init_args(path, arg_strings, sizeof(arg_strings), &args);
     struct elf_entry e;
     if (s == OK)
-        s = elf_load(p, f.data, f.size, path, NULL, aux, naux, &e);
+        s = elf_load(p, f.data, f.size, path, &args, aux, naux, &e);
     struct uthread *ut = NULL;
     if (s == OK)
         s = uthread_create(p, f.name, &ut);

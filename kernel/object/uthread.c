@@ -204,6 +204,16 @@ __noreturn void uthread_exit_current(void)
     struct process *p = ut->process;
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    /*
+     * Leave the address space before nrunning drops, in the same step:
+     * from then on another thread's exit may finish the process, which
+     * frees the address space. (Left after the unlock, a preemption in
+     * between let the last thread finish the process first, and the
+     * switch back to this one loaded CR3 from the freed arch_aspace: a
+     * hang, a triple fault or stray faults, seen after the thread tests.)
+     */
+    t->arch.aspace = NULL;
+    arch_aspace_switch(arch_kernel_aspace());
     ut->state = UTHREAD_DEAD;
     ut->t = NULL;
     list_del(&ut->proc_node);
@@ -212,7 +222,7 @@ __noreturn void uthread_exit_current(void)
     if (last && p->state == PROCESS_RUNNING) {
         /* The last thread left on its own: the process ends with it. */
         bool killed = __atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL;
-        p->exit_code = killed ? BS_EXIT_KILLED : 0;
+        p->exit_code = killed ? BS_EXIT_KILLED : ut->exit_code;
         __atomic_store_n(&p->state, PROCESS_DYING, __ATOMIC_RELAXED);
     }
     bool finish = last && !p->finishing;
@@ -221,12 +231,6 @@ __noreturn void uthread_exit_current(void)
     ut->cpu_time_ns = thread_runtime_ns(t);
     p->cpu_time_dead_ns += ut->cpu_time_ns;
     spin_unlock_irqrestore(&p->obj.lock, st);
-
-    /* Leave the address space before it may go. */
-    st = arch_irq_save();
-    t->arch.aspace = NULL;
-    arch_aspace_switch(arch_kernel_aspace());
-    arch_irq_restore(st);
 
     /*
      * The thread's object goes before the process is finished, so that when

@@ -349,10 +349,19 @@ void posix_proc_set_exit_status(struct process *p, int wstatus)
     spin_unlock_irqrestore(&p->obj.lock, st);
 }
 
-void posix_proc_note_stop(struct process *p, int sig, bool stopped)
+void posix_proc_stop(struct process *p, int sig)
 {
+    /*
+     * The test of stopped, the suspension and the report in one step under
+     * proc_lock, which a SIGCONT's poster holds too: it finds both the
+     * flag and the suspension or neither. (Set under obj.lock alone and
+     * reported later, a SIGCONT in between resumed the process and was
+     * then undone by the report: stopped stayed set on a running process,
+     * wait said it had stopped, and the next stop was taken for a repeat.)
+     */
     irqstate_t st = spin_lock_irqsave(&proc_lock);
-    posix_proc_note_stop_locked(p, sig, stopped);
+    if (!p->px.stopped && process_suspend(p) == OK)
+        posix_proc_note_stop_locked(p, sig, true);
     spin_unlock_irqrestore(&proc_lock, st);
     sched_preempt_check();
 }
@@ -381,12 +390,13 @@ void sys_exit_group(int code)
 
 void sys_exit_thread(int code)
 {
-    struct process *p = process_current();
-    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    bool last = p->nrunning == 1;
-    spin_unlock_irqrestore(&p->obj.lock, st);
-    if (last)
-        sys_exit_group(code); /* the last thread's exit status is the process's */
+    /*
+     * If this is the last thread, its code is the process's: uthread_exit_current
+     * decides that under the process lock as the thread leaves. (Asking
+     * first, as this did, let two threads exiting at once each see the
+     * other still running, and the process ended with code 0.)
+     */
+    uthread_current()->exit_code = code & 0xff;
     uthread_exit_current();
 }
 

@@ -28,8 +28,9 @@
  *
  * Lock: the dispositions and pending sets are guarded by the process's
  * obj.lock (posix/signal.h); posting also holds proc_lock (proc.c) so the
- * target cannot go away. SIGKILL/SIGSTOP can be neither caught, blocked
- * nor ignored.
+ * target cannot go away, and so may read and clear px.stopped, which is
+ * proc_lock's (a stop sets it through posix_proc_stop). SIGKILL/SIGSTOP can be neither caught,
+ * blocked nor ignored.
  */
 #include <arch.h>
 #include <arch/thread.h>
@@ -147,11 +148,12 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
     }
     if (sig == SIGCONT) {
         discard_locked(p, STOP_SIGNALS);
+        /* px.stopped is proc_lock's, which every poster holds (posix_proc_stop). */
         if (p->px.stopped) {
-            p->px.stopped = false; /* one resume per stop, however many SIGCONTs */
             spin_unlock_irqrestore(&p->obj.lock, st);
             process_resume(p);
-            posix_proc_note_stop_locked(p, SIGCONT, false); /* wait and SIGCHLD hear of it */
+            /* Clears stopped (one resume per stop); wait and SIGCHLD hear of it. */
+            posix_proc_note_stop_locked(p, SIGCONT, false);
             st = spin_lock_irqsave(&p->obj.lock);
         }
     } else if (STOP_SIGNALS & bit) {
@@ -494,16 +496,7 @@ void posix_signal_deliver(struct trap_frame *tf)
             continue;
         if (STOP_SIGNALS & SIG_BIT(sig)) {
             /* Stop: every thread parks at this boundary until SIGCONT (or a kill). */
-            if (process_suspend(p) == OK) {
-                st = spin_lock_irqsave(&p->obj.lock);
-                bool already = p->px.stopped;
-                p->px.stopped = true;
-                spin_unlock_irqrestore(&p->obj.lock, st);
-                if (already)
-                    process_resume(p); /* one suspension per stop */
-                else
-                    posix_proc_note_stop(p, sig, true);
-            }
+            posix_proc_stop(p, sig);
             decide_restart(tf, NULL);
             return; /* the suspension is acted on by the caller's loop */
         }

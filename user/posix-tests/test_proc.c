@@ -568,6 +568,45 @@ PT_TEST(exit_from_a_thread_ends_the_process)
     CHECK_EQ(WEXITSTATUS(st), 77);
 }
 
+static volatile int exit_go;
+
+static void *raw_exiter(void *arg)
+{
+    while (!exit_go)
+        sched_yield();
+    syscall(SYS_exit, (int)(intptr_t)arg); /* this thread only, as the kernel sees it */
+    return NULL;
+}
+
+/*
+ * Every thread leaves by the raw exit call, the main one first, the
+ * others at about the same time: whichever is last gives the process its
+ * status. (The kernel once asked "am I the last?" before leaving, so two
+ * threads leaving together could both say no and the process ended with
+ * 0; the rounds give that interleaving a chance, on top of the plain
+ * semantics.)
+ */
+PT_TEST(last_thread_exit_code_is_the_process_status)
+{
+    for (int round = 0; round < 20; round++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            pthread_t t;
+            for (int i = 0; i < 3; i++)
+                if (pthread_create(&t, NULL, raw_exiter, (void *)(intptr_t)9) != 0)
+                    _exit(100);
+            exit_go = 1;
+            syscall(SYS_exit, 9);
+            _exit(101); /* not reached */
+        }
+        CHECK(pid > 0);
+        int st = 0;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFEXITED(st));
+        CHECK_EQ(WEXITSTATUS(st), 9);
+    }
+}
+
 PT_TEST(clone_bad_flags)
 {
     /* CLONE_THREAD without CLONE_VM|CLONE_SIGHAND, and namespaces: EINVAL. */

@@ -79,6 +79,8 @@ struct uthread {
     struct posix_thread_sig sig; /* mask, pending signals, alternate stack (process lock) */
     /* POSIX set_robust_list's head (posix/sys_futex.c; 0: none); its own use only. */
     uintptr_t robust_list;
+    /* The process's exit code if this thread ends last on its own (POSIX exit; its own use). */
+    int exit_code;
 
     /* Process lock: */
     enum uthread_state state;
@@ -125,7 +127,11 @@ status_t uthread_prepare(struct uthread *ut, uint64_t entry, uint64_t stack, str
 status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, uint64_t stack,
                         uint64_t arg1, uint64_t arg2, bool first);
 
-/* Ends the calling user thread (its process with it when it is the last). */
+/*
+ * Ends the calling user thread, and its process with it when it is the
+ * last one running: with the thread's exit_code, or BS_EXIT_KILLED when
+ * it was being killed.
+ */
 __noreturn void uthread_exit_current(void);
 
 /*

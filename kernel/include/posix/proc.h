@@ -101,9 +101,12 @@ void posix_proc_exit(struct process *p);
 void posix_proc_release(struct process *p);
 /* The wait status p ends with, when it ends by exit_group or a fatal signal (first wins). */
 void posix_proc_set_exit_status(struct process *p, int wstatus);
-/* p stopped (by signal `sig`) or continued: tells its parent (wait, SIGCHLD). */
-void posix_proc_note_stop(struct process *p, int sig, bool stopped);
-/* The same with proc_lock held (the signal code's SIGCONT). */
+/*
+ * Stops p by signal `sig` unless it is stopped already: suspends it, marks
+ * it stopped and tells its parent (wait, SIGCHLD), all under proc_lock.
+ */
+void posix_proc_stop(struct process *p, int sig);
+/* p stopped or continued (proc_lock held): sets px.stopped and tells its parent. */
 void posix_proc_note_stop_locked(struct process *p, int sig, bool stopped);
 /* A thread ID for ut (0, or -EAGAIN); given back by posix_thread_release. */
 int posix_thread_attach(struct uthread *ut);
