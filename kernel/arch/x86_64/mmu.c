@@ -23,7 +23,11 @@
  * TLB: a range of up to TLB_FLUSH_PAGES pages is flushed with invlpg, a larger
  * one with a full flush (toggling CR4.PGE when kernel global entries changed).
  * With PCID, an address space edited while not loaded is marked and flushed
- * when it is next switched to. (One CPU for now; SMP adds shootdowns.)
+ * when it is next switched to. PCIDs are handed out in turn, so after 4095
+ * creations two live spaces may share one: pcid_owner records which space
+ * last filled each PCID's TLB entries, and a switch to a space that is not
+ * its PCID's owner flushes. (One CPU for now; SMP adds shootdowns and a
+ * pcid_owner per CPU.)
  */
 #include <arch/mmu.h>
 #include <arch/x86.h>
@@ -76,6 +80,8 @@ static struct arch_mmu_features features;
 static uint64_t nx_bit;        /* PTE_NX when the CPU has NX, else 0 */
 static bool kernel_top_frozen; /* no new kernel PML4 entries after init */
 static uint16_t next_pcid = 1;
+/* The space whose translations each PCID's TLB entries may hold (see the top). */
+static const struct arch_aspace *pcid_owner[4096];
 
 /* ---- entries --------------------------------------------------------------- */
 
@@ -540,6 +546,8 @@ status_t arch_aspace_create(struct arch_aspace **out)
 void arch_aspace_destroy(struct arch_aspace *as)
 {
     ASSERT(!as->kernel && as != current_as);
+    if (pcid_owner[as->pcid] == as)
+        pcid_owner[as->pcid] = NULL; /* a new space at this address must not look like the owner */
     while (as->tables)
         table_free(as, phys_to_virt(pfn_to_paddr(as->tables)));
     ASSERT(as->table_pages == 0);
@@ -556,8 +564,9 @@ void arch_aspace_switch(struct arch_aspace *as)
     if (as == current_as && !as->tlb_stale)
         return;
     uint64_t cr3 = as->pml4_pa | as->pcid;
-    if (features.pcid && !as->tlb_stale)
+    if (features.pcid && !as->tlb_stale && pcid_owner[as->pcid] == as)
         cr3 |= CR3_NOFLUSH;
+    pcid_owner[as->pcid] = as;
     as->tlb_stale = false;
     current_as = as;
     write_cr3(cr3);
