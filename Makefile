@@ -209,9 +209,9 @@ INITRD_FILES := $(shell find initrd -type f 2>/dev/null | sort)
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS) $(POSIX_PROGS))
 lparen := (
 UTIL_NAMES := $(shell sed -n 's/^ *X$(lparen)\([a-z]*\),.*/\1/p' user/utils/main.c)
-BIN_LINKS := $(foreach n,$(filter-out sh true,$(UTIL_NAMES)),$(n):utils) sh:sh true:true
+BIN_LINKS := $(foreach n,$(filter-out sh true,$(UTIL_NAMES)),$(n):utils) [:utils sh:sh true:true
 
-$(BUILD)/initrd.cpio: $(INITRD_FILES) $(USER_BINS) user/utils/main.c
+$(BUILD)/initrd.cpio: $(INITRD_FILES) $(USER_BINS) user/utils/main.c Makefile
 	@rm -rf $(BUILD)/initrd && mkdir -p $(BUILD)/initrd/bin
 	@if [ -d initrd ]; then cp -r initrd/. $(BUILD)/initrd/; fi
 	@cp $(USER_BINS) $(BUILD)/initrd/

@@ -107,10 +107,9 @@ def host_bin(tmp):
     names = next(l for l in listing.splitlines() if l.startswith("utilities: ")).split()[1:]
     bindir = os.path.join(tmp, "bin")
     os.makedirs(bindir)
-    # As the initrd's /bin (Makefile, BIN_LINKS): no "[" link; sh is the shell.
+    # As the initrd's /bin (Makefile, BIN_LINKS); sh is the shell.
     for n in names + ["utils"]:
-        if n != "[":
-            os.symlink(utils, os.path.join(bindir, n))
+        os.symlink(utils, os.path.join(bindir, n))
     os.symlink(os.path.join(ROOT, "build", "user", "sh"), os.path.join(bindir, "sh"))
     return bindir
 

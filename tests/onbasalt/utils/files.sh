@@ -64,6 +64,8 @@ t "test -s empty" env test -s t1
 t "test -L" env test -L soft
 t "test -z -a -n" env test -z "" -a -n x
 t "test =" env test abc = abc
+t "[ through /bin/[" env [ abc = abc ]
+t "[ without ]" env [ abc = abc
 t "test !=" env test abc != abc
 t "test -lt" env test 2 -lt 10
 t "test -ge" env test 2 -ge 10
