@@ -915,15 +915,20 @@ POSIX_CALL(linux_fstatfs)
     return sys_fstatfs((int)a0, a1);
 }
 
-/* Every number without a handler: -ENOSYS, counted, and logged the first times. */
-POSIX_CALL(linux_enosys)
+/* A number without a handler: -ENOSYS, counted (below LINUX_NR_MAX), logged the first times. */
+static int64_t unimplemented(uint64_t nr)
 {
-    unsigned nr = (unsigned)syscall_user_frame()->rax; /* the number until the call returns */
-    enosys_counts[nr]++;
+    if (nr < LINUX_NR_MAX)
+        enosys_counts[nr]++;
     if (enosys_total++ < 32)
-        kprintf("posix: '%s' called unimplemented system call %u: -ENOSYS\n",
+        kprintf("posix: '%s' called unimplemented system call %lu: -ENOSYS\n",
                 process_current()->name, nr);
     return -ENOSYS;
+}
+
+POSIX_CALL(linux_enosys)
+{
+    return unimplemented(syscall_user_frame()->rax); /* the number until the call returns */
 }
 
 #pragma clang diagnostic push
@@ -1075,12 +1080,8 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
 int64_t posix_dispatch(struct trap_frame *tf)
 {
     uint64_t nr = tf->rax;
-    if (nr >= LINUX_NR_MAX) {
-        if (enosys_total++ < 32)
-            kprintf("posix: '%s' called unimplemented system call %lu: -ENOSYS\n",
-                    process_current()->name, nr);
-        return -ENOSYS;
-    }
+    if (nr >= LINUX_NR_MAX)
+        return unimplemented(nr);
     if (names_ambient_authority((unsigned)nr) && policy_capability_mode())
         return -EPERM;
     return posix_table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);

@@ -531,8 +531,7 @@ status_t arch_aspace_create(struct arch_aspace **out)
         as->pcid = next_pcid;
         next_pcid = next_pcid == 4095 ? 1 : next_pcid + 1;
     }
-    /* A reused PCID may still tag another address space's entries. */
-    as->tlb_stale = true;
+    /* A reused PCID may still tag another space's entries: not its owner yet, so it flushes. */
     *out = as;
     return OK;
 }
@@ -540,8 +539,8 @@ status_t arch_aspace_create(struct arch_aspace **out)
 /*
  * Frees every table of the space, whatever is still mapped: the pages it
  * maps belong to their VMOs. A space is not loaded anywhere when it dies,
- * and a new space is flushed before first use (tlb_stale), so no stale
- * translation through these tables can be used.
+ * and a space that takes its PCID next flushes before first use (it is
+ * not the owner), so no stale translation through these tables is used.
  */
 void arch_aspace_destroy(struct arch_aspace *as)
 {

@@ -90,9 +90,10 @@ syscall_entry:
     /*
      * R11 and R12-R15: the C handlers preserve R12-R15 and SYSCALL already
      * replaced R11 (its value is the RFLAGS saved above), so a native call
-     * leaves them in the registers and only reserves their slots; the paths
-     * that need the whole frame in memory (the POSIX layer, the slow exits)
-     * fill them first (COMPLETE_FRAME).
+     * leaves them in the registers and only reserves their slots, and so
+     * does a POSIX call through posix_table; the paths that need the whole
+     * frame in memory (syscall_dispatch, the slow exits) fill them first
+     * (COMPLETE_REGS, COMPLETE_FRAME).
      */
     subq $40, %rsp
     xorl %ebp, %ebp         /* backtraces stop here */

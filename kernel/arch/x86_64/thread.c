@@ -38,15 +38,13 @@ void arch_thread_init(struct arch_thread *at, uintptr_t stack_top, void (*entry)
 }
 
 /*
- * The user frame of a thread that has entered user mode is always the top
- * of its kernel stack (both the syscall entry and an interrupt from ring 3
- * start there). Vector 256 with the user CS means the thread is inside a
- * system call; setting CS to SYSCALL_FRAME_CS_WORK sends the exit down the
- * slow path (syscall.S), which puts the CS back.
+ * Vector 256 with the user CS in the user frame means the thread is inside
+ * a system call; setting CS to SYSCALL_FRAME_CS_WORK sends the exit down
+ * the slow path (syscall.S), which puts the CS back.
  */
 void arch_thread_request_user_work(struct arch_thread *at)
 {
-    struct trap_frame *tf = (struct trap_frame *)at->kstack_top - 1;
+    struct trap_frame *tf = arch_thread_user_frame(at);
     if (tf->vector == TRAP_VECTOR_SYSCALL && tf->cs == TRAP_USER_CS)
         tf->cs = SYSCALL_FRAME_CS_WORK;
 }

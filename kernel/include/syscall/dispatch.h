@@ -47,13 +47,13 @@ extern uint64_t posix_counts[POSIX_NR_COUNTED];
 int64_t posix_dispatch(struct trap_frame *tf);
 
 /*
- * The user register frame of the current system call: always the top of
- * the thread's kernel stack. R11-R15 are filled in only for the calls of
- * syscall_dispatch (see above); RAX holds the number until the call returns.
+ * The user register frame of the current system call. R11-R15 are filled
+ * in only for the calls of syscall_dispatch (see above); RAX holds the
+ * number until the call returns.
  */
 static inline struct trap_frame *syscall_user_frame(void)
 {
-    return (struct trap_frame *)thread_current()->arch.kstack_top - 1;
+    return arch_thread_user_frame(&thread_current()->arch);
 }
 /* Calls of Linux number nr since boot, and how many of them were -ENOSYS (not implemented). */
 uint64_t posix_count(unsigned nr);

@@ -30,6 +30,7 @@
 
 #include <arch/gdt.h>
 #include <arch/mmu.h>
+#include <arch/trap.h>
 #include <compiler.h>
 #include <err.h>
 #include <stdint.h>
@@ -62,6 +63,16 @@ void arch_thread_init(struct arch_thread *at, uintptr_t stack_top, void (*entry)
 
 /* Describes the running boot thread and returns the bounds of its stack. */
 void arch_thread_init_boot(struct arch_thread *at, uintptr_t *stack_base, uintptr_t *stack_top);
+
+/*
+ * The user register frame of a thread that has entered user mode: always
+ * the top of its kernel stack (the syscall entry and an interrupt from
+ * ring 3 both start there).
+ */
+static inline struct trap_frame *arch_thread_user_frame(const struct arch_thread *at)
+{
+    return (struct trap_frame *)at->kstack_top - 1;
+}
 
 /*
  * For a user thread that is not running and has entered user mode: if it
