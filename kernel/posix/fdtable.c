@@ -161,6 +161,18 @@ struct fd_table *process_fd_table(struct process *p)
     return t;
 }
 
+struct fd_table *posix_fds(void)
+{
+    return process_fd_table(process_current());
+}
+
+struct file *posix_file_get(int fd, int *rc)
+{
+    struct fd_table *t = posix_fds();
+    *rc = t ? -EBADF : -ENOMEM;
+    return t ? fd_get(t, fd) : NULL;
+}
+
 struct fd_table *fd_table_clone(struct fd_table *src)
 {
     struct fd_table *t = table_alloc();

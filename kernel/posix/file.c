@@ -143,6 +143,13 @@ void file_ref(struct file *f)
     __atomic_fetch_add(&f->refs, 1, __ATOMIC_RELAXED);
 }
 
+void file_set_flags(struct file *f, int mask, int bits)
+{
+    mutex_lock(&f->lock); /* one change at a time; readers use file_flags() */
+    __atomic_store_n(&f->flags, (f->flags & ~mask) | (bits & mask), __ATOMIC_RELAXED);
+    mutex_unlock(&f->lock);
+}
+
 void file_unref(struct file *f)
 {
     DEBUG_ASSERT(f->magic == FILE_MAGIC);

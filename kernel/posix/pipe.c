@@ -457,7 +457,7 @@ int64_t sys_pipe2(uintptr_t ufds, int flags)
         return -EINVAL;
     if (!user_range_ok(ufds, 2 * sizeof(int)))
         return -EFAULT;
-    struct fd_table *t = process_fd_table(process_current());
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     struct file *rd, *wr;

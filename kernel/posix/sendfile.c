@@ -95,7 +95,7 @@ static int64_t transfer(struct file *out, struct file *in, uint64_t *off, size_t
 
 int64_t sys_sendfile(int out_fd, int in_fd, uintptr_t uoff, size_t count)
 {
-    struct fd_table *t = process_fd_table(process_current());
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     struct file *in = fd_get(t, in_fd);

@@ -53,19 +53,6 @@ STATIC_ASSERT(sizeof(struct linux_statfs) == 120);
 
 #define FSTYPE_MAX 64 /* bytes of a file system type name, with its NUL */
 
-static struct fd_table *cur_fds(void)
-{
-    return process_fd_table(process_current());
-}
-
-/* A reference to the caller's open file fd in *out: 0, -EBADF, or -ENOMEM (no table). */
-static int get_file(int fd, struct file **out)
-{
-    struct fd_table *t = cur_fds();
-    *out = t ? fd_get(t, fd) : NULL;
-    return *out ? 0 : t ? -EBADF : -ENOMEM;
-}
-
 /* ---- statx ---- */
 
 /* Linux's new_encode_dev split back, as glibc's major()/minor() read st_dev. */
@@ -131,9 +118,9 @@ int64_t sys_fchmodat(int dirfd, uintptr_t upath, uint32_t mode)
 
 int64_t sys_fchmod(int fd, uint32_t mode)
 {
-    struct file *f;
-    int err = get_file(fd, &f);
-    if (err)
+    int err;
+    struct file *f = posix_file_get(fd, &err);
+    if (!f)
         return err;
     /* The console has no vnode to keep a mode in until devfs gives it one. */
     int rc = f->vn ? vfs_chmod(f->vn, mode) : -EPERM;
@@ -170,9 +157,8 @@ int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
         /* futimens: the descriptor's own file (Linux refuses flags here). */
         if (flags)
             return -EINVAL;
-        struct file *f;
-        rc = get_file(dirfd, &f);
-        if (rc)
+        struct file *f = posix_file_get(dirfd, &rc);
+        if (!f)
             return rc;
         vn = f->vn;
         if (vn)
@@ -202,7 +188,7 @@ int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
 
 int64_t sys_umask(uint32_t mask)
 {
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     return t ? (int64_t)fd_set_umask(t, mask) : -ENOMEM;
 }
 
@@ -210,9 +196,9 @@ int64_t sys_umask(uint32_t mask)
 
 int64_t sys_fsync(int fd)
 {
-    struct file *f;
-    int err = get_file(fd, &f);
-    if (err)
+    int err;
+    struct file *f = posix_file_get(fd, &err);
+    if (!f)
         return err;
     /*
      * tmpfs has nothing to write back: files and directories are synced
@@ -258,9 +244,9 @@ int64_t sys_statfs(uintptr_t upath, uintptr_t ubuf)
 
 int64_t sys_fstatfs(int fd, uintptr_t ubuf)
 {
-    struct file *f;
-    int err = get_file(fd, &f);
-    if (err)
+    int err;
+    struct file *f = posix_file_get(fd, &err);
+    if (!f)
         return err;
     int64_t r = statfs_copy_out(f->vn, ubuf);
     file_unref(f);

@@ -39,20 +39,6 @@ struct linux_iovec {
     uint64_t len;
 };
 
-static struct fd_table *cur_fds(void)
-{
-    return process_fd_table(process_current());
-}
-
-/* A new reference to the open file at fd, or NULL (*rc = -EBADF or -ENOMEM). */
-static struct file *file_get(int fd, int *rc)
-{
-    struct fd_table *t = cur_fds();
-    struct file *f = t ? fd_get(t, fd) : NULL;
-    *rc = t ? -EBADF : -ENOMEM;
-    return f;
-}
-
 /* Copies a user path into a new heap buffer (kfree it); "" is -ENOENT unless allow_empty. */
 static int path_get(uintptr_t upath, bool allow_empty, char **out)
 {
@@ -80,14 +66,14 @@ static int at_start(int dirfd, const char *path, struct vnode **out)
         return 0;
     }
     if (dirfd == AT_FDCWD) {
-        struct fd_table *t = cur_fds();
+        struct fd_table *t = posix_fds();
         if (!t)
             return -ENOMEM;
         *out = fd_cwd(t);
         return 0;
     }
     int rc;
-    struct file *f = file_get(dirfd, &rc);
+    struct file *f = posix_file_get(dirfd, &rc);
     if (!f)
         return rc;
     rc = 0;
@@ -151,7 +137,7 @@ static int64_t file_rw(struct file *f, uint64_t *off, uintptr_t ubuf, size_t len
 static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool write, bool positional)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     int64_t ret;
@@ -224,7 +210,7 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, int64_t pos, bool writ
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return -EINVAL;
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     int64_t ret = 0;
@@ -321,7 +307,7 @@ int64_t sys_pwritev2(int fd, uintptr_t iov, int iovcnt, int64_t pos, int flags, 
 int64_t sys_lseek(int fd, int64_t off, int whence)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     int64_t ret;
@@ -357,7 +343,7 @@ int64_t sys_ftruncate(int fd, int64_t len)
     if (len < 0)
         return -EINVAL;
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     rc = !f->vn || f->vn->type != VNODE_REG || !file_writable(f)
@@ -371,7 +357,7 @@ int64_t sys_ftruncate(int fd, int64_t len)
 
 int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)
 {
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     char *path;
@@ -408,17 +394,17 @@ out_free:
 
 int64_t sys_close(int fd)
 {
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     return t ? fd_close(t, fd) : -EBADF;
 }
 
 int64_t sys_dup(int fd)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
-    rc = fd_install(cur_fds(), f, 0, false);
+    rc = fd_install(posix_fds(), f, 0, false);
     if (rc < 0)
         file_unref(f);
     return rc;
@@ -429,14 +415,14 @@ int64_t sys_dup3(int oldfd, int newfd, int flags, bool dup2)
     if (!dup2 && ((flags & ~O_CLOEXEC) || oldfd == newfd))
         return -EINVAL;
     int rc;
-    struct file *f = file_get(oldfd, &rc);
+    struct file *f = posix_file_get(oldfd, &rc);
     if (!f)
         return rc;
     if (dup2 && oldfd == newfd) {
         file_unref(f);
         return newfd;
     }
-    rc = fd_install_at(cur_fds(), f, newfd, flags & O_CLOEXEC);
+    rc = fd_install_at(posix_fds(), f, newfd, flags & O_CLOEXEC);
     if (rc < 0)
         file_unref(f);
     return rc;
@@ -445,10 +431,10 @@ int64_t sys_dup3(int oldfd, int newfd, int flags, bool dup2)
 int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
@@ -465,15 +451,10 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
         rc = fd_set_flags(t, fd, (int)arg);
         break;
     case F_GETFL:
-        mutex_lock(&f->lock);
-        rc = f->flags;
-        mutex_unlock(&f->lock);
+        rc = file_flags(f);
         break;
     case F_SETFL:
-        mutex_lock(&f->lock);
-        __atomic_store_n(&f->flags, (f->flags & ~FILE_SETFL_MASK) | ((int)arg & FILE_SETFL_MASK),
-                         __ATOMIC_RELAXED); /* files with ops read it without the lock */
-        mutex_unlock(&f->lock);
+        file_set_flags(f, FILE_SETFL_MASK, (int)arg);
         rc = 0;
         break;
     default:
@@ -486,7 +467,7 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     int64_t ret;
@@ -494,12 +475,8 @@ int64_t sys_ioctl(int fd, unsigned long req, uintptr_t arg)
         /* Every file's: the same as fcntl(F_SETFL) changing O_NONBLOCK. */
         int on;
         ret = copy_from_user(&on, (const void *)arg, sizeof(on)) == OK ? 0 : -EFAULT;
-        if (ret == 0) {
-            mutex_lock(&f->lock);
-            __atomic_store_n(&f->flags, on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK,
-                             __ATOMIC_RELAXED); /* files with ops read it without the lock */
-            mutex_unlock(&f->lock);
-        }
+        if (ret == 0)
+            file_set_flags(f, O_NONBLOCK, on ? O_NONBLOCK : 0);
     } else {
         ret = f->ops && f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
     }
@@ -555,7 +532,7 @@ static int file_stat_fill(struct file *f, struct linux_stat *st)
 static int fd_stat_fill(int fd, struct linux_stat *st)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     rc = file_stat_fill(f, st);
@@ -598,7 +575,7 @@ int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out)
     if (!path[0] && dirfd != AT_FDCWD) {
         /* AT_EMPTY_PATH: the descriptor's own file (a pipe has no vnode). */
         kfree(path);
-        struct file *f = file_get(dirfd, &rc);
+        struct file *f = posix_file_get(dirfd, &rc);
         if (!f)
             return rc;
         *out = f->vn;
@@ -669,7 +646,7 @@ static uint8_t dirent_type(enum vnode_type t)
 int64_t sys_getdents64(int fd, uintptr_t dirp, size_t count)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     int64_t ret = 0;
@@ -729,7 +706,7 @@ out:
 }
 
 /* Resolves (dirfd, upath) into a start directory and a kernel path; both to be released. */
-static int at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path)
+int posix_at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path)
 {
     int rc = path_get(upath, false, path);
     if (rc)
@@ -740,19 +717,14 @@ static int at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path
     return rc;
 }
 
-int posix_at_path(int dirfd, uintptr_t upath, struct vnode **start, char **path)
-{
-    return at_path(dirfd, upath, start, path);
-}
-
 int64_t sys_mkdirat(int dirfd, uintptr_t upath, uint32_t mode)
 {
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     struct vnode *start;
     char *path;
-    int rc = at_path(dirfd, upath, &start, &path);
+    int rc = posix_at_path(dirfd, upath, &start, &path);
     if (rc)
         return rc;
     /* As Linux: the permission bits and the sticky bit, less the umask. */
@@ -770,12 +742,12 @@ int64_t sys_mknodat(int dirfd, uintptr_t upath, uint32_t mode, unsigned dev)
         return -EPERM; /* devices live in devfs; no sockets; mkdir makes directories */
     if (type != 0 && type != S_IFREG && type != S_IFIFO)
         return -EINVAL;
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     struct vnode *start, *vn;
     char *path;
-    int rc = at_path(dirfd, upath, &start, &path);
+    int rc = posix_at_path(dirfd, upath, &start, &path);
     if (rc)
         return rc;
     uint32_t perm = mode & S_IALLUGO & ~fd_umask(t);
@@ -795,7 +767,7 @@ int64_t sys_unlinkat(int dirfd, uintptr_t upath, int flags)
         return -EINVAL;
     struct vnode *start;
     char *path;
-    int rc = at_path(dirfd, upath, &start, &path);
+    int rc = posix_at_path(dirfd, upath, &start, &path);
     if (rc)
         return rc;
     rc = (flags & AT_REMOVEDIR) ? vfs_rmdir(start, path) : vfs_unlink(start, path);
@@ -810,10 +782,10 @@ static int64_t two_paths(int odirfd, uintptr_t uopath, int ndirfd, uintptr_t unp
 {
     struct vnode *ostart, *nstart;
     char *opath, *npath;
-    int rc = at_path(odirfd, uopath, &ostart, &opath);
+    int rc = posix_at_path(odirfd, uopath, &ostart, &opath);
     if (rc)
         return rc;
-    rc = at_path(ndirfd, unpath, &nstart, &npath);
+    rc = posix_at_path(ndirfd, unpath, &nstart, &npath);
     if (rc == 0) {
         rc = op(ostart, opath, nstart, npath);
         vnode_unref(nstart);
@@ -846,7 +818,7 @@ int64_t sys_symlinkat(uintptr_t utarget, int dirfd, uintptr_t upath)
         return rc;
     struct vnode *start;
     char *path;
-    rc = at_path(dirfd, upath, &start, &path);
+    rc = posix_at_path(dirfd, upath, &start, &path);
     if (rc == 0) {
         rc = vfs_symlink(target, start, path);
         vnode_unref(start);
@@ -863,7 +835,7 @@ int64_t sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size)
     size_t len = size < VFS_PATH_MAX ? (size_t)size : VFS_PATH_MAX;
     struct vnode *start;
     char *path;
-    int rc = at_path(dirfd, upath, &start, &path);
+    int rc = posix_at_path(dirfd, upath, &start, &path);
     if (rc)
         return rc;
     char *buf = kmalloc(len);
@@ -880,18 +852,12 @@ int64_t sys_truncate(uintptr_t upath, int64_t len)
 {
     if (len < 0)
         return -EINVAL;
-    struct vnode *start, *vn;
-    char *path;
-    int rc = at_path(AT_FDCWD, upath, &start, &path);
+    struct vnode *vn;
+    int rc = posix_at_vnode(AT_FDCWD, upath, 0, &vn);
     if (rc)
         return rc;
-    rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
-    if (rc == 0) {
-        rc = vfs_truncate(vn, (uint64_t)len);
-        vnode_unref(vn);
-    }
-    vnode_unref(start);
-    kfree(path);
+    rc = vfs_truncate(vn, (uint64_t)len);
+    vnode_unref(vn);
     return rc;
 }
 
@@ -899,7 +865,7 @@ int64_t sys_truncate(uintptr_t upath, int64_t len)
 
 static int set_cwd(struct vnode *dir)
 {
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     if (!t || dir->type != VNODE_DIR) {
         vnode_unref(dir);
         return t ? -ENOTDIR : -ENOMEM;
@@ -910,21 +876,15 @@ static int set_cwd(struct vnode *dir)
 
 int64_t sys_chdir(uintptr_t upath)
 {
-    struct vnode *start, *vn;
-    char *path;
-    int rc = at_path(AT_FDCWD, upath, &start, &path);
-    if (rc)
-        return rc;
-    rc = vfs_lookup(start, path, VFS_LOOKUP_FOLLOW, &vn);
-    vnode_unref(start);
-    kfree(path);
+    struct vnode *vn;
+    int rc = posix_at_vnode(AT_FDCWD, upath, 0, &vn);
     return rc ? rc : set_cwd(vn);
 }
 
 int64_t sys_fchdir(int fd)
 {
     int rc;
-    struct file *f = file_get(fd, &rc);
+    struct file *f = posix_file_get(fd, &rc);
     if (!f)
         return rc;
     rc = -ENOTDIR;
@@ -998,7 +958,7 @@ static int cwd_path(struct vnode *dir, char *buf, struct vfs_dirent *de)
 
 int64_t sys_getcwd(uintptr_t ubuf, size_t size)
 {
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     char *buf = kmalloc(VFS_PATH_MAX);

@@ -66,11 +66,6 @@
 STATIC_ASSERT(sizeof(struct linux_sysinfo) == 112);
 STATIC_ASSERT(sizeof(struct linux_utsname) == 390);
 
-static struct fd_table *cur_fds(void)
-{
-    return process_fd_table(process_current());
-}
-
 /* ---- the system ---- */
 
 int64_t sys_uname(uintptr_t ubuf)
@@ -209,7 +204,7 @@ int64_t sys_prlimit64(int pid, unsigned res, uintptr_t unew, uintptr_t uold)
         return sys_getpgid(pid) < 0 ? -ESRCH : -EPERM; /* another's limits: not here */
     if (res >= LINUX_RLIM_NLIMITS)
         return -EINVAL;
-    struct fd_table *t = cur_fds();
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     int rc = 0;

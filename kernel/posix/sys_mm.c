@@ -164,8 +164,8 @@ static status_t map_past_eof(struct vmar *vm, uintptr_t addr, bool fixed, bool n
 static int64_t file_vmo(int fd, uint64_t off, uint64_t len, bool shared, int prot, struct vmo **v,
                         uint64_t *vmo_off, uint64_t *backed, unsigned *max)
 {
-    struct fd_table *t = process_fd_table(process_current());
-    struct file *f = t ? fd_get(t, fd) : NULL;
+    int err;
+    struct file *f = posix_file_get(fd, &err);
     if (!f)
         return -EBADF;
     int64_t rc = 0;

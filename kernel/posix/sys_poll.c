@@ -122,7 +122,7 @@ typedef int (*poll_pass_fn)(struct fd_table *t, void *arg, struct poll_table *pt
 
 static int poll_loop(poll_pass_fn pass, void *arg, uint64_t deadline)
 {
-    struct fd_table *t = process_fd_table(process_current());
+    struct fd_table *t = posix_fds();
     if (!t)
         return -ENOMEM;
     struct poll_table pt;

@@ -55,6 +55,10 @@ struct fd_table {
 struct fd_table *fd_table_create(void);
 /* The table of p, made on first use (NULL when out of memory). */
 struct fd_table *process_fd_table(struct process *p);
+/* The calling process's table (made on first use), or NULL when out of memory. */
+struct fd_table *posix_fds(void);
+/* A new reference to the caller's open file fd, or NULL with *rc = -EBADF (-ENOMEM: no table). */
+struct file *posix_file_get(int fd, int *rc);
 /* fork: a new table with the same open files (shared), flags and directory; NULL: no memory. */
 struct fd_table *fd_table_clone(struct fd_table *src);
 /* execve: closes the descriptors marked close-on-exec. */

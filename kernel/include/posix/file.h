@@ -142,6 +142,9 @@ static inline int file_flags(const struct file *f)
     return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
 }
 
+/* Replaces the status flags under mask by bits (fcntl F_SETFL, ioctl FIONBIO). */
+void file_set_flags(struct file *f, int mask, int bits);
+
 static inline bool file_readable(const struct file *f)
 {
     return (f->flags & O_ACCMODE) != O_WRONLY;
