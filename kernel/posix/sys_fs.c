@@ -896,15 +896,29 @@ int64_t sys_fchdir(int fd)
     return rc;
 }
 
-/* Finds the entry of dir that is child (its name left in de->name): 0 or -ENOENT. */
+/*
+ * Finds the entry of dir that is child (its name left in de->name): 0 or
+ * -ENOENT. Inside one mount an entry's inode number names it (procfs makes
+ * a new vnode at every lookup, so vnodes cannot be compared there); a mount
+ * root is found by looking the names up, which crosses into mounts as a
+ * path does.
+ */
 static int name_in_parent(struct vnode *dir, struct vnode *child, struct vfs_dirent *de)
 {
+    bool by_ino = child != child->mnt->root;
+    struct vfs_attr a;
+    int n = by_ino ? vfs_getattr(child, &a) : 0;
+    if (n)
+        return n;
     uint64_t pos = 0;
-    int n;
     while ((n = vfs_getdents(dir, &pos, de, 1)) == 1) {
         if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
             continue;
-        /* Compare vnodes, not inode numbers: lookup crosses into mounts as a path would. */
+        if (by_ino) {
+            if (de->ino == a.ino)
+                return 0;
+            continue;
+        }
         struct vnode *vn;
         if (vfs_lookup(dir, de->name, 0, &vn) != 0)
             continue;

@@ -753,6 +753,23 @@ PT_TEST(getcwd_syscall_returns_length_with_nul)
     CHECK_EQ(syscall(SYS_getcwd, buf, 6), 6);
 }
 
+PT_TEST(getcwd_inside_proc_and_tmp)
+{
+    char want[32], buf[64];
+    snprintf(want, sizeof(want), "/proc/%d", (int)getpid());
+    CHECK_EQ(chdir("/proc/self"), 0);
+    CHECK(getcwd(buf, sizeof(buf)) == buf);
+    CHECK(strcmp(buf, want) == 0);
+    CHECK_EQ(mkdir("/tmp/pt-cwd", 0755), 0);
+    CHECK_EQ(mkdir("/tmp/pt-cwd/in", 0755), 0);
+    CHECK_EQ(chdir("/tmp/pt-cwd/in"), 0);
+    CHECK(getcwd(buf, sizeof(buf)) == buf);
+    CHECK(strcmp(buf, "/tmp/pt-cwd/in") == 0);
+    CHECK_EQ(chdir("/"), 0);
+    rmdir("/tmp/pt-cwd/in");
+    rmdir("/tmp/pt-cwd");
+}
+
 PT_TEST(chdir_to_symlink_of_directory)
 {
     CHECK_EQ(symlink("/boot", "/tmp/pt-cdl"), 0);
