@@ -503,14 +503,19 @@ static int do_wait(int idtype, int id, int options, struct wait_result *r)
             spin_unlock_irqrestore(&proc_lock, st);
             break;
         }
-        /* Sleep: the wake comes under proc_lock, so it cannot be missed in between. */
+        /*
+         * Sleep: the wake comes under proc_lock, so it cannot be missed in
+         * between. A wake is only a hint (every thread of the process waits
+         * on this queue, and one thread's interruption wakes them all):
+         * only this thread's own signal or kill ends the wait.
+         */
         spin_lock(&me->child_wq.lock);
         spin_unlock(&proc_lock);
-        status_t s = begun != OK || uthread_wait_interrupted()
-                         ? ERR_INTERRUPTED
-                         : wait_queue_block_locked(&me->child_wq, DEADLINE_INFINITE);
+        bool interrupted = begun != OK || uthread_wait_interrupted();
+        if (!interrupted)
+            wait_queue_block_locked(&me->child_wq, DEADLINE_INFINITE);
         spin_unlock_irqrestore(&me->child_wq.lock, st);
-        if (s == ERR_INTERRUPTED) {
+        if (interrupted) {
             rc = -ERESTARTSYS;
             break;
         }

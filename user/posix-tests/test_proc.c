@@ -547,6 +547,60 @@ PT_TEST(pthreads_create_join_and_share_memory)
     CHECK_EQ(counter, N * 1000);
 }
 
+static pid_t waited_child;
+static int waiter_result, waiter_errno;
+
+static void *child_waiter(void *arg)
+{
+    (void)arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* the signal is the main thread's */
+    int st;
+    waiter_result = waitpid(waited_child, &st, 0);
+    waiter_errno = errno;
+    return NULL;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/*
+ * Two threads in waitpid: a signal that interrupts one (no SA_RESTART:
+ * EINTR) must leave the other waiting for its child, not wake it with an
+ * error of its own.
+ */
+PT_TEST(wait_in_two_threads_signal_interrupts_only_one)
+{
+    pid_t slow = fork();
+    if (slow == 0) {
+        usleep(300 * 1000);
+        _exit(0);
+    }
+    pid_t other = fork();
+    if (other == 0) {
+        usleep(600 * 1000);
+        _exit(0);
+    }
+    waited_child = slow;
+    waiter_result = 0;
+    struct sigaction sa = {.sa_handler = on_alarm}, old;
+    CHECK_EQ(sigaction(SIGALRM, &sa, &old), 0);
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, child_waiter, NULL), 0);
+    usleep(50 * 1000); /* the thread is waiting by now */
+    ualarm(100 * 1000, 0);
+    int st;
+    CHECK_EQ(waitpid(other, &st, 0), -1);
+    CHECK_EQ(errno, EINTR);
+    CHECK_EQ(pthread_join(t, NULL), 0);
+    CHECK_EQ(waiter_result, slow);
+    CHECK_EQ(waitpid(other, &st, 0), other);
+    sigaction(SIGALRM, &old, NULL);
+}
+
 static void *exiter(void *arg)
 {
     (void)arg;
