@@ -55,7 +55,6 @@ static int next_pid = 2;                   /* guarded by proc_lock */
  * group's existence) costs the processes there are, not PID_MAX slots.
  */
 static struct list_node all_procs = LIST_INIT(all_procs); /* guarded by proc_lock */
-static int nprocs;                                        /* guarded by proc_lock */
 
 #define INIT_PID 1
 
@@ -105,7 +104,6 @@ int posix_proc_attach(struct process *p)
         px->pid = pid;
         pid_table[pid].proc = p;
         list_add_tail(&all_procs, &px->all_node);
-        nprocs++;
         /* Group and session: the creator's (a native create), or its own (the kernel's). */
         px->pgid = creator ? creator->px.pgid : pid;
         px->sid = creator ? creator->px.sid : pid;
@@ -144,7 +142,6 @@ static void pid_release_locked(struct process *p)
     if (pid > 0 && pid_table[pid].proc == p) {
         pid_table[pid].proc = NULL;
         list_del(&p->px.all_node);
-        nprocs--;
         if (pid_table[pid].thread && pid_table[pid].thread->process == p)
             pid_table[pid].thread = NULL;
     }
@@ -856,12 +853,4 @@ int posix_proc_next(int after)
     }
     spin_unlock_irqrestore(&proc_lock, st);
     return found;
-}
-
-int posix_proc_count(void)
-{
-    irqstate_t st = spin_lock_irqsave(&proc_lock);
-    int n = nprocs;
-    spin_unlock_irqrestore(&proc_lock, st);
-    return n;
 }

@@ -111,5 +111,3 @@ void posix_proc_note_stop_locked(struct process *p, int sig, bool stopped);
 /* A thread ID for ut (0, or -EAGAIN); given back by posix_thread_release. */
 int posix_thread_attach(struct uthread *ut);
 void posix_thread_release(struct uthread *ut);
-/* Number of PIDs in use (sysinfo's procs). */
-int posix_proc_count(void);
