@@ -185,27 +185,34 @@ static int parse_shebang(char *line, size_t len, char **interp, char **arg)
     return 0;
 }
 
-/* Ends every thread of p but the caller, and waits until they are gone. */
+/*
+ * Ends every thread of p but the caller, one at a time: kill it (a thread
+ * not yet started is reaped at once) and wait for it to be gone.
+ */
 static void end_other_threads(struct process *p)
 {
     struct uthread *me = uthread_current();
     for (;;) {
+        struct uthread *other = NULL;
         irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-        unsigned others = 0;
         struct list_node *n;
         list_for_each(n, &p->threads)
         {
             struct uthread *ut = list_entry(n, struct uthread, proc_node);
-            if (ut == me)
-                continue;
-            others++;
-            if (ut->state == UTHREAD_RUNNING)
-                uthread_kill_locked(ut);
+            if (ut != me) {
+                other = ut;
+                kobject_ref(&ut->obj);
+                break;
+            }
         }
         spin_unlock_irqrestore(&p->obj.lock, st);
-        if (!others)
+        if (!other)
             return;
-        thread_sleep_ns(1000000); /* they die at their next boundary: soon */
+        uthread_kill(other);
+        bs_signals_t seen;
+        if (kobject_wait(&other->obj, BS_SIGNAL_TERMINATED, DEADLINE_INFINITE, &seen) != OK)
+            thread_sleep_ns(1000000); /* the caller is being killed too: it dies soon */
+        kobject_unref(&other->obj);
     }
 }
 

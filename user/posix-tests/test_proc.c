@@ -393,6 +393,44 @@ PT_TEST(execve_passes_arguments_and_environment)
     close(fds[0]);
 }
 
+static void *blocker(void *arg)
+{
+    char c;
+    read(*(int *)arg, &c, 1); /* never gets a byte: ended by the execve */
+    return NULL;
+}
+
+static void *spinner(void *arg)
+{
+    (void)arg;
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+    return NULL;
+}
+
+/* execve from a process with more threads: they end (one blocked in read, one running), the new
+ * program runs. */
+PT_TEST(execve_from_a_threaded_process_ends_the_other_threads)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        static int fds[2];
+        pthread_t a, b;
+        if (pipe(fds) != 0 || pthread_create(&a, NULL, blocker, &fds[0]) != 0 ||
+            pthread_create(&b, NULL, spinner, NULL) != 0)
+            _exit(125);
+        usleep(20 * 1000);
+        char *argv[] = {"prog", "--helper", "args", "x", NULL};
+        char *envp[] = {NULL};
+        execve(PT_SELF, argv, envp);
+        _exit(126);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 2); /* what the helper gives for "args x" (see above) */
+}
+
 PT_TEST(execve_keeps_pid_and_honours_cloexec)
 {
     int keep = open("/tmp", O_RDONLY | O_DIRECTORY);
