@@ -329,27 +329,18 @@ static int exec_simple(struct node *n, bool is_last)
         }
         /* Assignments before a special builtin stay; before others, temporary. */
         bool special = bi && is_special_builtin(argv[0]);
-        struct {
-            char *name, *old;
-            bool had;
-        } saved[n->nassigns + 1];
-        for (int i = 0; i < n->nassigns && !special; i++) {
-            char *eq = strchr(n->assigns[i], '=');
-            saved[i].name = xstrndup(n->assigns[i], eq - n->assigns[i]);
-            const char *old = var_get(saved[i].name);
-            saved[i].had = old != NULL;
-            saved[i].old = old ? xstrdup(old) : NULL;
+        if (!special) {
+            locals_push_temporary();
+            for (int i = 0; i < n->nassigns; i++) {
+                char *name = xstrndup(n->assigns[i], strchr(n->assigns[i], '=') - n->assigns[i]);
+                local_save_temporary(name);
+                free(name);
+            }
         }
         do_assigns(n, !special);
         int s = fn ? run_function(fn, argv, argc) : bi(argc, argv);
-        for (int i = 0; i < n->nassigns && !special; i++) {
-            if (saved[i].had)
-                var_set(saved[i].name, saved[i].old, false);
-            else
-                var_unset(saved[i].name);
-            free(saved[i].name);
-            free(saved[i].old);
-        }
+        if (!special)
+            locals_pop();
         if (!(bi && argc == 1 && !strcmp(argv[0], "exec")))
             undo_redirs(&u);
         return sh.status = s;

@@ -159,10 +159,18 @@ void var_print(bool exported_only);
 bool is_name(const char *s, size_t n);
 void var_import(char **envp);
 
+/*
+ * Saved variables, put back (value and export flag) by locals_pop: a
+ * function's frame for `local`, or a temporary one for the assignments
+ * before a builtin or a function call (local_save_temporary; `local`
+ * declares in the function's frame below it).
+ */
 struct local_frame;
 void locals_push(void);
+void locals_push_temporary(void);
 void locals_pop(void);
 int local_declare(const char *name);
+void local_save_temporary(const char *name);
 
 extern int pos_argc;    /* $# */
 extern char **pos_argv; /* $1.. (pos_argv[0] is $1) */

@@ -175,16 +175,28 @@ struct saved {
 struct local_frame {
     struct saved *saved;
     struct local_frame *up;
+    bool temporary; /* the assignments before a command: `local` declares below it */
 };
 
 static struct local_frame *frames;
 
-void locals_push(void)
+static void push_frame(bool temporary)
 {
     struct local_frame *f = xmalloc(sizeof(*f));
     f->saved = NULL;
     f->up = frames;
+    f->temporary = temporary;
     frames = f;
+}
+
+void locals_push(void)
+{
+    push_frame(false);
+}
+
+void locals_push_temporary(void)
+{
+    push_frame(true);
 }
 
 void locals_pop(void)
@@ -208,22 +220,36 @@ void locals_pop(void)
     free(f);
 }
 
-int local_declare(const char *name)
+/* Saves name's value and export flag in f, once, for locals_pop to put back. */
+static void save_in(struct local_frame *f, const char *name)
 {
-    if (!frames) {
-        sh_error("local: not in a function");
-        return 1;
-    }
-    for (struct saved *s = frames->saved; s; s = s->next)
+    for (struct saved *s = f->saved; s; s = s->next)
         if (!strcmp(s->name, name))
-            return 0;
+            return;
     struct saved *s = xmalloc(sizeof(*s));
     struct var *v = find(name);
     s->name = xstrdup(name);
     s->existed = v != NULL;
     s->val = v && v->val ? xstrdup(v->val) : NULL;
     s->exported = v && v->exported;
-    s->next = frames->saved;
-    frames->saved = s;
+    s->next = f->saved;
+    f->saved = s;
+}
+
+int local_declare(const char *name)
+{
+    struct local_frame *f = frames;
+    while (f && f->temporary)
+        f = f->up;
+    if (!f) {
+        sh_error("local: not in a function");
+        return 1;
+    }
+    save_in(f, name);
     return 0;
+}
+
+void local_save_temporary(const char *name)
+{
+    save_in(frames, name);
 }
