@@ -542,6 +542,33 @@ PT_TEST(posix_spawn_runs_a_program)
     CHECK_EQ(rc, ENOENT);
 }
 
+/* A vfork parent whose child stopped before execve can still be killed. */
+PT_TEST(vfork_parent_is_killable_while_its_child_is_stopped)
+{
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    pid_t parent = fork();
+    if (parent == 0) {
+        if (vfork() == 0) {
+            pid_t me = getpid();
+            write(fds[1], &me, sizeof(me));
+            raise(SIGSTOP); /* stopped before execve: the parent stays in vfork */
+            _exit(0);
+        }
+        _exit(0);
+    }
+    pid_t child = 0;
+    CHECK_EQ(read(fds[0], &child, sizeof(child)), (long)sizeof(child));
+    usleep(50 * 1000);
+    CHECK_EQ(kill(parent, SIGKILL), 0);
+    int st;
+    CHECK_EQ(waitpid(parent, &st, 0), parent);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    kill(child, SIGKILL);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 PT_TEST(vfork_then_exec)
 {
     pid_t pid = vfork();
