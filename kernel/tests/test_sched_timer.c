@@ -30,23 +30,35 @@ static void shot_fire(struct ktimer *t, void *arg)
     }
 }
 
+/*
+ * Fires once, never early. Late by more than 2 ms only when the host held
+ * the virtual CPU back (TCG in real time): up to three tries, as the tick
+ * tests do (docs/testing.md); an early or repeated firing fails at once.
+ */
 KTEST(timer_one_shot_fires_once_on_time)
 {
-    struct ktimer t;
-    struct shot s = {0};
-    size_t queued = timer_queue_count();
-    ktimer_init(&t, shot_fire, &s);
-    uint64_t deadline = clock_monotonic_ns() + 5 * MS;
-    ktimer_set(&t, deadline);
-    EXPECT_TRUE(ktimer_pending(&t));
-    EXPECT_EQ(timer_queue_count(), queued + 1);
-    thread_sleep_ns(20 * MS);
-    EXPECT_EQ(s.count, 1u);
-    EXPECT_GE(s.at, deadline);
-    EXPECT_LT(s.at, deadline + 2 * MS);
-    EXPECT_FALSE(ktimer_pending(&t));
-    EXPECT_FALSE(ktimer_cancel(&t));
-    EXPECT_EQ(timer_queue_count(), queued);
+    bool on_time = false;
+    for (int attempt = 1; attempt <= 3 && !on_time; attempt++) {
+        struct ktimer t;
+        struct shot s = {0};
+        size_t queued = timer_queue_count();
+        ktimer_init(&t, shot_fire, &s);
+        uint64_t deadline = clock_monotonic_ns() + 5 * MS;
+        ktimer_set(&t, deadline);
+        EXPECT_TRUE(ktimer_pending(&t));
+        EXPECT_EQ(timer_queue_count(), queued + 1);
+        thread_sleep_ns(20 * MS);
+        EXPECT_FALSE(ktimer_cancel(&t)); /* fired: nothing to cancel (and never left queued) */
+        EXPECT_EQ(s.count, 1u);
+        EXPECT_GE(s.at, deadline);
+        EXPECT_FALSE(ktimer_pending(&t));
+        EXPECT_EQ(timer_queue_count(), queued);
+        on_time = s.count == 1 && s.at < deadline + 2 * MS;
+        if (!on_time)
+            kprintf("    attempt %d: fired %lu us after the deadline\n", attempt,
+                    (s.at - deadline) / 1000);
+    }
+    EXPECT_TRUE(on_time);
 }
 
 KTEST(timer_cancel_stops_a_pending_timer)
