@@ -43,8 +43,10 @@ pass() { passed=$((passed + 1)); echo "PASS $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
 
 # has_line LOG TEXT: some line of the serial log is exactly TEXT (CRs ignored).
-has_line() { [ -f "$1" ] && tr -d '\r' < "$1" | grep -aqxF -- "$2"; }
-has() { [ -f "$1" ] && tr -d '\r' < "$1" | grep -aqF -- "$2"; }
+# grep -c, not -q: it reads to the end, so tr never dies of SIGPIPE, which
+# pipefail would report as a failure although grep found the line.
+has_line() { [ -f "$1" ] && tr -d '\r' < "$1" | grep -acxF -- "$2" > /dev/null; }
+has() { [ -f "$1" ] && tr -d '\r' < "$1" | grep -acF -- "$2" > /dev/null; }
 
 # wait_for LOG SECONDS CHECK ARGS...: polls until `CHECK LOG ARGS...` holds,
 # QEMU exits, or the time is up.

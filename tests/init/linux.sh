@@ -23,7 +23,7 @@ passed=0
 failed=0
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-has() { tr -d '\r' < "$1" | grep -qF -- "$2"; }
+has() { tr -d '\r' < "$1" | grep -cF -- "$2" > /dev/null; } # -c: reads to the end (no SIGPIPE for tr under pipefail)
 count() { tr -d '\r' < "$1" | grep -cxF -- "$2"; }
 
 if [ ! -f build/linux/vmlinuz ]; then
