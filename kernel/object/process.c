@@ -115,12 +115,7 @@ status_t process_create(struct job *job, const char *name, struct process **out)
         p->sig = posix_sigstate_create(NULL);
         s = p->sig ? OK : ERR_NO_MEMORY;
     }
-    if (s == OK && posix_proc_attach(p) != 0)
-        s = ERR_NO_RESOURCES; /* every PID is taken */
     if (s != OK) {
-        if (p->px.pid)
-            posix_proc_release(p);
-        posix_sigstate_destroy(p->sig);
         if (p->handles)
             handle_table_destroy(p->handles);
         if (p->vmar)
@@ -137,6 +132,12 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     mutex_init(&p->brk_lock, "process-brk");
     p->state = PROCESS_INITIAL;
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+    posix_proc_init(p);
+    /* Last: from here kill(2), wait4 and /proc can find p, so all of it is set up. */
+    if (posix_proc_attach(p) != 0) {
+        kobject_unref(&p->obj);
+        return ERR_NO_RESOURCES; /* every PID is taken */
+    }
     /* Set before p is on the job's list: a job kill may find and finish it at once. */
     kobject_ref(&job->obj);
     p->job = job;

@@ -314,8 +314,7 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
         kprintf("exec: '%s' (pid %d): cannot load %s after the old program was gone: %s\n", p->name,
                 p->px.pid, path, status_name(s));
         kfree(path);
-        posix_proc_set_exit_status(p, SIGSEGV);
-        process_exit_current(128 + SIGSEGV);
+        posix_die_by(p, SIGSEGV);
     }
     const char *base = strrchr(path, '/');
     strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));

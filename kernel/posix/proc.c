@@ -88,15 +88,21 @@ static struct process *find_locked(int pid)
 
 /* ---- creation and the end ------------------------------------------------------ */
 
-int posix_proc_attach(struct process *p)
+void posix_proc_init(struct process *p)
 {
     struct posix_proc *px = px_of(p);
     list_init(&px->children);
     list_node_init(&px->sibling);
+    list_node_init(&px->all_node);
     wait_queue_init(&px->child_wq, "wait4");
     event_init(&px->vfork_done, EVENT_MANUAL_RESET, "vfork");
     posix_itimer_init(&px->itimer, p);
     px->start_ns = clock_monotonic_ns();
+}
+
+int posix_proc_attach(struct process *p)
+{
+    struct posix_proc *px = px_of(p);
     struct process *creator = process_current();
     irqstate_t st = spin_lock_irqsave(&proc_lock);
     int pid = pid_alloc_locked();
@@ -259,10 +265,20 @@ bool posix_current_pgrp_orphaned(void)
     return yes;
 }
 
+/* A dead process's wait status as waitid and SIGCHLD tell it: CLD_*, and the code or the signal. */
+static int cld_decode(int wstatus, int *status)
+{
+    if ((wstatus & 0x7f) == 0) {
+        *status = (wstatus >> 8) & 0xff;
+        return CLD_EXITED;
+    }
+    *status = wstatus & 0x7f;
+    return wstatus & 0x80 ? CLD_DUMPED : CLD_KILLED;
+}
+
 void posix_proc_exit(struct process *p)
 {
     struct posix_proc *px = px_of(p);
-    px->cpu_time_ns = process_cpu_time_ns(p);
     if (!px->exit_status_set) {
         /* Ended from outside (task_kill, its job killed): as if by SIGKILL. */
         px->wstatus = p->exit_code >= 0 && p->exit_code < 256 && p->exit_code != BS_EXIT_KILLED
@@ -321,10 +337,8 @@ void posix_proc_exit(struct process *p)
         pid_release_locked(p);
     }
     if (parent) {
-        int code = (px->wstatus & 0x7f) == 0 ? CLD_EXITED
-                   : (px->wstatus & 0x80)    ? CLD_DUMPED
-                                             : CLD_KILLED;
-        int status = code == CLD_EXITED ? (px->wstatus >> 8) & 0xff : px->wstatus & 0x7f;
+        int status;
+        int code = cld_decode(px->wstatus, &status);
         posix_signal_child_locked(proc_of(parent), p, code, status);
     }
     spin_unlock_irqrestore(&proc_lock, st);
@@ -451,11 +465,8 @@ static int scan_children_locked(struct posix_proc *me, int idtype, int id, int o
         if (c->zombie && (options & WEXITED)) {
             r->pid = c->pid;
             r->wstatus = c->wstatus;
-            r->code = (c->wstatus & 0x7f) == 0 ? CLD_EXITED
-                      : (c->wstatus & 0x80)    ? CLD_DUMPED
-                                               : CLD_KILLED;
-            r->status = r->code == CLD_EXITED ? (c->wstatus >> 8) & 0xff : c->wstatus & 0x7f;
-            r->cpu_ns = c->cpu_time_ns + c->child_time_ns;
+            r->code = cld_decode(c->wstatus, &r->status);
+            r->cpu_ns = process_cpu_time_ns(proc_of(c)) + c->child_time_ns; /* final: it ended */
             if (!(options & WNOWAIT)) {
                 me->child_time_ns += r->cpu_ns;
                 reap_locked(c);
@@ -835,7 +846,7 @@ int posix_proc_info(int pid, struct posix_proc_info *out)
     spin_unlock_irqrestore(&q->obj.lock, st2);
     if (running && out->state == 'S')
         out->state = 'R';
-    out->cpu_time_ns = terminated ? q->px.cpu_time_ns : process_cpu_time_ns(q);
+    out->cpu_time_ns = process_cpu_time_ns(q); /* an ended process's stays as it was */
     out->vm_bytes = terminated ? 0 : vmar_mapped_bytes(q->vmar);
     kobject_unref(&q->obj);
     return 0;

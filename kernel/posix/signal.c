@@ -372,8 +372,7 @@ int64_t sys_rt_sigreturn(struct trap_frame *tf)
         kfree(fp);
         kprintf("posix: '%s' (pid %d): bad signal frame at %#lx: SIGSEGV\n", p->name, p->px.pid,
                 at);
-        posix_proc_set_exit_status(p, SIGSEGV | 0x80);
-        process_exit_current(128 + SIGSEGV);
+        posix_die_by(p, SIGSEGV);
     }
     if (fp) {
         arch_fpu_restore(fp); /* live registers: a switch saves them from here on */
@@ -439,8 +438,7 @@ static int dequeue_locked(struct process *p, struct uthread *ut, struct posix_se
     return sig;
 }
 
-/* Ends the calling process by signal `sig` (its default action). */
-static __noreturn void die_by(struct process *p, int sig)
+__noreturn void posix_die_by(struct process *p, int sig)
 {
     bool core = CORE_SIGNALS & SIG_BIT(sig);
     posix_proc_set_exit_status(p, sig | (core ? 0x80 : 0));
@@ -487,7 +485,7 @@ void posix_signal_deliver(struct trap_frame *tf)
                 kprintf("posix: '%s' (pid %d): cannot write the frame for signal %d at RSP "
                         "%#lx: SIGSEGV\n",
                         p->name, p->px.pid, sig, tf->rsp);
-                die_by(p, SIGSEGV);
+                posix_die_by(p, SIGSEGV);
             }
             return; /* one handler frame; more pending ones stack on the next pass */
         }
@@ -500,7 +498,7 @@ void posix_signal_deliver(struct trap_frame *tf)
             decide_restart(tf, NULL);
             return; /* the suspension is acted on by the caller's loop */
         }
-        die_by(p, sig);
+        posix_die_by(p, sig);
     }
 }
 

@@ -51,7 +51,6 @@ struct posix_proc {
     /* Set once, by the process itself or at its end (obj.lock): */
     bool exit_status_set;       /* exit_group or a fatal signal set wstatus */
     int wstatus;                /* wait4's status word once it ended */
-    uint64_t cpu_time_ns;       /* its CPU time, once ended */
     struct wait_queue child_wq; /* wait4/waitid sleep here for a child to change state */
     struct event vfork_done;    /* signalled when it calls execve or ends (vfork's parent waits) */
     struct posix_itimer itimer; /* ITIMER_REAL: alarm, setitimer (posix/itimer.h) */
@@ -89,7 +88,12 @@ int posix_proc_next(int after);
 
 /* ---- for the kernel's own use (object/process.c, uthread.c, the POSIX calls) ---- */
 
-/* Gives a new process its PID (0, or -EAGAIN when none is free). */
+/* Sets up a new process's POSIX part (lists, queues, timer); cannot fail. */
+void posix_proc_init(struct process *p);
+/*
+ * Gives a new process, fully set up, its PID (0, or -EAGAIN when none is
+ * free): from then on kill, wait4 and /proc can find it.
+ */
 int posix_proc_attach(struct process *p);
 /* Makes p, not yet started, PID 1 (init_launch). */
 void posix_proc_make_init(struct process *p);

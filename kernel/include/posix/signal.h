@@ -124,5 +124,12 @@ void posix_signal_deliver(struct trap_frame *tf);
  */
 bool posix_signal_fault(struct trap_frame *tf, uint64_t addr, int sig, int code);
 
+/*
+ * Ends the calling process as signal `sig`'s default action does: wait
+ * sees the signal (with "core" for the core-dumping ones) and the native
+ * exit code is 128 + sig. Does not return.
+ */
+__noreturn void posix_die_by(struct process *p, int sig);
+
 /* The calling thread's mask: set it for a call (ppoll, pselect, sigsuspend), restored on return. */
 void posix_signal_mask_for_call(uint64_t mask);
