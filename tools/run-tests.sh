@@ -32,22 +32,35 @@ check() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "${3:-}"; fi; }
 # has FILE STRING: the log contains STRING (fixed string).
 has() { grep -qF -- "$2" "$1"; }
 
+# suite NAME FILE [PREFIX [SHOW]]: adds a suite's closing "PREFIX N passed,
+# N failed" (PREFIX defaults to "NAME: "; carriage returns ignored) to the
+# totals and prints its results: by default its PASS/FAIL lines, labelled
+# "NAME:"; with SHOW (an extended regex), the lines matching it and the
+# summary. Without a summary the suite fails as a whole (status 1).
+suite() {
+    local name=$1 file=$2 prefix=${3-"$1: "} show=${4-} summary
+    if [ -z "$show" ]; then
+        tr -d '\r' < "$file" | grep -aE '^(PASS|FAIL) ' | sed "s/^\(PASS\|FAIL\) /\1 $name: /"
+    else
+        tr -d '\r' < "$file" | grep -aE "$show"
+    fi
+    summary=$(tr -d '\r' < "$file" | grep -aE "^$prefix[0-9]+ passed, [0-9]+ failed\$" | tail -1)
+    summary=${summary#"$prefix"}
+    if [ -z "$summary" ]; then
+        tail -5 "$file"
+        fail "$name" "no summary (see $file)"
+        return 1
+    fi
+    [ -n "$show" ] && echo "$prefix$summary"
+    passed=$((passed + $(echo "$summary" | awk '{print $1}')))
+    failed=$((failed + $(echo "$summary" | awk '{print $3}')))
+}
+
 # ---- host unit tests --------------------------------------------------------
 
 echo "== host unit tests"
 if make --no-print-directory host-tests > "$out/host.log" 2>&1; then :; fi
-summary=$(grep -E '^host: [0-9]+ passed, [0-9]+ failed$' "$out/host.log" | tail -1)
-if [ -n "$summary" ]; then
-    hp=$(echo "$summary" | awk '{print $2}')
-    hf=$(echo "$summary" | awk '{print $4}')
-    passed=$((passed + hp))
-    failed=$((failed + hf))
-    grep -E '^(FAIL|  )' "$out/host.log" | head -50
-    echo "host: $hp passed, $hf failed"
-else
-    tail -30 "$out/host.log"
-    fail "host unit tests" "no summary line (build or run failed, see $out/host.log)"
-fi
+suite host "$out/host.log" "host: " '^(FAIL |[a-z_/.]+\.c:[0-9]+: )'
 
 # ---- the shell: scripts under dash and under build/user/sh ---------------------
 
@@ -57,28 +70,12 @@ if ! command -v dash > /dev/null 2>&1; then
 else
     make --no-print-directory build/user/sh > "$out/sh-build.log" 2>&1
     tests/sh/run.sh > "$out/sh.log" 2>&1
-    summary=$(grep -E '^sh: [0-9]+ passed, [0-9]+ failed$' "$out/sh.log" | tail -1)
-    if [ -n "$summary" ]; then
-        grep -E '^(PASS|FAIL) ' "$out/sh.log" | sed 's/^\(PASS\|FAIL\) /\1 sh: /'
-        passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-        failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-    else
-        tail -5 "$out/sh.log"
-        fail "shell tests" "no summary line (see $out/sh.log)"
-    fi
+    suite sh "$out/sh.log"
 fi
 
 echo "== shell on a terminal (tests/sh/interactive.py: editing, history, job control)"
 timeout 120 python3 tests/sh/interactive.py > "$out/sh-interactive.log" 2>&1
-summary=$(grep -E '^sh-interactive: [0-9]+ passed, [0-9]+ failed$' "$out/sh-interactive.log" | tail -1)
-if [ -n "$summary" ]; then
-    grep -E '^(PASS|FAIL) ' "$out/sh-interactive.log" | sed 's/^\(PASS\|FAIL\) /\1 sh-interactive: /'
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-else
-    tail -5 "$out/sh-interactive.log"
-    fail "interactive shell tests" "no summary line (see $out/sh-interactive.log)"
-fi
+suite sh-interactive "$out/sh-interactive.log"
 
 # ---- user utilities on the host (tests/utils/run.sh) ---------------------------
 
@@ -86,16 +83,7 @@ echo "== user utilities (host)"
 if make --no-print-directory build/user/utils > "$out/utils.log" 2>&1; then
     tests/utils/run.sh build/user/utils >> "$out/utils.log" 2>&1
 fi
-summary=$(grep -E '^utils: [0-9]+ passed, [0-9]+ failed$' "$out/utils.log" | tail -1)
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-    grep -E '^(FAIL|    )' "$out/utils.log" | head -50
-    echo "$summary"
-else
-    tail -30 "$out/utils.log"
-    fail "user utilities" "no summary line (build or run failed, see $out/utils.log)"
-fi
+suite utils "$out/utils.log" "utils: " '^(FAIL|    )'
 
 # ---- the generated ABI reference is current ----------------------------------
 
@@ -202,14 +190,8 @@ wait
 
 # KTESTs: each test is one result; the boot itself must end in success.
 st=$(status_of ktest)
-summary=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$out/ktest.log" | tail -1 | tr -d '\r')
-grep -aE '^ktest: (PASS|FAIL) ' "$out/ktest.log" | tr -d '\r'
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-fi
-check "ktest boot ends with success through isa-debug-exit" \
-    "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/ktest.verdict")"
+suite ktest "$out/ktest.log" "ktest: " '^ktest: (PASS|FAIL) '
+check "ktest boot ends with success through isa-debug-exit" $((st != 0)) "$(cat "$out/ktest.verdict")"
 for variant in 64M 8G nolapic nohpet noacpi; do
     st=$(status_of "ktest-$variant")
     sum=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$out/ktest-$variant.log" | tail -1 | tr -d '\r')
@@ -268,25 +250,13 @@ check "without panic=exit a panic halts the machine (no reboot loop)" $? \
 
 # core-tests: the native ABI from a user program; each test is one result.
 st=$(status_of core-tests)
-grep -aE '^(PASS|FAIL) ' "$out/core-tests.log" | tr -d '\r' | sed 's/^\(PASS\|FAIL\) /\1 core-tests: /'
-summary=$(grep -aE '^core-tests: [0-9]+ passed, [0-9]+ failed' "$out/core-tests.log" | tail -1 | tr -d '\r')
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-fi
-check "core-tests runs to its summary and exits with 0" \
-    "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/core-tests.verdict")"
+suite core-tests "$out/core-tests.log"
+check "core-tests exits with 0" $((st != 0)) "$(cat "$out/core-tests.verdict")"
 
 # posix-tests: the POSIX file calls from a plain musl program; each test is one result.
 st=$(status_of posix-tests)
-grep -aE '^(PASS|FAIL) ' "$out/posix-tests.log" | tr -d '\r' | sed 's/^\(PASS\|FAIL\) /\1 posix-tests: /'
-summary=$(grep -aE '^posix-tests: [0-9]+ passed, [0-9]+ failed' "$out/posix-tests.log" | tail -1 | tr -d '\r')
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-fi
-check "posix-tests runs to its summary and exits with 0" \
-    "$([ "$st" = 0 ] && [ -n "$summary" ] && echo 0 || echo 1)" "$(cat "$out/posix-tests.verdict")"
+suite posix-tests "$out/posix-tests.log"
+check "posix-tests exits with 0" $((st != 0)) "$(cat "$out/posix-tests.verdict")"
 
 st=$(status_of user-fault)
 [ "$st" = 1 ] && has "$out/user-fault.log" "process 'fault-test' killed: Page fault (#PF)" &&
@@ -377,33 +347,11 @@ else
     fail "busybox tests" "/bin/busybox (Debian's busybox-static) is missing: tools/deps.sh installs it"
 fi
 
-# suite NAME FILE [PREFIX]: a suite's PASS/FAIL lines (labelled NAME) and its
-# closing "PREFIX N passed, N failed" (PREFIX defaults to "NAME:").
-suite() {
-    grep -E '^(PASS|FAIL) ' "$2" | sed "s/^\(PASS\|FAIL\) /\1 $1: /"
-    local prefix=${3-"$1: "} summary
-    summary=$(grep -E "^$prefix[0-9]+ passed, [0-9]+ failed\$" "$2" | tail -1)
-    summary=${summary#"$prefix"}
-    if [ -n "$summary" ]; then
-        passed=$((passed + $(echo "$summary" | awk '{print $1}')))
-        failed=$((failed + $(echo "$summary" | awk '{print $3}')))
-    else
-        fail "$1" "no summary (see $2)"
-    fi
-}
 # The shell's scripts (tests/sh, the same .expected files) and the utilities'
 # checks (tests/onbasalt/utils, expected: the same binaries' transcript on
 # the host) run by Basalt's own /bin/sh inside Basalt, in one boot.
 timeout 900 tests/onbasalt/run.py --log "$out/onbasalt.log" > "$out/onbasalt.txt" 2>&1
-grep -E '^(PASS|FAIL|SKIP) ' "$out/onbasalt.txt"
-summary=$(grep -E '^onbasalt: [0-9]+ passed, [0-9]+ failed$' "$out/onbasalt.txt" | tail -1)
-if [ -n "$summary" ]; then
-    passed=$((passed + $(echo "$summary" | awk '{print $2}')))
-    failed=$((failed + $(echo "$summary" | awk '{print $4}')))
-else
-    tail -5 "$out/onbasalt.txt"
-    fail "shell and utilities on Basalt" "no summary (see $out/onbasalt.txt)"
-fi
+suite onbasalt "$out/onbasalt.txt" "onbasalt: " '^(PASS|FAIL|SKIP) '
 timeout 300 tests/init/linux.sh > "$out/init-linux.txt" 2>&1
 suite init-linux "$out/init-linux.txt"
 timeout 300 python3 tests/console.py --self-test > "$out/console.txt" 2>&1
