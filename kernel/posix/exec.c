@@ -153,6 +153,13 @@ static int read_file(struct vnode *vn, void **out, size_t *size)
     return 0;
 }
 
+/* Reads the file's first bytes (at most EXEC_LINE_MAX) into `line`: how many, or -errno. */
+static int64_t read_head(struct vnode *vn, char *line)
+{
+    uint64_t off = 0;
+    return vfs_read(vn, &off, line, EXEC_LINE_MAX);
+}
+
 /*
  * A "#!" line: the interpreter's path and its one optional argument, both
  * pointing into `line` (modified). -ENOEXEC when there is no interpreter.
@@ -242,22 +249,23 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
         rc = open_exec(start, path, !(flags & AT_SYMLINK_NOFOLLOW), &vn);
 
     /* "#!" scripts: the interpreter runs with the script as an argument. */
+    /* Only the first line of a script is read: a script may be larger than any program. */
     for (int depth = 0; rc == 0; depth++) {
-        rc = read_file(vn, &image, &size);
-        if (rc)
+        int64_t l = read_head(vn, line);
+        if (l < 0) {
+            rc = (int)l;
             break;
-        if (size < 2 || memcmp(image, "#!", 2) != 0)
+        }
+        if (l < 2 || memcmp(line, "#!", 2) != 0) {
+            rc = read_file(vn, &image, &size);
             break;
+        }
         if (depth == EXEC_INTERP_DEPTH) {
             rc = -ELOOP;
             break;
         }
-        size_t l = size < EXEC_LINE_MAX ? size : EXEC_LINE_MAX;
-        memcpy(line, image, l);
-        kfree(image);
-        image = NULL;
         char *interp, *arg;
-        rc = parse_shebang(line, l, &interp, &arg);
+        rc = parse_shebang(line, (size_t)l, &interp, &arg);
         if (rc)
             break;
         /* argv: interp [arg] script argv[1..] */

@@ -528,6 +528,29 @@ PT_TEST(execve_runs_shebang_scripts)
     unlink("/tmp/pt-script-err");
 }
 
+/* Only a script's first line is read: one larger than any program (4 MiB) still runs. */
+PT_TEST(execve_runs_a_script_larger_than_a_program_may_be)
+{
+    int fd = open("/tmp/pt-big-script", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    CHECK(fd >= 0);
+    const char *text = "#!" PT_SELF " --helper\n";
+    CHECK_EQ(write(fd, text, strlen(text)), (long)strlen(text));
+    CHECK_EQ(ftruncate(fd, 5 << 20), 0); /* the rest: 5 MiB of zero bytes */
+    close(fd);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 2);
+        execl("/tmp/pt-big-script", "script", (char *)NULL);
+        _exit(errno == ENOMEM ? 125 : 126);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 127); /* the interpreter ran: "no helper /tmp/pt-big-script" */
+    unlink("/tmp/pt-big-script");
+}
+
 PT_TEST(posix_spawn_runs_a_program)
 {
     pid_t pid;
