@@ -325,16 +325,11 @@ else
     fail "tests/cprog/cprog.c builds with musl-gcc" "$(head -5 "$out/cprog-build.log")"
 fi
 
-# Debian's busybox-static (glibc inside), unmodified (tools/deps.sh installs it).
+# Debian's busybox-static (glibc inside), unmodified (tools/deps.sh installs
+# it): every command in one boot, each between its own marker lines.
 if [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -c 'statically linked' > /dev/null; then
-    bb() { # bb NAME EXPECTED-OUTPUT COMMAND
-        exec_run "bb-$1" --add /bin/busybox:/bin/busybox -- "$3"
-        local st got
-        st=$(cat "$out/exec-bb-$1.status")
-        got=$(tr -d '\r' < "$out/exec-bb-$1.out")
-        [ "$st" = 0 ] && [ "$got" = "$2" ]
-        check "busybox: $3" $? "status $st, output: $(echo "$got" | head -5)"
-    }
+    bb_names=() bb_expect=() bb_cmds=()
+    bb() { bb_names+=("$1") bb_expect+=("$2") bb_cmds+=("$3"); } # bb NAME EXPECTED-OUTPUT COMMAND
     bb sh "4
 HELLO" "busybox sh -c 'echo a b c d | busybox wc -w; echo hello | busybox tr a-z A-Z'"
     bb ls "drwxr-xr-x boot" "busybox ls -l / | busybox grep ' boot\$' | busybox awk '{print \$1, \$NF}'"
@@ -343,6 +338,22 @@ HELLO" "busybox sh -c 'echo a b c d | busybox wc -w; echo hello | busybox tr a-z
 banana
 cherry" "printf 'cherry\napple\nbanana\n' | busybox sort"
     bb wc "3 3 14" "printf 'one\ntwo\nthree\n' | busybox wc | busybox awk '{print \$1, \$2, \$3}'"
+    script=""
+    for i in "${!bb_cmds[@]}"; do
+        script+="echo '@@bb ${bb_names[$i]}'; ${bb_cmds[$i]}; echo \"@@status \$?\"; "
+    done
+    exec_run busybox --add /bin/busybox:/bin/busybox -- "$script"
+    tr -d '\r' < "$out/exec-busybox.out" > "$out/busybox.txt"
+    for i in "${!bb_cmds[@]}"; do
+        # The lines after "@@bb NAME" up to its "@@status N", which is the last line.
+        got=$(awk -v n="${bb_names[$i]}" '$0 == "@@bb " n { on = 1; next }
+            on { print } on && /^@@status / { exit }' "$out/busybox.txt")
+        st=$(echo "$got" | tail -1)
+        got=$(echo "$got" | sed '$d')
+        [ "$st" = "@@status 0" ] && [ "$got" = "${bb_expect[$i]}" ]
+        check "busybox: ${bb_cmds[$i]}" $? \
+            "${st:-no status (boot: $(cat "$out/exec-busybox.status"))}, output: $(echo "$got" | head -5)"
+    done
 else
     fail "busybox tests" "/bin/busybox (Debian's busybox-static) is missing: tools/deps.sh installs it"
 fi
