@@ -2,7 +2,9 @@
 """console.py - drive the console of a running Basalt, as a person would.
 
 A Python module (standard library only) for interactive tests, and a
-self-test of its mechanics against the kernel shell:
+self-test of its mechanics against the kernel shell, which is also make
+test's check of console input end to end (PS/2 keyboard and COM1 into the
+kernel shell: line editing, ^C, the interrupt counts, ACPI power-off):
 
     python3 tests/console.py --self-test     (needs build/basalt.img)
 
@@ -278,6 +280,22 @@ def self_test():
                 raise AssertionError("the cancelled line ran")
         check("^C through the serial port cancels the line", lambda: cancel(False))
         check("Ctrl+C on the keyboard cancels the line", lambda: cancel(True))
+        # Shift, Backspace over a typo, and an arrow key (an escape sequence the shell swallows).
+        check("keyboard: Shift, Backspace and an arrow key edit the line ('World')",
+              lambda: (c.type_keys("echo "), c.press("shift-w", "o", "r", "l", "x", "backspace",
+                                                     "up", "d", "ret"), c.expect_line("World")))
+        check("serial: an unknown command is reported",
+              lambda: (c.send("frob\r\n"),
+                       c.expect_line("kshell: unknown command 'frob' (try help)")))
+
+        def irqs():
+            c.send("irqs\r")
+            table = c.expect("spurious 0, unhandled 0")
+            for want in ("vector  32 (IRQ  0): ", "vector  33 (IRQ  1): ", "vector  36 (IRQ  4): "):
+                if want not in table:
+                    raise AssertionError("no %r in %r" % (want, table))
+        check("'irqs' counts the tick (vector 32), keyboard (33) and serial (36) interrupts",
+              irqs)
 
         def missed():
             try:

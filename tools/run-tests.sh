@@ -8,7 +8,8 @@
 # 64 MiB, 8 GiB and with `nolapic`), the deliberate crashes (crash=MODE: each
 # must end in a panic whose report names the exception and symbolizes the
 # backtrace), the loader's handling of broken boot partitions, and the kernel
-# shell driven through the keyboard and the serial port (tools/test-kshell.sh). QEMU boots run two at a time (one per core).
+# shell driven through the keyboard and the serial port (tests/console.py
+# --self-test). QEMU boots run two at a time (one per core).
 #
 # Every check prints one PASS/FAIL line; the last line of output is
 # "N passed, N failed", and the exit status is non-zero if anything failed.
@@ -365,17 +366,14 @@ timeout 900 tests/onbasalt/run.py --log "$out/onbasalt.log" > "$out/onbasalt.txt
 suite onbasalt "$out/onbasalt.txt" "onbasalt: " '^(PASS|FAIL|SKIP) '
 timeout 300 tests/init/linux.sh > "$out/init-linux.txt" 2>&1
 suite init-linux "$out/init-linux.txt"
+# Console input end to end: the kernel shell through the PS/2 keyboard (QEMU
+# sendkey) and COM1 (a unix socket), then ACPI power-off; also the harness's
+# own mechanics, which the interactive tests below rely on.
 timeout 300 python3 tests/console.py --self-test > "$out/console.txt" 2>&1
 suite console "$out/console.txt"
 # A person at the console: the shell on Basalt through serial and keyboard, ^C, ^Z.
 timeout 600 python3 tests/interactive/shell.py > "$out/shell-basalt.txt" 2>&1
 suite shell-basalt "$out/shell-basalt.txt" "shell-interactive-basalt: "
-
-# ---- console input end to end: keyboard (QEMU sendkey) and serial ------------
-
-echo "== kernel shell: keyboard and serial input, power-off"
-tools/test-kshell.sh > "$out/kshell.txt" 2>&1
-suite kshell "$out/kshell.txt" ""
 
 echo
 echo "$passed passed, $failed failed"
