@@ -19,6 +19,7 @@
 #include "ct.h"
 
 #include <basalt/launch.h>
+#include <basalt/leakcheck.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -193,52 +194,12 @@ static void commit_own_memory(void)
         stack[i] = 0;
 }
 
-static bool system_info(struct bs_info_system *si)
-{
-    return bs_object_get_info(bs_self_process(), BS_INFO_SYSTEM, si, sizeof(si[0]), NULL) == OK;
-}
-
-static bool same_totals(const struct bs_info_system *a, const struct bs_info_system *b)
-{
-    return a->free_pages == b->free_pages && a->heap_bytes == b->heap_bytes &&
-           a->live_objects == b->live_objects;
-}
-
-static void sleep_ms(int64_t ms)
-{
-    int64_t now = 0;
-    bs_clock_get(0, &now);
-    bs_nanosleep(now + ms * 1000 * 1000);
-}
-
-/*
- * The kernel frees a dead thread (its kernel stack and its object) in the
- * reaper, which runs when a CPU goes idle, a moment after the process is
- * TERMINATED and its last handle closed. Sleeping lets it run; the totals
- * are taken once two readings 10 ms apart agree (up to a second).
- */
-static bool settled_info(struct bs_info_system *si)
-{
-    struct bs_info_system prev;
-    if (!system_info(&prev))
-        return false;
-    for (int i = 0; i < 100; i++) {
-        sleep_ms(10);
-        if (!system_info(si))
-            return false;
-        if (same_totals(&prev, si))
-            return true;
-        prev = *si;
-    }
-    return true;
-}
-
 static int run_all(void)
 {
     int passed = 0, failed = 0;
-    struct bs_info_system before, after;
+    struct bs_info_system before;
     commit_own_memory();
-    bool have_before = settled_info(&before);
+    bool have_before = bs_leak_settled(&before);
     for (struct ct_test *t = tests; t; t = t->next) {
         if (run_in_child(t->name))
             passed++;
@@ -247,30 +208,13 @@ static int run_all(void)
     }
     /*
      * Leak check over the whole run: pages, kernel heap, live objects, all
-     * exact, with every child ended and its last handle closed. As for the
-     * first reading, the reaper may still hold the last child's thread for a
-     * moment (settled_info), so the comparison is retried for up to a second
-     * before it counts as a leak.
+     * exact, with every child ended and its last handle closed (retried for
+     * up to a second while the reaper finishes the last child's thread).
      */
-    bool ok = false;
-    for (int i = 0; have_before && !ok && i < 100; i++) {
-        if (i)
-            sleep_ms(10);
-        ok = system_info(&after) && same_totals(&before, &after);
-    }
-    if (ok) {
+    if (bs_leak_check(have_before ? &before : NULL, 100, NULL, ct_log))
         passed++;
-        ct_log("PASS leak_check (%llu free pages, %llu heap bytes, %llu objects)\n",
-               (unsigned long long)after.free_pages, (unsigned long long)after.heap_bytes,
-               (unsigned long long)after.live_objects);
-    } else {
+    else
         failed++;
-        ct_log("FAIL leak_check: free pages %llu -> %llu, heap bytes %llu -> %llu, objects "
-               "%llu -> %llu\n",
-               (unsigned long long)before.free_pages, (unsigned long long)after.free_pages,
-               (unsigned long long)before.heap_bytes, (unsigned long long)after.heap_bytes,
-               (unsigned long long)before.live_objects, (unsigned long long)after.live_objects);
-    }
     ct_log("core-tests: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -23,9 +23,11 @@
 #include "pt.h"
 
 #include <basalt/basalt.h>
+#include <basalt/leakcheck.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -62,6 +64,15 @@ static int64_t now_ns(void)
 static void sleep_ms(int64_t ms)
 {
     bs_nanosleep(now_ns() + ms * 1000000);
+}
+
+/* The leak check's log: one line on standard output. */
+static void log_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
 }
 
 /* Reaps children left behind by a test (orphans given to us when we are PID 1). */
@@ -143,44 +154,6 @@ static bool run_in_child(struct pt_test *t)
     return false;
 }
 
-static bool system_info(struct bs_info_system *si)
-{
-    return bs_object_get_info(bs_self_process(), BS_INFO_SYSTEM, si, sizeof(si[0]), NULL) == OK;
-}
-
-/*
- * Live objects, heap bytes and free pages must all match exactly, as in
- * core-tests. (Free pages once had a slack of two: a full run ended one
- * page short because the kernel virtual area's free-list nodes, long-lived
- * but remade as ranges merge, pinned a kmalloc slab; they have a cache of
- * their own now, kernel/mm/kvm.c.)
- */
-static bool same_totals(const struct bs_info_system *a, const struct bs_info_system *b)
-{
-    return a->free_pages == b->free_pages && a->heap_bytes == b->heap_bytes &&
-           a->live_objects == b->live_objects;
-}
-
-/*
- * The totals once two readings 10 ms apart agree (up to two seconds): the
- * kernel frees a dead thread's stack in its reaper a moment after the end.
- */
-static bool settled_info(struct bs_info_system *si)
-{
-    struct bs_info_system prev;
-    if (!system_info(&prev))
-        return false;
-    for (int i = 0; i < 200; i++) {
-        sleep_ms(10);
-        if (!system_info(si))
-            return false;
-        if (same_totals(&prev, si))
-            return true;
-        prev = *si;
-    }
-    return true;
-}
-
 static void *warm_thread(void *arg)
 {
     return arg;
@@ -249,10 +222,10 @@ static bool chosen(const struct pt_test *t, int nwords, char **words)
 static int run_all(int rounds, int nwords, char **words)
 {
     int passed = 0, failed = 0;
-    struct bs_info_system before, after;
+    struct bs_info_system before;
     warm_up();
     have_tio = tcgetattr(0, &saved_tio) == 0;
-    bool have_before = settled_info(&before);
+    bool have_before = bs_leak_settled(&before);
     for (int round = 0; round < rounds; round++) {
         for (struct pt_test *t = tests; t; t = t->next) {
             if (!chosen(t, nwords, words))
@@ -269,26 +242,10 @@ static int run_all(int rounds, int nwords, char **words)
         printf("posix-tests: no test matches the words given\n");
         failed++;
     }
-    bool ok = false;
-    for (int i = 0; have_before && !ok && i < 200; i++) {
-        if (i)
-            sleep_ms(10);
-        reap_strays();
-        ok = system_info(&after) && same_totals(&before, &after);
-    }
-    if (ok) {
+    if (bs_leak_check(have_before ? &before : NULL, 200, reap_strays, log_line))
         passed++;
-        printf("PASS leak_check (%llu free pages, %llu heap bytes, %llu objects)\n",
-               (unsigned long long)after.free_pages, (unsigned long long)after.heap_bytes,
-               (unsigned long long)after.live_objects);
-    } else {
+    else
         failed++;
-        printf("FAIL leak_check: free pages %llu -> %llu, heap bytes %llu -> %llu, objects "
-               "%llu -> %llu\n",
-               (unsigned long long)before.free_pages, (unsigned long long)after.free_pages,
-               (unsigned long long)before.heap_bytes, (unsigned long long)after.heap_bytes,
-               (unsigned long long)before.live_objects, (unsigned long long)after.live_objects);
-    }
     printf("posix-tests: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
