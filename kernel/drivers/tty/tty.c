@@ -110,12 +110,24 @@ static void emit(struct tty *t, uint32_t oflag, const char *s, size_t n)
         t->ops->output(t, out, k);
 }
 
-int64_t tty_write(struct tty *t, const void *buf, size_t len)
+uint32_t tty_write_mode(struct tty *t, bool *tostop)
 {
     irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
     uint32_t oflag = t->termios.c_oflag;
+    if (tostop)
+        *tostop = t->termios.c_lflag & TOSTOP;
     spin_unlock_irqrestore(&t->rwq.lock, st);
+    return oflag;
+}
+
+void tty_write_oflag(struct tty *t, uint32_t oflag, const void *buf, size_t len)
+{
     emit(t, oflag, buf, len);
+}
+
+int64_t tty_write(struct tty *t, const void *buf, size_t len)
+{
+    emit(t, tty_write_mode(t, NULL), buf, len);
     return (int64_t)len;
 }
 

@@ -71,6 +71,13 @@ void tty_input(struct tty *t, char c);
 int64_t tty_read(struct tty *t, void *buf, size_t len, bool nonblock);
 /* Writes len bytes with OPOST processing: returns len. */
 int64_t tty_write(struct tty *t, const void *buf, size_t len);
+/*
+ * What a write needs of termios, in one look under the lock: c_oflag for
+ * tty_write_oflag, and in *tostop whether TOSTOP is set.
+ */
+uint32_t tty_write_mode(struct tty *t, bool *tostop);
+/* tty_write with c_oflag as tty_write_mode gave it (no lock taken). */
+void tty_write_oflag(struct tty *t, uint32_t oflag, const void *buf, size_t len);
 /* The terminal ioctls (TCGETS ... FIONREAD): a result or -errno; -ENOTTY for others. */
 int64_t tty_ioctl(struct tty *t, unsigned long req, uintptr_t arg);
 
