@@ -35,6 +35,9 @@
  *
  * Hang-up: when the session leader ends (posix_proc_exit), its foreground
  * group gets SIGHUP and SIGCONT and the terminal leaves the session.
+ *
+ * poll: tty_poll (POLLIN when a read would find input, POLLOUT always:
+ * output never waits). There is no line hang-up, so never POLLHUP.
  */
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
@@ -268,6 +271,11 @@ static int64_t console_write(struct file *f, struct file_buf buf, size_t len)
     return (int64_t)len;
 }
 
+static unsigned console_poll(struct file *f, struct poll_table *pt)
+{
+    return tty_poll(f->priv, f, pt);
+}
+
 static void console_release(struct file *f)
 {
     struct tty *t = f->priv;
@@ -278,6 +286,7 @@ static void console_release(struct file *f)
 const struct file_ops tty_file_ops = {
     .read = console_read,
     .write = console_write,
+    .poll = console_poll,
     .ioctl = console_ioctl,
     .release = console_release,
 };
