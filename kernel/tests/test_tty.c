@@ -9,6 +9,7 @@
  * So canonical editing, echo, ISIG, VMIN/VTIME and OPOST are checked
  * byte for byte without a keyboard or a process.
  */
+#include <basalt/fcntl.h>
 #include <basalt/signal.h>
 #include <drivers/tty.h>
 #include <fs/vfs.h>
@@ -17,6 +18,7 @@
 #include <mm/heap.h>
 #include <posix/file.h>
 #include <sched/thread.h>
+#include <sched/timer.h>
 #include <time.h>
 
 static struct {
@@ -270,6 +272,115 @@ KTEST(tty_blocking_read_wakes_on_a_line)
     EXPECT_EQ(r.n, 6);
     EXPECT_EQ(memcmp(r.buf, "hello\n", 6), 0);
     tty_free(t);
+}
+
+#define MS       1000000ull
+#define POLL_IN  (POLLIN | POLLRDNORM)
+#define POLL_OUT (POLLOUT | POLLWRNORM)
+
+/* A test terminal and an open file of it for tty_poll to register (entries reference it). */
+static struct tty *tty_new_polled(struct file **f)
+{
+    static const struct file_ops nop_ops = {0}; /* the file is only referenced */
+    struct tty *t = tty_new();
+    *f = t ? file_open_ops(&nop_ops, t, O_RDWR) : NULL;
+    if (t && !*f) {
+        tty_free(t);
+        t = NULL;
+    }
+    return t;
+}
+
+static void tty_free_polled(struct tty *t, struct file *f)
+{
+    file_unref(f);
+    tty_free(t);
+}
+
+KTEST(tty_poll_reports_input_when_a_read_would_not_block)
+{
+    struct file *f;
+    struct tty *t = tty_new_polled(&f);
+    ASSERT_NE(t, NULL);
+    char buf[64];
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT); /* writes never wait */
+    type(t, "ab");
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT); /* canonical: no finished line yet */
+    type(t, "\n");
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_IN | POLL_OUT);
+    EXPECT_EQ(rd(t, buf, 63), 3);
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT);
+    type(t, "\x04"); /* ^D on an empty line: a read returns 0 at once */
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_IN | POLL_OUT);
+    EXPECT_EQ(rd(t, buf, 63), 0);
+    type(t, "x\n\x03"); /* ^C flushes the input, the finished line too */
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT);
+    type(t, "cd"); /* leaving canonical mode makes the line being edited readable */
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT);
+    set_lflag(t, 0, ICANON, 1, 0);
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_IN | POLL_OUT);
+    EXPECT_EQ(rd(t, buf, 63), 2);
+    /* VMIN=3, VTIME=0: a read waits for three bytes, and so does POLLIN (as Linux). */
+    set_lflag(t, 0, 0, 3, 0);
+    type(t, "12");
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT);
+    type(t, "3");
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_IN | POLL_OUT);
+    EXPECT_EQ(rd(t, buf, 63), 3);
+    /* With VTIME, one byte is enough (the inter-byte timer ends the read). */
+    set_lflag(t, 0, 0, 3, 1);
+    type(t, "z");
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_IN | POLL_OUT);
+    /* TCSETSF discards it. */
+    struct linux_termios tio;
+    tty_get_termios(t, &tio);
+    tty_set_termios(t, &tio, true);
+    EXPECT_EQ(tty_poll(t, f, NULL), POLL_OUT);
+    tty_free_polled(t, f);
+}
+
+static int type_later(void *arg)
+{
+    thread_sleep_ns(20 * MS);
+    type(arg, "f");
+    return 0;
+}
+
+KTEST(tty_poll_table_woken_where_readers_are)
+{
+    struct file *f;
+    struct tty *t = tty_new_polled(&f);
+    ASSERT_NE(t, NULL);
+    char buf[64];
+    struct poll_table pt;
+    poll_table_init(&pt);
+    EXPECT_EQ(tty_poll(t, f, &pt), POLL_OUT);
+    EXPECT_EQ(pt.n_inline, 1u); /* on rd_head */
+    type(t, "ab");              /* no finished line: no wake */
+    EXPECT_EQ(poll_table_sleep(&pt, deadline_after(2 * MS)), ERR_TIMED_OUT);
+    type(t, "\n");
+    EXPECT_EQ(poll_table_sleep(&pt, deadline_after(1000 * MS)), OK);
+    EXPECT_EQ(tty_poll(t, f, &pt), POLL_IN | POLL_OUT);
+    EXPECT_EQ(rd(t, buf, 63), 3);
+    /* tcsetattr leaving canonical mode wakes: the line being edited is readable now. */
+    type(t, "cd");
+    EXPECT_EQ(poll_table_sleep(&pt, deadline_after(2 * MS)), ERR_TIMED_OUT);
+    set_lflag(t, 0, ICANON | ECHO, 1, 0);
+    EXPECT_EQ(poll_table_sleep(&pt, deadline_after(1000 * MS)), OK);
+    EXPECT_EQ(rd(t, buf, 63), 2);
+    /* Outside canonical mode every byte wakes, also one that comes while the poller sleeps. */
+    struct thread *th;
+    ASSERT_EQ(thread_create(&th, "tty-typer", type_later, t, 0), OK);
+    thread_start(th);
+    uint64_t t0 = clock_monotonic_ns();
+    EXPECT_EQ(poll_table_sleep(&pt, deadline_after(5000 * MS)), OK);
+    EXPECT_TRUE(clock_monotonic_ns() - t0 < 4000 * MS);
+    EXPECT_EQ(thread_join(th, NULL, DEADLINE_INFINITE), OK);
+    EXPECT_EQ(tty_poll(t, f, &pt), POLL_IN | POLL_OUT);
+    EXPECT_EQ(rd(t, buf, 63), 1);
+    poll_table_done(&pt);
+    EXPECT_TRUE(list_empty(&t->rd_head.entries));
+    tty_free_polled(t, f);
 }
 
 KTEST(tty_opost_and_full_line)

@@ -1,9 +1,8 @@
 /*
  * test_poll.c - poll, ppoll, select and pselect6: readiness of pipes (data,
- * room, hang-up, error), regular files and the console, time-outs of zero,
- * short and none (woken by a child process, pt_child.h), signals, many
- * descriptors,
- * and bad input.
+ * room, hang-up, error), regular files and the console (no input: not
+ * readable, and a poll waits), time-outs of zero, short and none (woken by
+ * a child process, pt_child.h), signals, many descriptors, and bad input.
  */
 #define _GNU_SOURCE /* ppoll */
 #include "pt.h"
@@ -15,6 +14,7 @@
 #include <stdint.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,6 +88,35 @@ PT_TEST(poll_files_console_and_bad_fds)
     CHECK_EQ(p[2].revents, 0); /* negative descriptors are skipped */
     CHECK_EQ(p[3].revents, POLLNVAL);
     close(f);
+}
+
+PT_TEST(poll_console_waits_for_input)
+{
+    /* Nobody types while the tests run: after a flush, the console (fd 0) has no input. */
+    CHECK_EQ(tcflush(0, TCIFLUSH), 0);
+    struct pollfd p[2] = {{0, POLLIN, -1}, {1, POLLOUT, -1}};
+    CHECK_EQ(poll(p, 2, 0), 1);
+    CHECK_EQ(p[0].revents, 0);
+    CHECK_EQ(p[1].revents, POLLOUT); /* output never waits */
+    /* The poll sleeps on the terminal until its time-out. */
+    long long t0 = pt_now_ns();
+    CHECK_EQ(poll(p, 1, 30), 0);
+    CHECK(pt_now_ns() - t0 >= 29 * PT_MS);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(0, &rd);
+    struct timeval zero = {0, 0};
+    CHECK_EQ(select(1, &rd, NULL, NULL, &zero), 0);
+    /* Raw with VMIN 0: a read returns 0 at once, but POLLIN still needs a byte (as Linux). */
+    struct termios orig, raw;
+    CHECK_EQ(tcgetattr(0, &orig), 0);
+    raw = orig;
+    raw.c_lflag &= ~(ICANON | ECHO);
+    raw.c_cc[VMIN] = 0;
+    raw.c_cc[VTIME] = 0;
+    CHECK_EQ(tcsetattr(0, TCSANOW, &raw), 0);
+    CHECK_EQ(poll(p, 1, 0), 0);
+    CHECK_EQ(tcsetattr(0, TCSANOW, &orig), 0);
 }
 
 PT_TEST(poll_bad_input)

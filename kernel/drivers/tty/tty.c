@@ -23,7 +23,9 @@
  * wait of object/uthread.h, so a signal or a kill ends the wait. Canonical
  * reads return at most one line; non-canonical reads follow VMIN/VTIME
  * (the four cases of POSIX: VTIME is an overall timer when VMIN is 0 and
- * an inter-byte timer otherwise).
+ * an inter-byte timer otherwise). poll and select wait on rd_head
+ * (posix/poll.h), which wake_readers wakes together with rwq, under the
+ * lock; tty_poll registers before it looks, so no wake is lost between.
  *
  * Output: OPOST with ONLCR and OCRNL; everything else in c_oflag is kept
  * but has no effect. Echo runs in the input path and goes through the same
@@ -34,6 +36,7 @@
 #include <drivers/tty.h>
 #include <lib/string.h>
 #include <object/uthread.h>
+#include <posix/poll.h>
 #include <posix/signal.h>
 #include <time.h>
 #include <usercopy.h>
@@ -74,12 +77,14 @@ void tty_init(struct tty *t, const char *name, const struct tty_ops *ops)
     t->name = name;
     t->ops = ops;
     wait_queue_init(&t->rwq, name);
+    poll_head_init(&t->rd_head);
     t->termios = default_termios;
     t->winsize = (struct linux_winsize){.ws_row = 25, .ws_col = 80};
 }
 
 void tty_destroy(struct tty *t)
 {
+    poll_head_destroy(&t->rd_head);
     wait_queue_destroy(&t->rwq);
 }
 
@@ -110,12 +115,24 @@ static void emit(struct tty *t, uint32_t oflag, const char *s, size_t n)
         t->ops->output(t, out, k);
 }
 
-int64_t tty_write(struct tty *t, const void *buf, size_t len)
+uint32_t tty_write_mode(struct tty *t, bool *tostop)
 {
     irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
     uint32_t oflag = t->termios.c_oflag;
+    if (tostop)
+        *tostop = t->termios.c_lflag & TOSTOP;
     spin_unlock_irqrestore(&t->rwq.lock, st);
+    return oflag;
+}
+
+void tty_write_oflag(struct tty *t, uint32_t oflag, const void *buf, size_t len)
+{
     emit(t, oflag, buf, len);
+}
+
+int64_t tty_write(struct tty *t, const void *buf, size_t len)
+{
+    emit(t, tty_write_mode(t, NULL), buf, len);
     return (int64_t)len;
 }
 
@@ -144,9 +161,11 @@ static void echo_char(struct tty *t, unsigned char c)
     }
 }
 
+/* Input may have become readable: wakes the readers and the pollers (poll_wake, under the lock). */
 static void wake_readers(struct tty *t)
 {
     wait_queue_wake_all_locked(&t->rwq, OK);
+    poll_wake(&t->rd_head);
 }
 
 static bool store(struct tty *t, unsigned char c, uint8_t fl)
@@ -325,6 +344,7 @@ void tty_input(struct tty *t, char c)
     spin_unlock_irqrestore(&t->rwq.lock, st);
     if (sig && pgrp > 0)
         t->ops->signal(t, pgrp, sig);
+    poll_after_wake(); /* with interrupts off (a handler), nothing: its return switches */
 }
 
 /* ---- reading ---- */
@@ -405,6 +425,27 @@ int64_t tty_read(struct tty *t, void *buf, size_t len, bool nonblock)
     return n ? (int64_t)n : err;
 }
 
+/* Would a poll see input? As Linux's input_available_p(tty, 1). */
+static bool poll_readable_locked(struct tty *t)
+{
+    const struct linux_termios *tio = &t->termios;
+    if (tio->c_lflag & ICANON)
+        return t->tail != t->canon; /* a finished line, maybe a lone VEOF (end of file) */
+    /* VMIN>0, VTIME=0 reads wait for VMIN bytes; the other cases return with one. */
+    uint32_t want = tio->c_cc[VTIME] == 0 && tio->c_cc[VMIN] ? tio->c_cc[VMIN] : 1;
+    return t->canon - t->tail >= want;
+}
+
+unsigned tty_poll(struct tty *t, struct file *f, struct poll_table *pt)
+{
+    /* Register first (it may allocate: not under the spinlock), then look: see posix/poll.h. */
+    poll_wait(f, &t->rd_head, pt);
+    irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
+    bool in = poll_readable_locked(t);
+    spin_unlock_irqrestore(&t->rwq.lock, st);
+    return (in ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 size_t tty_readable(struct tty *t)
 {
     irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
@@ -443,6 +484,7 @@ void tty_set_termios(struct tty *t, const struct linux_termios *tio, bool flush)
     }
     wake_readers(t); /* VMIN or ICANON may have changed what they wait for */
     spin_unlock_irqrestore(&t->rwq.lock, st);
+    poll_after_wake();
 }
 
 static void flush_input(struct tty *t)

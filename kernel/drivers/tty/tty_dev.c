@@ -35,6 +35,9 @@
  *
  * Hang-up: when the session leader ends (posix_proc_exit), its foreground
  * group gets SIGHUP and SIGCONT and the terminal leaves the session.
+ *
+ * poll: tty_poll (POLLIN when a read would find input, POLLOUT always:
+ * output never waits). There is no line hang-up, so never POLLHUP.
  */
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
@@ -236,11 +239,6 @@ static int64_t console_kread(struct file *f, void *buf, size_t len)
     return tty_read(f->priv, buf, len, file_flags(f) & O_NONBLOCK);
 }
 
-static int64_t console_kwrite(struct file *f, const void *buf, size_t len)
-{
-    return tty_write(f->priv, buf, len);
-}
-
 /* The line discipline works on kernel memory: through a bounce page (posix/file.h). */
 static int64_t console_read(struct file *f, struct file_buf buf, size_t len)
 {
@@ -248,12 +246,34 @@ static int64_t console_read(struct file *f, struct file_buf buf, size_t len)
     return rc ? rc : file_buf_read_via(f, buf, len, console_kread);
 }
 
+/*
+ * termios is looked at once per write (TOSTOP and c_oflag together), and
+ * the bytes go through a small buffer on the stack: OPOST cuts output in
+ * pieces of that size anyway.
+ */
 static int64_t console_write(struct file *f, struct file_buf buf, size_t len)
 {
-    struct linux_termios tio;
-    tty_get_termios(f->priv, &tio);
-    int rc = (tio.c_lflag & TOSTOP) ? job_control(f->priv, SIGTTOU) : 0;
-    return rc ? rc : file_buf_write_via(f, buf, len, console_kwrite);
+    struct tty *t = f->priv;
+    bool tostop;
+    uint32_t oflag = tty_write_mode(t, &tostop);
+    int rc = tostop ? job_control(t, SIGTTOU) : 0;
+    if (rc)
+        return rc;
+    char chunk[128];
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        if (file_buf_load(buf, done, chunk, n))
+            return done ? (int64_t)done : -EFAULT;
+        tty_write_oflag(t, oflag, chunk, n);
+        done += n;
+    }
+    return (int64_t)len;
+}
+
+static unsigned console_poll(struct file *f, struct poll_table *pt)
+{
+    return tty_poll(f->priv, f, pt);
 }
 
 static void console_release(struct file *f)
@@ -266,6 +286,7 @@ static void console_release(struct file *f)
 const struct file_ops tty_file_ops = {
     .read = console_read,
     .write = console_write,
+    .poll = console_poll,
     .ioctl = console_ioctl,
     .release = console_release,
 };

@@ -13,12 +13,18 @@
  *
  * Lock: `rwq.lock` (a spinlock, interrupts off) guards everything marked
  * below and is the lock readers sleep under. Order: the keyboard's lock
- * (input arrives under it) -> rwq.lock -> log_lock (output). `signal` is
+ * (input arrives under it) -> rwq.lock -> log_lock (output), and
+ * rwq.lock -> poll_head.lock (rd_head is woken under it). `signal` is
  * called after rwq.lock is dropped (it wakes sleepers on their queues).
+ *
+ * poll (tty_poll): rd_head is woken wherever the sleepers on rwq are (a
+ * line ends, a byte arrives outside canonical mode, tcsetattr), so a poll
+ * or select of the terminal sleeps until a read would not block.
  */
 #pragma once
 
 #include <basalt/termios.h>
+#include <posix/poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +45,8 @@ struct tty_ops {
 struct tty {
     const char *name;
     const struct tty_ops *ops;
-    struct wait_queue rwq; /* readers sleep here; its lock guards the fields below */
+    struct wait_queue rwq;    /* readers sleep here; its lock guards the fields below */
+    struct poll_head rd_head; /* pollers of input: woken with rwq's sleepers, under rwq.lock */
     /* Guarded by rwq.lock: */
     struct linux_termios termios;
     struct linux_winsize winsize;
@@ -71,6 +78,20 @@ void tty_input(struct tty *t, char c);
 int64_t tty_read(struct tty *t, void *buf, size_t len, bool nonblock);
 /* Writes len bytes with OPOST processing: returns len. */
 int64_t tty_write(struct tty *t, const void *buf, size_t len);
+/*
+ * What a write needs of termios, in one look under the lock: c_oflag for
+ * tty_write_oflag, and in *tostop whether TOSTOP is set.
+ */
+uint32_t tty_write_mode(struct tty *t, bool *tostop);
+/* tty_write with c_oflag as tty_write_mode gave it (no lock taken). */
+void tty_write_oflag(struct tty *t, uint32_t oflag, const void *buf, size_t len);
+/*
+ * The POLL* events of t now, registering pt (may be NULL) on rd_head for f
+ * (which the entry references): POLLIN when a read would find input
+ * (canonical: a finished line, or VEOF; otherwise VMIN bytes when VTIME is
+ * 0, else one byte, as Linux), POLLOUT always (writes never block).
+ */
+unsigned tty_poll(struct tty *t, struct file *f, struct poll_table *pt);
 /* The terminal ioctls (TCGETS ... FIONREAD): a result or -errno; -ENOTTY for others. */
 int64_t tty_ioctl(struct tty *t, unsigned long req, uintptr_t arg);
 
