@@ -3,7 +3,7 @@
 does (init starts the shell on the console), types into the shell through
 the serial port and through the PS/2 keyboard (QEMU sendkey), runs a
 pipeline, interrupts `sleep 100` with ^C, suspends one with ^Z and brings it
-back, and powers off. Prints PASS/FAIL per check and
+back, polls the terminal for a typed line, and powers off. Prints PASS/FAIL per check and
 "shell-interactive-basalt: N passed, N failed".
 """
 import os
@@ -89,6 +89,19 @@ def main():
             c.expect_line("right", timeout=30)
             c.expect(PROMPT, timeout=30)
 
+        def poll_stdin():
+            # A half line is not readable; the line's end wakes poll (then read gets it).
+            c.send("/boot/posix-tests --helper poll-stdin\r")
+            c.expect_line("poll-stdin: waiting", timeout=60)
+            c.send("hel")
+            time.sleep(1)
+            if "poll-stdin: 1" in c.output:
+                raise AssertionError("poll returned before the line was finished")
+            c.send("lo\r")
+            c.expect_line("poll-stdin: 1 POLLIN", timeout=30)
+            c.expect_line("poll-stdin: read [hello]", timeout=30)
+            prompt()
+
         def poweroff():
             c.send("poweroff\r")
             st = c.wait_exit(timeout=120)
@@ -102,6 +115,8 @@ def main():
         check("Ctrl+C on the keyboard interrupts sleep 100 (status 130)", ctrl_c(True))
         check("^Z stops sleep 100, jobs lists it, fg brings it back", ctrl_z)
         check("^W erases a word while typing", line_editing)
+        check("poll on the terminal waits for a whole line (posix-tests --helper poll-stdin)",
+              poll_stdin)
         check("poweroff from the shell turns the machine off", poweroff)
     print("shell-interactive-basalt: %d passed, %d failed"
           % (results.count(True), results.count(False)))

@@ -5,6 +5,7 @@
 #include "pt.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -51,6 +52,22 @@ int pt_helper(int argc, char **argv)
     if (strcmp(name, "pid") == 0) {
         printf("%d\n", getpid());
         return 0;
+    }
+    if (strcmp(name, "poll-stdin") == 0) {
+        /*
+         * For tests/interactive/shell.py: says when poll on the terminal
+         * returns (20 s at most), before reading the line it found.
+         */
+        printf("poll-stdin: waiting\n");
+        fflush(stdout);
+        struct pollfd pfd = {.fd = 0, .events = POLLIN};
+        int n = poll(&pfd, 1, 20000);
+        printf("poll-stdin: %d %s\n", n, pfd.revents & POLLIN ? "POLLIN" : "-");
+        fflush(stdout);
+        char line[64] = "";
+        if (n == 1 && fgets(line, sizeof(line), stdin))
+            printf("poll-stdin: read [%.*s]\n", (int)strcspn(line, "\n"), line);
+        return n == 1 ? 0 : 1;
     }
     fprintf(stderr, "posix-tests: no helper %s\n", name);
     return 127;
