@@ -35,6 +35,7 @@ struct vmar {
     struct mutex lock;
     struct rb_tree mappings; /* guarded by lock: struct vm_mapping.node, by base */
     uint64_t mapped_bytes;   /* guarded by lock */
+    uint32_t users;          /* atomic: processes running in it (vmar_share, vmar_leave) */
     bool no_wx_alias;        /* set before any mapping, then constant: see vmar_forbid_wx_alias */
 };
 
@@ -144,6 +145,7 @@ status_t vmar_create(struct vmar **out)
     }
     kobject_init(&vm->hot.obj, BS_OBJ_VMAR, &vmar_ops);
     vm->magic = VMAR_MAGIC;
+    vm->users = 1;
     mutex_init(&vm->lock, "vmar");
     rb_init(&vm->mappings);
     __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
@@ -201,6 +203,26 @@ void vmar_shutdown(struct vmar *vm)
     mutex_unlock(&vm->lock);
     arch_aspace_destroy(as);
     release_dead(&dead);
+}
+
+void vmar_share(struct vmar *vm)
+{
+    check_vmar(vm);
+    kobject_ref(&vm->hot.obj);
+    __atomic_fetch_add(&vm->users, 1, __ATOMIC_RELAXED);
+}
+
+void vmar_leave(struct vmar *vm)
+{
+    check_vmar(vm);
+    if (__atomic_sub_fetch(&vm->users, 1, __ATOMIC_ACQ_REL) == 0)
+        vmar_shutdown(vm);
+}
+
+bool vmar_is_shared(struct vmar *vm)
+{
+    check_vmar(vm);
+    return __atomic_load_n(&vm->users, __ATOMIC_RELAXED) > 1;
 }
 
 void vmar_destroy(struct vmar *vm)

@@ -75,7 +75,7 @@ static __always_inline status_t key_of(uintptr_t uaddr, struct futex_key *k)
     if ((uaddr & 3) || uaddr < USER_VM_BASE || uaddr >= USER_VM_END - 4)
         return ERR_INVALID_ARGS;
     struct uthread *ut = uthread_current();
-    struct vmar *vm = ut->process->vmar;
+    struct vmar *vm = process_vmar(ut->process);
     uintptr_t page = uaddr & ~(uintptr_t)(PAGE_SIZE - 1);
     uint64_t gen = vmar_unmap_generation(vm);
     if (unlikely(ut->futex_cache.page != page || ut->futex_cache.gen != gen)) {

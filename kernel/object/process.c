@@ -51,6 +51,18 @@ static void finish_queued(struct process *p)
     spin_unlock_irqrestore(&finish_lock, st);
 }
 
+/* p runs no more: it leaves its space (and the one it borrowed); the last one out empties it. */
+static void leave_vm(struct process *p)
+{
+    struct vmar *borrowed = p->vm_borrowed;
+    p->vm_borrowed = NULL;
+    if (borrowed) {
+        vmar_leave(borrowed);
+        kobject_unref(vmar_kobject(borrowed));
+    }
+    vmar_leave(p->vmar);
+}
+
 static void process_destroy(struct kobject *obj)
 {
     struct process *p = (struct process *)obj;
@@ -66,9 +78,10 @@ static void process_destroy(struct kobject *obj)
             handle_table_destroy(p->handles);
         if (p->listed)
             job_remove_process(p->job, p);
+        leave_vm(p);
     }
     fd_table_destroy(p->fds); /* NULL unless finishing never ran */
-    vmar_destroy(p->vmar);
+    kobject_unref(vmar_kobject(p->vmar));
     wait_queue_destroy(&p->suspend_wq);
     mutex_destroy(&p->handles_lock);
     if (p->job)
@@ -226,7 +239,7 @@ void process_finish(struct process *p)
         uthread_reap_new(ut);
     }
 
-    vmar_shutdown(p->vmar);
+    leave_vm(p);
     mutex_lock(&p->handles_lock);
     struct handle_table *ht = p->handles;
     p->handles = NULL;

@@ -158,7 +158,7 @@ status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, ui
      * the lock is fine, the process is not dying, so its address space
      * cannot have gone, nor go before this thread exits.
      */
-    struct arch_aspace *as = vmar_aspace(p->vmar);
+    struct arch_aspace *as = vmar_aspace(process_vmar(p));
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     enum process_state want = first ? PROCESS_INITIAL : PROCESS_RUNNING;

@@ -11,7 +11,8 @@
  * (-ENOEXEC for a malformed one or a dynamically linked one).
  *
  * Then the point of no return: the other threads of the process end, the
- * address space is emptied and the new program loaded into it (a failure
+ * address space is emptied (a vfork child leaves its parent's for its own)
+ * and the new program loaded into it (a failure
  * now ends the process with SIGSEGV, as on Linux), descriptors marked
  * close-on-exec are closed, caught signals go back to their default action
  * (ignored ones stay ignored; the mask and pending signals stay), the FPU
@@ -193,6 +194,23 @@ static int parse_shebang(char *line, size_t len, char **interp, char **arg)
 }
 
 /*
+ * A CLONE_VM child's execve: it leaves its parent's space for its own
+ * (still empty) and runs on its page tables from here on.
+ */
+static void leave_borrowed_space(struct process *p)
+{
+    struct vmar *borrowed = p->vm_borrowed;
+    struct thread *t = thread_current();
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    p->vm_borrowed = NULL;
+    t->arch.aspace = vmar_aspace(p->vmar);
+    arch_aspace_switch(t->arch.aspace);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    vmar_leave(borrowed);
+    kobject_unref(vmar_kobject(borrowed));
+}
+
+/*
  * Ends every thread of p but the caller, one at a time: kill it (a thread
  * not yet started is reaped at once) and wait for it to be gone.
  */
@@ -309,7 +327,10 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
 
     /* The point of no return. */
     end_other_threads(p);
-    vmar_unmap(p->vmar, USER_VM_BASE, USER_VM_END - USER_VM_BASE);
+    if (p->vm_borrowed)
+        leave_borrowed_space(p);
+    else
+        vmar_unmap(p->vmar, USER_VM_BASE, USER_VM_END - USER_VM_BASE);
     mutex_lock(&p->brk_lock);
     p->brk_start = p->brk = 0;
     mutex_unlock(&p->brk_lock);

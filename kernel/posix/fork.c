@@ -12,13 +12,15 @@
  * register frame at the call, with RAX = 0. Native handles are not
  * inherited: the child's handle table starts empty.
  *
- * CLONE_VM without CLONE_THREAD (musl's and glibc's posix_spawn use it
- * with CLONE_VFORK and a stack of their own) also gets a copy of the
- * address space, not a share of it: the child runs on the stack it was
- * given, in its own copy, so a child that writes into the parent's memory
- * before execve is not seen by the parent (glibc's posix_spawn reports an
- * execve failure that way and then reports success with exit status 127).
- * With CLONE_VFORK the parent waits until the child calls execve or ends.
+ * CLONE_VM without CLONE_THREAD (vfork; musl's and glibc's posix_spawn,
+ * with CLONE_VFORK and a stack of their own) shares the parent's address
+ * space instead: the child runs in it (process_vmar) until execve gives
+ * it its own (the empty one process_create made) or it ends, and what it
+ * writes there the parent sees (glibc's posix_spawn reports an execve
+ * failure that way). The space is shut down when the last process running
+ * in it leaves (vmar_leave), so a parent that dies first leaves it to the
+ * child. With CLONE_VFORK the parent waits until the child calls execve or
+ * ends.
  *
  * A thread (CLONE_THREAD, which needs CLONE_VM and CLONE_SIGHAND) is a new
  * thread of the calling process, with the TLS, the thread ID slots and the
@@ -159,8 +161,14 @@ static int64_t clone_process(struct trap_frame *tf, const struct clone_args *a)
         c->fds = fd_table_clone(fds);
         s = c->fds ? OK : ERR_NO_MEMORY;
     }
-    if (s == OK)
-        s = vmar_fork(parent->vmar, c->vmar);
+    if (s == OK && (a->flags & CLONE_VM)) {
+        /* Runs in the parent's space until it execs or ends (the parent's own, if it has one). */
+        struct vmar *vm = process_vmar(parent);
+        vmar_share(vm);
+        c->vm_borrowed = vm;
+    } else if (s == OK) {
+        s = vmar_fork(process_vmar(parent), c->vmar);
+    }
 
     struct uthread *ut = NULL;
     struct thread *t = NULL;

@@ -236,7 +236,7 @@ int64_t sys_mmap(uintptr_t addr, uint64_t len, int prot, int flags, int fd, uint
         if (e)
             return e;
     }
-    struct vmar *vm = process_current()->vmar;
+    struct vmar *vm = process_vmar(process_current());
     bool noreplace = flags & MAP_FIXED_NOREPLACE;
     vaddr_t at = 0;
     status_t s;
@@ -258,7 +258,7 @@ int64_t sys_munmap(uintptr_t addr, uint64_t len)
     len = ALIGN_UP(len, PAGE_SIZE);
     if (!range_ok(addr, len))
         return -EINVAL;
-    status_t s = vmar_unmap(process_current()->vmar, addr, len);
+    status_t s = vmar_unmap(process_vmar(process_current()), addr, len);
     return s == OK ? 0 : map_errno(s);
 }
 
@@ -277,7 +277,7 @@ int64_t sys_mprotect(uintptr_t addr, uint64_t len, int prot)
     len = ALIGN_UP(len, PAGE_SIZE);
     if (!range_ok(addr, len))
         return -ENOMEM;
-    status_t s = vmar_protect(process_current()->vmar, addr, len, perms);
+    status_t s = vmar_protect(process_vmar(process_current()), addr, len, perms);
     if (s == ERR_NOT_FOUND)
         return -ENOMEM; /* part of the range is not mapped, as Linux says it */
     return s == OK ? 0 : map_errno(s);
@@ -307,12 +307,13 @@ int64_t sys_brk(uintptr_t want)
         if (vmo_create(new_end - old_end, 0, &v) != OK)
             goto out;
         vaddr_t at;
-        status_t s = vmar_map(p->vmar, old_end, v, 0, new_end - old_end, MMU_READ | MMU_WRITE, &at);
+        status_t s =
+            vmar_map(process_vmar(p), old_end, v, 0, new_end - old_end, MMU_READ | MMU_WRITE, &at);
         kobject_unref(vmo_kobject(v));
         if (s != OK) /* something is mapped there already: the break stays */
             goto out;
     } else if (new_end < old_end) {
-        if (vmar_unmap(p->vmar, new_end, old_end - new_end) != OK)
+        if (vmar_unmap(process_vmar(p), new_end, old_end - new_end) != OK)
             goto out;
     }
     p->brk = cur = want;

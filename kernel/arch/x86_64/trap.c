@@ -192,9 +192,9 @@ static status_t user_page_fault(struct trap_frame *tf)
 {
     uint64_t addr = read_cr2();
     struct process *p = process_current();
-    if (addr >= USER_VM_END || !p || !p->vmar)
+    if (addr >= USER_VM_END || !p)
         return ERR_NOT_FOUND;
-    return vmar_handle_fault(p->vmar, addr, fault_access(tf->error));
+    return vmar_handle_fault(process_vmar(p), addr, fault_access(tf->error));
 }
 
 static bool resolve_user_page_fault(struct trap_frame *tf)

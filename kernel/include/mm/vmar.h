@@ -52,6 +52,18 @@ status_t vmar_create(struct vmar **out);
 void vmar_shutdown(struct vmar *vm);
 /* vmar_shutdown, then drops the creator's reference. */
 void vmar_destroy(struct vmar *vm);
+/*
+ * The processes that run in a space: its creator, and a CLONE_VM child
+ * (vfork, posix_spawn) that runs in its parent's space until it execs or
+ * ends. vmar_share adds one (and takes a reference, which the new user
+ * drops itself); vmar_leave takes one away, and the last to leave shuts
+ * the space down, so a parent that dies first leaves its memory to the
+ * child still running in it.
+ */
+void vmar_share(struct vmar *vm);
+void vmar_leave(struct vmar *vm);
+/* More than one process runs in it (a snapshot). */
+bool vmar_is_shared(struct vmar *vm);
 
 struct kobject *vmar_kobject(struct vmar *vm);
 /*

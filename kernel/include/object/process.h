@@ -47,8 +47,15 @@ enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_TE
 struct process {
     struct kobject obj;
     char name[PROCESS_NAME_MAX];
-    struct job *job;              /* constant; a reference */
-    struct vmar *vmar;            /* constant; a reference (shut down at termination) */
+    struct job *job;   /* constant; a reference */
+    struct vmar *vmar; /* constant; a reference (left at termination) */
+    /*
+     * The parent's space while a CLONE_VM child runs in it (a reference and
+     * a vmar_share), until the child execs (then `vmar`, empty so far, is
+     * its own) or ends; NULL otherwise. Written only by the process's own
+     * thread at execve, or once it is dead: see process_vmar.
+     */
+    struct vmar *vm_borrowed;
     struct handle_table *handles; /* NULL once terminated; see handles_lock */
     /*
      * Held by other processes while they use `handles` (process_start moving
@@ -102,6 +109,15 @@ status_t process_create(struct job *job, const char *name, struct process **out)
 static inline struct process *process_current(void)
 {
     return sched_running ? thread_current()->process : NULL;
+}
+
+/*
+ * The address space p runs in: its own, or its parent's while it is a
+ * CLONE_VM child. For p's own threads, and for those who know p is alive.
+ */
+static inline struct vmar *process_vmar(struct process *p)
+{
+    return p->vm_borrowed ? p->vm_borrowed : p->vmar;
 }
 
 /*
