@@ -177,12 +177,17 @@ $(BUILD)/user/lib/kernel-%.c.o: kernel/lib/%.c
 $(LIBBASALT): $(LIBBASALT_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(USER_AR) rcs $@ $^
 
+# USER_SHARED_NAME: sources of another program's directory that NAME is
+# built from too. The shell's test / [ builtin is the test utility's
+# evaluator (user/utils/test_eval.c; docs/shell.md).
+USER_SHARED_sh := user/utils/test_eval.c user/utils/test_eval.h
+
 define user_prog
-$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp \
-		$(LIBBASALT)
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(USER_SHARED_$(1)) \
+		$(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp $(LIBBASALT)
 	@mkdir -p $$(@D)
 	$$(call say,USERCC,$$@)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $$@ \
-	    $(wildcard user/$(1)/*.c) $(LIBBASALT)
+	    $(wildcard user/$(1)/*.c) $(filter %.c,$(USER_SHARED_$(1))) $(LIBBASALT)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 

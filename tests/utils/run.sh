@@ -343,7 +343,13 @@ status "test no argument" 1 ours test
 status "[ ]" 0 ours '[' 1 -eq 1 ']'
 status "[ missing ]: status 2" 2 ours '[' 1 -eq 1
 status "test bad integer: status 2" 2 ours test a -eq 1
-for e in '-d d1' '-f fruit -a -d d1' '! -d fruit' 'x = y -o 1 -ne 2' '-n "" -o -z ""'; do
+error "test bad integer: message" "^test: a: integer expected" ours test a -eq 1
+status "test <" 0 ours test a '<' b
+status "test >" 1 ours test a '>' b
+status "test blanks around a number" 0 ours test " 3" -eq "3 "
+for e in '-d d1' '-f fruit -a -d d1' '! -d fruit' 'x = y -o 1 -ne 2' '-n "" -o -z ""' \
+    '! -n ""' "'(' -n x ')'" "'(' a ')'" '! = a' \
+    '-c /dev/null' '-S /dev/null' 'fruit -ef fruit' 'fruit -ef d1' '-G fruit' '-O fruit'; do
     want=0; eval "/usr/bin/test $e" || want=$?
     eval "status \"test $e (same as the host)\" $want ours test $e"
 done

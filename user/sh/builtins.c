@@ -6,6 +6,7 @@
  * The special builtins (POSIX 2.14: break, export, set, ...) keep the
  * assignments written before them; exec.c asks is_special_builtin().
  */
+#include "../utils/test_eval.h"
 #include "sh.h"
 
 #include <errno.h>
@@ -578,169 +579,15 @@ static int bi_printf(int argc, char **argv)
 
 /* ---- test / [ ------------------------------------------------------------------- */
 
-struct targs {
-    char **v;
-    int n, i;
-    int err;
-};
-
-static bool t_expr(struct targs *t);
-
-static bool t_unary(const char *op, const char *arg)
+/* The evaluator is the test utility's (user/utils/test_eval.c). */
+static void test_report(const char *name, const char *msg)
 {
-    struct stat st;
-    switch (op[1]) {
-    case 'n':
-        return *arg != 0;
-    case 'z':
-        return *arg == 0;
-    case 'e':
-        return stat(arg, &st) == 0;
-    case 'f':
-        return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
-    case 'd':
-        return stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
-    case 's':
-        return stat(arg, &st) == 0 && st.st_size > 0;
-    case 'r':
-        return access(arg, R_OK) == 0;
-    case 'w':
-        return access(arg, W_OK) == 0;
-    case 'x':
-        return access(arg, X_OK) == 0;
-    case 'L':
-    case 'h':
-        return lstat(arg, &st) == 0 && S_ISLNK(st.st_mode);
-    case 'p':
-        return stat(arg, &st) == 0 && S_ISFIFO(st.st_mode);
-    case 't':
-        return isatty(atoi(arg));
-    }
-    return false;
-}
-
-static bool is_unary(const char *s)
-{
-    return s[0] == '-' && s[1] && !s[2] && strchr("nzefdsrwxLhpt", s[1]);
-}
-
-static bool is_binary(const char *s)
-{
-    static const char *ops[] = {"=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", NULL};
-    for (int i = 0; ops[i]; i++)
-        if (!strcmp(s, ops[i]))
-            return true;
-    return false;
-}
-
-static long t_num(struct targs *t, const char *s)
-{
-    char *e;
-    long v = strtol(s, &e, 10);
-    if (!*s || *e) {
-        sh_error("test: %s: bad number", s);
-        t->err = 1;
-    }
-    return v;
-}
-
-static bool t_primary(struct targs *t)
-{
-    if (t->i >= t->n) {
-        t->err = 1;
-        return false;
-    }
-    char *a = t->v[t->i];
-    if (!strcmp(a, "!")) {
-        t->i++;
-        return !t_primary(t);
-    }
-    if (!strcmp(a, "(")) {
-        t->i++;
-        bool r = t_expr(t);
-        if (t->i >= t->n || strcmp(t->v[t->i], ")"))
-            t->err = 1;
-        t->i++;
-        return r;
-    }
-    if (t->i + 2 < t->n + 0 + 1 && t->i + 1 < t->n && is_binary(t->v[t->i + 1]) &&
-        t->i + 2 < t->n) {
-        const char *l = a, *op = t->v[t->i + 1], *r = t->v[t->i + 2];
-        t->i += 3;
-        if (!strcmp(op, "="))
-            return !strcmp(l, r);
-        if (!strcmp(op, "!="))
-            return strcmp(l, r) != 0;
-        long x = t_num(t, l), y = t_num(t, r);
-        if (!strcmp(op, "-eq"))
-            return x == y;
-        if (!strcmp(op, "-ne"))
-            return x != y;
-        if (!strcmp(op, "-lt"))
-            return x < y;
-        if (!strcmp(op, "-le"))
-            return x <= y;
-        if (!strcmp(op, "-gt"))
-            return x > y;
-        return x >= y;
-    }
-    if (is_unary(a) && t->i + 1 < t->n) {
-        t->i += 2;
-        return t_unary(a, t->v[t->i - 1]);
-    }
-    t->i++;
-    return *a != 0;
-}
-
-static bool t_and(struct targs *t)
-{
-    bool r = t_primary(t);
-    while (t->i < t->n && !strcmp(t->v[t->i], "-a")) {
-        t->i++;
-        bool r2 = t_primary(t);
-        r = r && r2;
-    }
-    return r;
-}
-
-static bool t_expr(struct targs *t)
-{
-    bool r = t_and(t);
-    while (t->i < t->n && !strcmp(t->v[t->i], "-o")) {
-        t->i++;
-        bool r2 = t_and(t);
-        r = r || r2;
-    }
-    return r;
+    sh_error("%s: %s", name, msg);
 }
 
 static int bi_test(int argc, char **argv)
 {
-    if (!strcmp(argv[0], "[")) {
-        if (strcmp(argv[argc - 1], "]")) {
-            sh_error("[: missing ]");
-            return 2;
-        }
-        argc--;
-    }
-    struct targs t = {argv + 1, argc - 1, 0, 0};
-    if (t.n == 0)
-        return 1;
-    bool r;
-    if (t.n == 1) {
-        r = *t.v[0] != 0;
-        t.i = 1;
-    } else if (t.n == 2 && !strcmp(t.v[0], "!")) {
-        r = *t.v[1] == 0;
-        t.i = 2;
-    } else
-        r = t_expr(&t);
-    if (t.err || t.i < t.n) {
-        if (!t.err)
-            sh_error("test: unexpected operator");
-        return 2;
-    }
-    return r ? 0 : 1;
+    return test_eval(argc, argv, test_report);
 }
 
 /* command -v NAME / type NAME */
