@@ -390,26 +390,13 @@ static status_t write_chunk_locked(struct vmo *v, uint64_t off, const uint8_t *d
     return OK;
 }
 
-status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, bool user)
-{
-    check_vmo(v);
-    const uint8_t *src = buf;
-    if (!user) {
-        mutex_lock(&v->lock);
-        status_t s = range_ok(v, off, len) ? OK : ERR_OUT_OF_RANGE;
-        while (s == OK && len) {
-            size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
-            s = write_chunk_locked(v, off, src, n, NULL);
-            src += n, off += n, len -= n;
-        }
-        mutex_unlock(&v->lock);
-        return s;
-    }
-    size_t done;
-    return vmo_write_user(v, off, (uintptr_t)buf, len, &done);
-}
-
-status_t vmo_write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done)
+/*
+ * vmo_write of a user buffer; *done counts the bytes stored. `exact`: after
+ * a fault, the bytes before the user's bad page are stored too (a file's
+ * write counts them); otherwise a piece that faults stores nothing.
+ */
+static status_t write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done,
+                           bool exact)
 {
     check_vmo(v);
     /*
@@ -436,7 +423,7 @@ status_t vmo_write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len,
         if (fault) {
             /* Faults come a page at a time: store the bytes before the user's bad page. */
             size_t head = PAGE_SIZE - ((ubuf + *done) & PAGE_MASK);
-            if (head >= n || copy_from_user(tmp, src, head) != OK) {
+            if (!exact || head >= n || copy_from_user(tmp, src, head) != OK) {
                 s = ERR_INVALID_ARGS;
                 break;
             }
@@ -461,6 +448,30 @@ status_t vmo_write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len,
     if (bounce)
         pmm_free_page(bounce);
     return s;
+}
+
+status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, bool user)
+{
+    check_vmo(v);
+    const uint8_t *src = buf;
+    if (!user) {
+        mutex_lock(&v->lock);
+        status_t s = range_ok(v, off, len) ? OK : ERR_OUT_OF_RANGE;
+        while (s == OK && len) {
+            size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
+            s = write_chunk_locked(v, off, src, n, NULL);
+            src += n, off += n, len -= n;
+        }
+        mutex_unlock(&v->lock);
+        return s;
+    }
+    size_t done;
+    return write_user(v, off, (uintptr_t)buf, len, &done, false);
+}
+
+status_t vmo_write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done)
+{
+    return write_user(v, off, ubuf, len, done, true);
 }
 
 status_t vmo_clone(struct vmo *v, uint64_t off, uint64_t size, uint32_t options, struct vmo **out)
