@@ -382,7 +382,8 @@ static int generate(struct vnode *vn, struct text *t)
     }
 }
 
-static int64_t procfs_read(struct vnode *vn, uint64_t off, void *buf, size_t len)
+/* The text is made in a kernel buffer, then copied out of it. */
+static int64_t procfs_read(struct vnode *vn, uint64_t off, struct file_buf buf, size_t len)
 {
     enum proc_kind k = node_of(vn)->kind;
     struct text t = {NULL, k == PK_KMSG ? LOG_RING_SIZE : k == PK_SYSCALLS ? 32768 : 4096, 0};
@@ -391,8 +392,15 @@ static int64_t procfs_read(struct vnode *vn, uint64_t off, void *buf, size_t len
         return -ENOMEM;
     int64_t rc = generate(vn, &t);
     if (rc == 0 && off < t.len) {
-        rc = (int64_t)MIN((uint64_t)len, t.len - off);
-        memcpy(buf, t.buf + off, (size_t)rc);
+        /* A user page at a time, so a fault midway still returns the bytes before it. */
+        size_t n = (size_t)MIN((uint64_t)len, t.len - off), done = 0;
+        while (done < n) {
+            size_t piece = MIN(n - done, PAGE_SIZE - ((buf.addr + done) & PAGE_MASK));
+            if (file_buf_store(buf, done, t.buf + off + done, piece))
+                break;
+            done += piece;
+        }
+        rc = done ? (int64_t)done : -EFAULT;
     }
     kfree(t.buf);
     return rc;

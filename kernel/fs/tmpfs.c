@@ -481,13 +481,28 @@ static int tmpfs_readlink(struct vnode *vn, char *buf, size_t len)
     return (int)n;
 }
 
-static int64_t tmpfs_read(struct vnode *vn, uint64_t off, void *buf, size_t len)
+/*
+ * What a read or write of n bytes of the VMO that stopped after `done`
+ * with status s returns: the count moved, or -errno when nothing did.
+ */
+static int64_t vmo_result(status_t s, size_t done, size_t n)
+{
+    if (s == OK)
+        return (int64_t)n;
+    if (done)
+        return (int64_t)done;
+    return s == ERR_INVALID_ARGS ? -EFAULT : errno_of(s); /* only a user copy fails so */
+}
+
+/* User memory is copied straight from or to the VMO's pages (vmo_read_user, vmo_write_user). */
+static int64_t tmpfs_read(struct vnode *vn, uint64_t off, struct file_buf buf, size_t len)
 {
     if (off >= vn->size)
         return 0;
-    size_t n = (size_t)MIN((uint64_t)len, vn->size - off);
-    status_t s = vmo_read(vmo_of(vn), off, buf, n, false);
-    return s == OK ? (int64_t)n : errno_of(s);
+    size_t n = (size_t)MIN((uint64_t)len, vn->size - off), done = 0;
+    status_t s = buf.user ? vmo_read_user(vmo_of(vn), off, buf.addr, n, &done)
+                          : vmo_read(vmo_of(vn), off, (void *)buf.addr, n, false);
+    return vmo_result(s, done, n);
 }
 
 /* Makes the VMO hold at least `size` bytes (whole pages). */
@@ -524,7 +539,7 @@ static int zero_tail(struct vnode *vn, uint64_t new_size)
     return zero_range(vn, vn->size, MIN(new_size, ALIGN_UP(vn->size, PAGE_SIZE)));
 }
 
-static int64_t tmpfs_write(struct vnode *vn, uint64_t off, const void *buf, size_t len)
+static int64_t tmpfs_write(struct vnode *vn, uint64_t off, struct file_buf buf, size_t len)
 {
     if (len == 0)
         return 0;
@@ -535,13 +550,20 @@ static int64_t tmpfs_write(struct vnode *vn, uint64_t off, const void *buf, size
         rc = zero_tail(vn, off);
     if (rc)
         return rc;
-    status_t s = vmo_write(vmo_of(vn), off, buf, len, false);
-    if (s != OK)
-        return errno_of(s);
-    if (off + len > vn->size)
-        vn->size = off + len;
+    /*
+     * A fault in the user's buffer stops the write after whole pieces: the
+     * VMO may stay grown past the file's end, whose bytes are still zero.
+     */
+    size_t done = 0;
+    status_t s = buf.user ? vmo_write_user(vmo_of(vn), off, buf.addr, len, &done)
+                          : vmo_write(vmo_of(vn), off, (const void *)buf.addr, len, false);
+    int64_t n = vmo_result(s, done, len);
+    if (n <= 0)
+        return n;
+    if (off + (uint64_t)n > vn->size)
+        vn->size = off + (uint64_t)n;
     touch(vn);
-    return (int64_t)len;
+    return n;
 }
 
 static int tmpfs_truncate(struct vnode *vn, uint64_t size)

@@ -276,7 +276,7 @@ int vfs_open(struct vnode *start, const char *path, int oflags, uint32_t mode, s
 
 /* ---- operations on a vnode ---- */
 
-int64_t vfs_read(struct vnode *vn, uint64_t *off, void *buf, size_t len)
+int64_t vfs_read_buf(struct vnode *vn, uint64_t *off, struct file_buf buf, size_t len)
 {
     if (vn->type == VNODE_DIR)
         return -EISDIR;
@@ -291,7 +291,8 @@ int64_t vfs_read(struct vnode *vn, uint64_t *off, void *buf, size_t len)
     return n;
 }
 
-int64_t vfs_write(struct vnode *vn, uint64_t *off, const void *buf, size_t len, unsigned flags)
+int64_t vfs_write_buf(struct vnode *vn, uint64_t *off, struct file_buf buf, size_t len,
+                      unsigned flags)
 {
     if (vn->type == VNODE_DIR)
         return -EISDIR;

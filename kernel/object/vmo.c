@@ -297,11 +297,19 @@ status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user)
         mutex_unlock(&v->lock);
         return s;
     }
+    size_t done;
+    return vmo_read_user(v, off, (uintptr_t)buf, len, &done);
+}
+
+status_t vmo_read_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done)
+{
+    check_vmo(v);
     /*
-     * User buffer: the copy may fault, and resolving that fault takes VMAR
-     * and VMO locks, so it runs unlocked. A pin (one more count) keeps the
-     * page alive and, as it looks shared, unwritten in place meanwhile.
+     * The copy may fault, and resolving that fault takes VMAR and VMO
+     * locks, so it runs unlocked. A pin (one more count) keeps the page
+     * alive and, as it looks shared, unwritten in place meanwhile.
      */
+    *done = 0;
     while (len) {
         size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
         mutex_lock(&v->lock);
@@ -315,12 +323,18 @@ status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user)
             vmo_page_ref(pa);
         mutex_unlock(&v->lock);
         const uint8_t *src = pa ? (const uint8_t *)phys_to_virt(pa) + in : zero_page;
-        status_t s = copy_to_user(dst, src, n);
+        status_t s = copy_to_user((void *)(ubuf + *done), src, n);
+        if (s != OK) {
+            /* Faults come a page at a time: the bytes before the user's bad page still count. */
+            size_t head = PAGE_SIZE - ((ubuf + *done) & PAGE_MASK);
+            if (head < n && copy_to_user((void *)(ubuf + *done), src, head) == OK)
+                *done += head;
+        }
         if (pa)
             vmo_page_unref(pa);
         if (s != OK)
             return ERR_INVALID_ARGS;
-        dst += n, off += n, len -= n;
+        *done += n, off += n, len -= n;
     }
     return OK;
 }
@@ -376,6 +390,66 @@ static status_t write_chunk_locked(struct vmo *v, uint64_t off, const uint8_t *d
     return OK;
 }
 
+/*
+ * vmo_write of a user buffer; *done counts the bytes stored. `exact`: after
+ * a fault, the bytes before the user's bad page are stored too (a file's
+ * write counts them); otherwise a piece that faults stores nothing.
+ */
+static status_t write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done,
+                           bool exact)
+{
+    check_vmo(v);
+    /*
+     * Copy the user's bytes in unlocked (the copy may fault), into a stack
+     * buffer or a bounce page, then store them under the lock. A whole
+     * bounce page usually becomes the VMO's page as it is.
+     */
+    uint8_t small[WRITE_SMALL];
+    paddr_t bounce = 0;
+    status_t s = OK;
+    *done = 0;
+    while (len) {
+        size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
+        uint8_t *tmp = small;
+        if (n > WRITE_SMALL) {
+            if (!bounce && !(bounce = pmm_alloc_page())) {
+                s = ERR_NO_MEMORY;
+                break;
+            }
+            tmp = phys_to_virt(bounce);
+        }
+        const void *src = (const void *)(ubuf + *done);
+        bool fault = copy_from_user(tmp, src, n) != OK;
+        if (fault) {
+            /* Faults come a page at a time: store the bytes before the user's bad page. */
+            size_t head = PAGE_SIZE - ((ubuf + *done) & PAGE_MASK);
+            if (!exact || head >= n || copy_from_user(tmp, src, head) != OK) {
+                s = ERR_INVALID_ARGS;
+                break;
+            }
+            n = head;
+        }
+        mutex_lock(&v->lock);
+        if (v->sealed)
+            s = ERR_ACCESS_DENIED;
+        else if (!range_ok(v, off, len))
+            s = ERR_OUT_OF_RANGE;
+        else
+            s = write_chunk_locked(v, off, tmp, n, n > WRITE_SMALL ? &bounce : NULL);
+        mutex_unlock(&v->lock);
+        if (s != OK)
+            break;
+        *done += n, off += n, len -= n;
+        if (fault) {
+            s = ERR_INVALID_ARGS;
+            break;
+        }
+    }
+    if (bounce)
+        pmm_free_page(bounce);
+    return s;
+}
+
 status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, bool user)
 {
     check_vmo(v);
@@ -391,43 +465,13 @@ status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, boo
         mutex_unlock(&v->lock);
         return s;
     }
-    /*
-     * User buffer: copy it in unlocked (the copy may fault), into a stack
-     * buffer or a bounce page, then store it under the lock. A whole bounce
-     * page usually becomes the VMO's page as it is.
-     */
-    uint8_t small[WRITE_SMALL];
-    paddr_t bounce = 0;
-    status_t s = OK;
-    while (len) {
-        size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
-        uint8_t *tmp = small;
-        if (n > WRITE_SMALL) {
-            if (!bounce && !(bounce = pmm_alloc_page())) {
-                s = ERR_NO_MEMORY;
-                break;
-            }
-            tmp = phys_to_virt(bounce);
-        }
-        if (copy_from_user(tmp, src, n) != OK) {
-            s = ERR_INVALID_ARGS;
-            break;
-        }
-        mutex_lock(&v->lock);
-        if (v->sealed)
-            s = ERR_ACCESS_DENIED;
-        else if (!range_ok(v, off, len))
-            s = ERR_OUT_OF_RANGE;
-        else
-            s = write_chunk_locked(v, off, tmp, n, n > WRITE_SMALL ? &bounce : NULL);
-        mutex_unlock(&v->lock);
-        if (s != OK)
-            break;
-        src += n, off += n, len -= n;
-    }
-    if (bounce)
-        pmm_free_page(bounce);
-    return s;
+    size_t done;
+    return write_user(v, off, (uintptr_t)buf, len, &done, false);
+}
+
+status_t vmo_write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done)
+{
+    return write_user(v, off, ubuf, len, done, true);
 }
 
 status_t vmo_clone(struct vmo *v, uint64_t off, uint64_t size, uint32_t options, struct vmo **out)

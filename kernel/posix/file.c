@@ -4,8 +4,10 @@
  * A file of a vnode reads and writes through the VFS (vfs_read/vfs_write,
  * O_APPEND as VFS_WRITE_APPEND); a device's file (a VNODE_CHR vnode, bound
  * to its driver by chrdev_open when opened) and a pipe through their ops,
- * which move bytes through a struct file_buf: user memory straight from the
- * system call, or kernel memory (file_read/file_write here).
+ * which move bytes through a struct file_buf (fs/file_buf.h): user memory
+ * straight from the system call, or kernel memory (file_read/file_write).
+ * Both kinds pass the caller's file_buf down unchanged, so the system
+ * calls copy once, between the caller and the file system or the device.
  */
 #include <basalt/errno.h>
 #include <fs/devfs.h>
@@ -19,24 +21,6 @@
 #include <usercopy.h>
 
 #define BOUNCE 4096 /* file_buf_read_via / write_via: a page at a time */
-
-int file_buf_store(struct file_buf b, size_t off, const void *src, size_t n)
-{
-    if (!b.user) {
-        memcpy((char *)b.addr + off, src, n);
-        return 0;
-    }
-    return copy_to_user((void *)(b.addr + off), src, n) == OK ? 0 : -EFAULT;
-}
-
-int file_buf_load(struct file_buf b, size_t off, void *dst, size_t n)
-{
-    if (!b.user) {
-        memcpy(dst, (const char *)b.addr + off, n);
-        return 0;
-    }
-    return copy_from_user(dst, (const void *)(b.addr + off), n) == OK ? 0 : -EFAULT;
-}
 
 int64_t file_buf_read_via(struct file *f, struct file_buf buf, size_t len,
                           int64_t (*fn)(struct file *f, void *kbuf, size_t len))
@@ -164,24 +148,24 @@ void file_unref(struct file *f)
     kfree(f);
 }
 
-int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len)
+int64_t file_read_buf(struct file *f, uint64_t *off, struct file_buf buf, size_t len)
 {
     if (f->ops) {
         if (!f->ops->read)
             return -EINVAL;
-        return len ? f->ops->read(f, file_buf_kernel(buf), len) : 0;
+        return len ? f->ops->read(f, buf, len) : 0;
     }
-    return vfs_read(f->vn, off, buf, len);
+    return vfs_read_buf(f->vn, off, buf, len);
 }
 
-int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len)
+int64_t file_write_buf(struct file *f, uint64_t *off, struct file_buf buf, size_t len)
 {
     if (f->ops) {
         if (!f->ops->write)
             return -EINVAL;
-        return len ? f->ops->write(f, file_buf_kernel((void *)buf), len) : 0;
+        return len ? f->ops->write(f, buf, len) : 0;
     }
-    return vfs_write(f->vn, off, buf, len, (f->flags & O_APPEND) ? VFS_WRITE_APPEND : 0);
+    return vfs_write_buf(f->vn, off, buf, len, (f->flags & O_APPEND) ? VFS_WRITE_APPEND : 0);
 }
 
 unsigned file_poll(struct file *f, struct poll_table *pt)

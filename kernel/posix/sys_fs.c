@@ -5,10 +5,11 @@
  * Every call has the same shape: copy the user's arguments in (paths
  * through path_get: -EFAULT for a bad pointer, -ENAMETOOLONG past
  * VFS_PATH_MAX, -ENOENT for ""), take a reference to the file or the start
- * directory, call the VFS, copy the result out. Data moves through a
- * kernel bounce buffer of one page, so a file system never sees a user
- * pointer; a fault after some bytes moved returns the count (as Linux),
- * a fault before any returns -EFAULT.
+ * directory, call the VFS, copy the result out. read, write and the
+ * vector calls hand the user's buffers (struct file_buf) down to the file
+ * system or the device, which copies once, straight to or from its own
+ * memory; a fault after some bytes moved returns the count (as Linux), a
+ * fault before any returns -EFAULT.
  *
  * AT_FDCWD and relative paths start at the process's current directory
  * (chdir, fchdir; kept in its descriptor table); getcwd finds the path by
@@ -27,7 +28,6 @@
 #include <posix/sys_fs.h>
 #include <usercopy.h>
 
-#define CHUNK   4096
 #define RW_MAX  0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
 #define IOV_MAX 1024
 
@@ -88,66 +88,75 @@ static int at_start(int dirfd, const char *path, struct vnode **out)
 /* ---- reading and writing ---- */
 
 /*
- * Moves up to len bytes between the user buffer ubuf and f at *off: a file
- * with ops straight from user memory, a vnode a page at a time through
- * kbuf. Returns the count, or -errno when nothing moved.
+ * The one core of read, write, pread64, pwrite64 and the vector calls:
+ * moves the pieces iov[0..cnt) (user memory, checked) to or from f in
+ * order until one comes up short. Where in the file: a file with ops has
+ * no offset and takes no lock (a blocking read must not hold up fcntl or
+ * a writer); pos >= 0 is the call's own offset (no lock, the file offset
+ * stays); otherwise the file offset, under f->lock so that a shared offset
+ * moves atomically. A piece of 0 bytes of a file without ops moves
+ * nothing (not even the offset of an O_APPEND write). Returns the count,
+ * or -errno when nothing moved.
  */
-static int64_t file_rw(struct file *f, uint64_t *off, uintptr_t ubuf, size_t len, bool write,
-                       void *kbuf)
+static __always_inline int64_t rw_core(struct file *f, const struct linux_iovec *iov, int cnt,
+                                       int64_t pos, bool write)
 {
-    if (f->ops) {
-        int64_t (*op)(struct file *, struct file_buf, size_t) =
-            write ? f->ops->write : f->ops->read;
-        if (!op)
-            return -EINVAL;
-        return len ? op(f, file_buf_user(ubuf), len) : 0;
+    uint64_t own = (uint64_t)pos, *off = &own;
+    bool locked = !f->ops && pos < 0;
+    if (locked) {
+        mutex_lock(&f->lock);
+        off = &f->offset;
     }
-    size_t done = 0;
+    uint64_t done = 0;
     int64_t err = 0;
-    while (done < len) {
-        size_t chunk = len - done < CHUNK ? len - done : CHUNK;
-        int64_t n;
-        if (write) {
-            if (copy_from_user(kbuf, (const void *)(ubuf + done), chunk) != OK) {
-                err = -EFAULT;
-                break;
-            }
-            n = file_write(f, off, kbuf, chunk);
-        } else {
-            uint64_t before = *off;
-            n = file_read(f, off, kbuf, chunk);
-            if (n > 0 && copy_to_user((void *)(ubuf + done), kbuf, (size_t)n) != OK) {
-                *off = before; /* the bytes never reached the caller */
-                err = -EFAULT;
-                break;
-            }
-        }
+    for (int i = 0; i < cnt; i++) {
+        if (!iov[i].len && !f->ops)
+            continue;
+        struct file_buf b = file_buf_user(iov[i].base);
+        int64_t n =
+            write ? file_write_buf(f, off, b, iov[i].len) : file_read_buf(f, off, b, iov[i].len);
         if (n < 0) {
             err = n;
             break;
         }
-        done += (size_t)n;
-        if ((size_t)n < chunk)
+        done += (uint64_t)n;
+        if ((uint64_t)n < iov[i].len)
             break;
     }
+    if (locked)
+        mutex_unlock(&f->lock);
     return done ? (int64_t)done : err;
 }
 
-/* read, write, pread64 and pwrite64: pos < 0 uses (and moves) the file offset. */
+/* The open file fd for reading or writing: -EBADF, then -ESPIPE for a positional call on a device.
+ */
+static struct file *rw_file_get(int fd, bool write, bool positional, int *rc)
+{
+    struct file *f = posix_file_get(fd, rc);
+    if (!f)
+        return NULL;
+    *rc = 0;
+    if (write ? !file_writable(f) : !file_readable(f))
+        *rc = -EBADF;
+    else if (positional && f->ops)
+        *rc = -ESPIPE;
+    if (*rc) {
+        file_unref(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* read, write, pread64 and pwrite64 (positional: at pos, which must not be negative). */
 static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool write, bool positional)
 {
     int rc;
-    struct file *f = posix_file_get(fd, &rc);
+    struct file *f = rw_file_get(fd, write, positional, &rc);
     if (!f)
         return rc;
     int64_t ret;
-    void *kbuf = NULL;
-    if (write ? !file_writable(f) : !file_readable(f)) {
-        ret = -EBADF;
-        goto out_unref;
-    }
-    if (positional && (f->ops || pos < 0)) {
-        ret = f->ops ? -ESPIPE : -EINVAL;
+    if (positional && pos < 0) {
+        ret = -EINVAL;
         goto out_unref;
     }
     if (count > RW_MAX)
@@ -156,26 +165,8 @@ static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool writ
         ret = -EFAULT;
         goto out_unref;
     }
-    if (f->ops) {
-        /* No offset, so no lock: a blocking read must not hold up fcntl or a writer. */
-        ret = file_rw(f, NULL, buf, count, write, NULL);
-        goto out_unref;
-    }
-    kbuf = kmalloc(CHUNK);
-    if (!kbuf) {
-        ret = -ENOMEM;
-        goto out_unref;
-    }
-    if (positional || f->ops) {
-        /* A device has no offset and does its own locking (posix/file.h). */
-        uint64_t off = positional ? (uint64_t)pos : 0;
-        ret = file_rw(f, &off, buf, count, write, kbuf);
-    } else {
-        mutex_lock(&f->lock);
-        ret = file_rw(f, &f->offset, buf, count, write, kbuf);
-        mutex_unlock(&f->lock);
-    }
-    kfree(kbuf);
+    struct linux_iovec one = {buf, count};
+    ret = rw_core(f, &one, 1, positional ? pos : -1, write);
 out_unref:
     file_unref(f);
     return ret;
@@ -201,6 +192,8 @@ int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off)
     return do_rw(fd, buf, count, off, true, true);
 }
 
+#define IOV_FAST 8 /* vectors this short are copied to the stack, not the heap */
+
 /*
  * readv, writev and the positional preadv, pwritev (pos >= 0; pos < 0 uses
  * and moves the file offset, as readv and writev).
@@ -210,65 +203,35 @@ static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, int64_t pos, bool writ
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return -EINVAL;
     int rc;
-    struct file *f = posix_file_get(fd, &rc);
+    struct file *f = rw_file_get(fd, write, pos >= 0, &rc);
     if (!f)
         return rc;
-    int64_t ret = 0;
-    struct linux_iovec *iov = NULL;
-    void *kbuf = NULL;
-    if (write ? !file_writable(f) : !file_readable(f)) {
-        ret = -EBADF;
-        goto out;
-    }
-    if (pos >= 0 && f->ops) {
-        ret = -ESPIPE;
-        goto out;
-    }
-    iov = kmalloc(sizeof(*iov) * (size_t)(iovcnt ? iovcnt : 1));
-    kbuf = f->ops ? NULL : kmalloc(CHUNK);
-    if (!iov || (!f->ops && !kbuf)) {
+    int64_t ret;
+    struct linux_iovec fast[IOV_FAST], *iov = fast;
+    if (iovcnt > IOV_FAST && !(iov = kmalloc(sizeof(*iov) * (size_t)iovcnt))) {
         ret = -ENOMEM;
-        goto out;
+        goto out_unref;
     }
     if (copy_from_user(iov, (const void *)uiov, sizeof(*iov) * (size_t)iovcnt) != OK) {
         ret = -EFAULT;
-        goto out;
+        goto out_free;
     }
     uint64_t total = 0;
     for (int i = 0; i < iovcnt; i++) {
         if (iov[i].len > RW_MAX || (total += iov[i].len) > RW_MAX) {
             ret = -EINVAL;
-            goto out;
+            goto out_free;
         }
         if (iov[i].len && !user_range_ok(iov[i].base, iov[i].len)) {
             ret = -EFAULT;
-            goto out;
+            goto out_free;
         }
     }
-    /* A device has no offset; a positional call has its own and needs no lock. */
-    uint64_t done = 0, own = pos >= 0 ? (uint64_t)pos : 0;
-    bool locked = !f->ops && pos < 0;
-    uint64_t *off = locked ? &f->offset : &own;
-    if (locked)
-        mutex_lock(&f->lock);
-    for (int i = 0; i < iovcnt; i++) {
-        int64_t n = file_rw(f, off, iov[i].base, iov[i].len, write, kbuf);
-        if (n < 0) {
-            if (!done)
-                ret = n;
-            break;
-        }
-        done += (uint64_t)n;
-        if ((uint64_t)n < iov[i].len)
-            break;
-    }
-    if (locked)
-        mutex_unlock(&f->lock);
-    if (ret == 0)
-        ret = (int64_t)done;
-out:
-    kfree(kbuf);
-    kfree(iov);
+    ret = rw_core(f, iov, iovcnt, pos, write);
+out_free:
+    if (iov != fast)
+        kfree(iov);
+out_unref:
     file_unref(f);
     return ret;
 }

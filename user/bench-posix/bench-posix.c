@@ -18,6 +18,7 @@
  * wrong result.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -206,6 +207,51 @@ static void bench_mmap_munmap_4k(void)
     report(name, rdtsc() - t0, N);
 }
 
+/*
+ * pread and pwrite of 4 KiB, page aligned, over a 64 KiB regular file (the
+ * in-memory /tmp on Basalt, the initramfs on Linux), cycling through its
+ * pages so every call moves a whole page of the file's data.
+ */
+static void bench_file_rw_4k(void)
+{
+    enum { WARM = 100, N = 10000, PAGES = 16 };
+    static char buf[PAGE] __attribute__((aligned(PAGE)));
+    const char *rname = "posix_pread_4k", *wname = "posix_pwrite_4k";
+    const char *path = access("/tmp", W_OK) == 0 ? "/tmp/bench-rw" : "/bench-rw";
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        not_run(rname, "open", errno);
+        not_run(wname, "open", errno);
+        return;
+    }
+    unlink(path);
+    memset(buf, 'b', sizeof(buf));
+    int ok = 1;
+    for (int i = 0; i < PAGES && ok; i++)
+        ok = pwrite(fd, buf, PAGE, (off_t)i * PAGE) == PAGE;
+    uint64_t t0 = 0;
+    for (int i = 0; i < WARM + N && ok; i++) {
+        if (i == WARM)
+            t0 = rdtsc();
+        ok = pwrite(fd, buf, PAGE, (off_t)(i % PAGES) * PAGE) == PAGE;
+    }
+    uint64_t tw = rdtsc() - t0;
+    for (int i = 0; i < WARM + N && ok; i++) {
+        if (i == WARM)
+            t0 = rdtsc();
+        ok = pread(fd, buf, PAGE, (off_t)(i % PAGES) * PAGE) == PAGE;
+    }
+    uint64_t tr = rdtsc() - t0;
+    close(fd);
+    if (ok && buf[0] == 'b' && buf[PAGE - 1] == 'b') {
+        report(rname, tr, N);
+        report(wname, tw, N);
+    } else {
+        printf("bench: %s: wrong result: a pread or pwrite moved less than a page\n", rname);
+        wrong = 1;
+    }
+}
+
 int main(void)
 {
     printf("bench-posix: guest instructions per operation (rdtsc under -icount shift=0)\n");
@@ -218,6 +264,7 @@ int main(void)
     bench_fork_wait("posix_fork_execve_wait", 10, 500, child_execve_true);
     bench_anon_page_fault();
     bench_mmap_munmap_4k();
+    bench_file_rw_4k();
     printf("bench-posix: done\n");
     fflush(stdout);
     if (getpid() == 1) {

@@ -18,6 +18,9 @@
  *   vfs_rename_lock -> directory vnode locks (a parent before its child; two
  *   unrelated directories in address order) -> non-directory vnode locks ->
  *   VMO locks.  vfs_mount_lock is taken before any vnode lock.
+ * A read or write op copies to or from user memory with its vnode's lock
+ * held, so a page fault may be resolved (VMAR and VMO locks) under a
+ * vnode lock: the fault path must never take one.
  * Every vnode_ops method except release is called with the vnode's lock held
  * (for rename: both directories' locks; for link: the directory's).
  */
@@ -25,6 +28,7 @@
 
 #include <basalt/errno.h>
 #include <basalt/fcntl.h>
+#include <fs/file_buf.h>
 #include <lib/list.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -93,9 +97,13 @@ struct vnode_ops {
                  uint32_t rdev);
     /* Copies up to len bytes of the target (no NUL) into buf; returns the count. */
     int (*readlink)(struct vnode *vn, char *buf, size_t len);
-    /* Byte counts; a read at or past the end returns 0. */
-    int64_t (*read)(struct vnode *vn, uint64_t off, void *buf, size_t len);
-    int64_t (*write)(struct vnode *vn, uint64_t off, const void *buf, size_t len);
+    /*
+     * Byte counts; a read at or past the end returns 0. buf may be user
+     * memory (fs/file_buf.h): a fault before any byte moved is -EFAULT,
+     * after some bytes the count so far.
+     */
+    int64_t (*read)(struct vnode *vn, uint64_t off, struct file_buf buf, size_t len);
+    int64_t (*write)(struct vnode *vn, uint64_t off, struct file_buf buf, size_t len);
     int (*truncate)(struct vnode *vn, uint64_t size);
     /* Up to n entries from *pos (".", ".." first); advances *pos; returns the count. */
     int (*getdents)(struct vnode *dir, uint64_t *pos, struct vfs_dirent *buf, size_t n);
@@ -236,9 +244,26 @@ int vfs_readlink(struct vnode *start, const char *path, char *buf, size_t len);
 
 #define VFS_WRITE_APPEND 1u /* write at the end; *off becomes the new end */
 
-/* Reads at *off and advances it; returns the byte count (0 at the end). */
-int64_t vfs_read(struct vnode *vn, uint64_t *off, void *buf, size_t len);
-int64_t vfs_write(struct vnode *vn, uint64_t *off, const void *buf, size_t len, unsigned flags);
+/*
+ * Reads at *off and advances it by the byte count it returns (0 at the end;
+ * a fault of user memory after some bytes: the count so far, -EFAULT when
+ * none).
+ */
+int64_t vfs_read_buf(struct vnode *vn, uint64_t *off, struct file_buf buf, size_t len);
+int64_t vfs_write_buf(struct vnode *vn, uint64_t *off, struct file_buf buf, size_t len,
+                      unsigned flags);
+
+/* The same with kernel buffers. */
+static inline int64_t vfs_read(struct vnode *vn, uint64_t *off, void *buf, size_t len)
+{
+    return vfs_read_buf(vn, off, file_buf_kernel(buf), len);
+}
+
+static inline int64_t vfs_write(struct vnode *vn, uint64_t *off, const void *buf, size_t len,
+                                unsigned flags)
+{
+    return vfs_write_buf(vn, off, file_buf_kernel((void *)buf), len, flags);
+}
 int vfs_truncate(struct vnode *vn, uint64_t size);
 int vfs_getdents(struct vnode *dir, uint64_t *pos, struct vfs_dirent *buf, size_t n);
 int vfs_getattr(struct vnode *vn, struct vfs_attr *out);

@@ -55,6 +55,15 @@ status_t vmo_set_size(struct vmo *v, uint64_t size);
  */
 status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user);
 status_t vmo_write(struct vmo *v, uint64_t off, const void *buf, size_t len, bool user);
+/*
+ * The same with a user buffer, saying how far it got: *done is the number
+ * of bytes copied, in order, before the call failed (all of len on OK);
+ * after a fault (ERR_INVALID_ARGS) it counts every byte before the user's
+ * first bad page. May be called with locks held that the page-fault path
+ * does not take (a vnode's).
+ */
+status_t vmo_read_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done);
+status_t vmo_write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done);
 
 /*
  * Copy-on-write snapshot of [off, off + size) as a new VMO (options as

@@ -41,29 +41,6 @@ struct file;
 struct poll_table;
 
 /*
- * Where the bytes of a file_ops read or write go or come from: user memory
- * (checked copies: usercopy.h) or kernel memory.
- */
-struct file_buf {
-    uintptr_t addr;
-    bool user;
-};
-
-static inline struct file_buf file_buf_user(uintptr_t uaddr)
-{
-    return (struct file_buf){.addr = uaddr, .user = true};
-}
-
-static inline struct file_buf file_buf_kernel(void *p)
-{
-    return (struct file_buf){.addr = (uintptr_t)p, .user = false};
-}
-
-/* Copies n bytes from src to b at byte `off` of it: 0 or -EFAULT. */
-int file_buf_store(struct file_buf b, size_t off, const void *src, size_t n);
-/* Copies n bytes from b at byte `off` of it to dst: 0 or -EFAULT. */
-int file_buf_load(struct file_buf b, size_t off, void *dst, size_t n);
-/*
  * For a device whose code works on kernel memory: calls fn on buf itself
  * when it is kernel memory, else on a bounce page (a read then returns at
  * most a page; a write goes a page at a time until one is short).
@@ -157,11 +134,23 @@ static inline bool file_writable(const struct file *f)
 }
 
 /*
- * Reads or writes kernel buffers at *off (advanced), through the VFS or the
- * file's ops (which ignore off); the caller holds f->lock when off is
- * &f->offset. A negative errno on failure.
+ * Reads or writes buf at *off (advanced), through the VFS or the file's ops
+ * (which ignore off); the caller holds f->lock when off is &f->offset. The
+ * count (a fault after some bytes: the count so far), or -errno.
  */
-int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len);
-int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len);
+int64_t file_read_buf(struct file *f, uint64_t *off, struct file_buf buf, size_t len);
+int64_t file_write_buf(struct file *f, uint64_t *off, struct file_buf buf, size_t len);
+
+/* The same with kernel buffers. */
+static inline int64_t file_read(struct file *f, uint64_t *off, void *buf, size_t len)
+{
+    return file_read_buf(f, off, file_buf_kernel(buf), len);
+}
+
+static inline int64_t file_write(struct file *f, uint64_t *off, const void *buf, size_t len)
+{
+    return file_write_buf(f, off, file_buf_kernel((void *)buf), len);
+}
+
 /* The POLL* events ready on f now (see file_ops.poll; pt may be NULL). */
 unsigned file_poll(struct file *f, struct poll_table *pt);
