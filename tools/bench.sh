@@ -63,7 +63,7 @@ figure() {
 echo
 echo "POSIX figures, guest instructions per operation (bench-posix; Linux $(cat build/linux/version 2>/dev/null || echo '-'))"
 printf '%-18s %10s  %-44s %s\n' figure Linux Basalt target
-for row in getpid:110 pipe_round_trip:3700 fork_exit_wait:60000 fork_execve_wait:135000 \
+for row in getpid:110 pipe_round_trip:3700 fork_exit_wait:60000 fork_execve_wait:135000 spawn_wait:70000 \
     anon_page_fault:2300 mmap_munmap_4k:4400 pread_4k:1500 pwrite_4k:1800; do
     name=posix_${row%%:*}
     lv=$(figure "$log.linux" "$name" "$linux_why")

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -167,6 +168,35 @@ static void bench_fork_wait(const char *name, int warm, int n, void (*child)(voi
     report(name, rdtsc() - t0, (uint64_t)n);
 }
 
+/*
+ * posix_spawn of user/true and a wait: musl's posix_spawn is a
+ * clone(CLONE_VM|CLONE_VFORK) child that runs in this process's memory
+ * until its execve, so nothing of the address space is copied.
+ */
+static void bench_spawn_wait(void)
+{
+    enum { WARM = 10, N = 500 };
+    const char *name = "posix_spawn_wait";
+    char *argv[] = {"true", NULL}, *envp[] = {NULL};
+    uint64_t t0 = 0;
+    for (int i = 0; i < WARM + N; i++) {
+        if (i == WARM)
+            t0 = rdtsc();
+        pid_t pid;
+        int rc = posix_spawn(&pid, true_path, NULL, NULL, argv, envp);
+        if (rc != 0) {
+            not_run(name, "posix_spawn", rc);
+            return;
+        }
+        if (reap(pid) != 0) {
+            printf("bench: %s: wrong result: the child did not exit with 0\n", name);
+            wrong = 1;
+            return;
+        }
+    }
+    report(name, rdtsc() - t0, N);
+}
+
 static void bench_anon_page_fault(void)
 {
     enum { PAGES = 8192 };
@@ -262,6 +292,7 @@ int main(void)
     /* user/true, the same tiny static binary on Basalt and on Linux. */
     true_path = access("/boot/true", X_OK) == 0 ? "/boot/true" : "/bin/true";
     bench_fork_wait("posix_fork_execve_wait", 10, 500, child_execve_true);
+    bench_spawn_wait();
     bench_anon_page_fault();
     bench_mmap_munmap_4k();
     bench_file_rw_4k();
