@@ -129,7 +129,7 @@ static int open_exec(struct vnode *start, const char *path, bool follow, struct 
     return 0;
 }
 
-/* Reads the whole file into a new heap buffer. */
+/* Reads the whole file into a new heap buffer: -EFBIG when it is larger than any program. */
 static int read_file(struct vnode *vn, void **out, size_t *size)
 {
     struct vfs_attr a;
@@ -137,7 +137,7 @@ static int read_file(struct vnode *vn, void **out, size_t *size)
     if (rc)
         return rc;
     if (a.size > EXEC_FILE_MAX)
-        return -ENOMEM; /* docs/posix.md: programs up to 4 MiB */
+        return -EFBIG;
     if (a.size < 4)
         return -ENOEXEC;
     void *buf = kmalloc(a.size);
@@ -266,18 +266,29 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     if (rc == 0)
         rc = open_exec(start, path, !(flags & AT_SYMLINK_NOFOLLOW), &vn);
 
-    /* "#!" scripts: the interpreter runs with the script as an argument. */
-    /* Only the first line of a script is read: a script may be larger than any program. */
+    /*
+     * "#!" scripts: the interpreter runs with the script as an argument. A
+     * file that may be a program is read whole at once; of a larger one
+     * only the first line, which must then start a script.
+     */
     for (int depth = 0; rc == 0; depth++) {
-        int64_t l = read_head(vn, line);
-        if (l < 0) {
-            rc = (int)l;
-            break;
+        rc = read_file(vn, &image, &size);
+        int64_t l = rc == 0 ? (int64_t)MIN(size, (size_t)EXEC_LINE_MAX) : 0;
+        if (rc == -EFBIG) {
+            l = read_head(vn, line);
+            rc = l < 0 ? (int)l : 0;
+        } else if (rc == 0) {
+            memcpy(line, image, (size_t)l);
         }
+        if (rc)
+            break;
         if (l < 2 || memcmp(line, "#!", 2) != 0) {
-            rc = read_file(vn, &image, &size);
+            if (!image)
+                rc = -ENOMEM; /* docs/posix.md: programs up to 4 MiB */
             break;
         }
+        kfree(image);
+        image = NULL;
         if (depth == EXEC_INTERP_DEPTH) {
             rc = -ELOOP;
             break;
