@@ -36,6 +36,28 @@ PT_TEST(pipe_write_then_read)
     CHECK_EQ(close(fds[1]), 0);
 }
 
+/* Zero bytes: 0 at once, whether data waits or not, and no SIGPIPE without a reader. */
+PT_TEST(pipe_zero_byte_read_and_write)
+{
+    int fds[2];
+    char c = 'z';
+    CHECK_EQ(pipe2(fds, O_NONBLOCK), 0);
+    CHECK_EQ(read(fds[0], &c, 0), 0); /* empty: not EAGAIN */
+    CHECK_EQ(write(fds[1], "a", 1), 1);
+    CHECK_EQ(read(fds[0], &c, 0), 0); /* data waiting: still 0, and it stays */
+    struct iovec none = {&c, 0};
+    CHECK_EQ(readv(fds[0], &none, 1), 0);
+    CHECK_EQ(read(fds[0], &c, 1), 1);
+    CHECK_EQ(c, 'a');
+    CHECK_EQ(close(fds[0]), 0);
+    void (*old)(int) = signal(SIGPIPE, SIG_DFL);
+    CHECK_EQ(write(fds[1], &c, 0), 0); /* no reader: 0, and no SIGPIPE to die of */
+    signal(SIGPIPE, SIG_IGN);
+    CHECK_ERR(write(fds[1], &c, 1), EPIPE); /* one byte: broken */
+    signal(SIGPIPE, old);
+    close(fds[1]);
+}
+
 PT_TEST(pipe_ends_and_fstat)
 {
     int fds[2];
