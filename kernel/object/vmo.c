@@ -276,6 +276,49 @@ static bool range_ok(struct vmo *v, uint64_t off, size_t len)
     return off <= v->size && len <= v->size - off;
 }
 
+/* vmo_read into user memory: *done says how much arrived (also after a failure). */
+static __always_inline status_t read_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len,
+                                          size_t *done)
+{
+    /*
+     * The copy may fault, and resolving that fault takes VMAR and VMO
+     * locks, so it runs unlocked. A pin (one more count) keeps the page
+     * alive and, as it looks shared, unwritten in place meanwhile.
+     */
+    size_t d = 0;
+    while (len) {
+        size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
+        mutex_lock(&v->lock);
+        if (!range_ok(v, off, len)) {
+            mutex_unlock(&v->lock);
+            *done = d;
+            return ERR_OUT_OF_RANGE;
+        }
+        uint64_t *slot = vmo_tree_slot(&v->pages, off >> PAGE_SHIFT);
+        paddr_t pa = slot ? *slot : 0;
+        if (pa)
+            vmo_page_ref(pa);
+        mutex_unlock(&v->lock);
+        const uint8_t *src = pa ? (const uint8_t *)phys_to_virt(pa) + in : zero_page;
+        status_t s = copy_to_user((void *)(ubuf + d), src, n);
+        if (s != OK) {
+            /* Faults come a page at a time: the bytes before the user's bad page still count. */
+            size_t head = PAGE_SIZE - ((ubuf + d) & PAGE_MASK);
+            if (head < n && copy_to_user((void *)(ubuf + d), src, head) == OK)
+                d += head;
+        }
+        if (pa)
+            vmo_page_unref(pa);
+        if (s != OK) {
+            *done = d;
+            return ERR_INVALID_ARGS;
+        }
+        d += n, off += n, len -= n;
+    }
+    *done = d;
+    return OK;
+}
+
 status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user)
 {
     check_vmo(v);
@@ -298,45 +341,13 @@ status_t vmo_read(struct vmo *v, uint64_t off, void *buf, size_t len, bool user)
         return s;
     }
     size_t done;
-    return vmo_read_user(v, off, (uintptr_t)buf, len, &done);
+    return read_user(v, off, (uintptr_t)buf, len, &done);
 }
 
 status_t vmo_read_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done)
 {
     check_vmo(v);
-    /*
-     * The copy may fault, and resolving that fault takes VMAR and VMO
-     * locks, so it runs unlocked. A pin (one more count) keeps the page
-     * alive and, as it looks shared, unwritten in place meanwhile.
-     */
-    *done = 0;
-    while (len) {
-        size_t in = off & PAGE_MASK, n = MIN(len, PAGE_SIZE - in);
-        mutex_lock(&v->lock);
-        if (!range_ok(v, off, len)) {
-            mutex_unlock(&v->lock);
-            return ERR_OUT_OF_RANGE;
-        }
-        uint64_t *slot = vmo_tree_slot(&v->pages, off >> PAGE_SHIFT);
-        paddr_t pa = slot ? *slot : 0;
-        if (pa)
-            vmo_page_ref(pa);
-        mutex_unlock(&v->lock);
-        const uint8_t *src = pa ? (const uint8_t *)phys_to_virt(pa) + in : zero_page;
-        status_t s = copy_to_user((void *)(ubuf + *done), src, n);
-        if (s != OK) {
-            /* Faults come a page at a time: the bytes before the user's bad page still count. */
-            size_t head = PAGE_SIZE - ((ubuf + *done) & PAGE_MASK);
-            if (head < n && copy_to_user((void *)(ubuf + *done), src, head) == OK)
-                *done += head;
-        }
-        if (pa)
-            vmo_page_unref(pa);
-        if (s != OK)
-            return ERR_INVALID_ARGS;
-        *done += n, off += n, len -= n;
-    }
-    return OK;
+    return read_user(v, off, ubuf, len, done);
 }
 
 #define WRITE_SMALL 256 /* user writes up to this size per page bounce through the stack */
@@ -395,8 +406,8 @@ static status_t write_chunk_locked(struct vmo *v, uint64_t off, const uint8_t *d
  * a fault, the bytes before the user's bad page are stored too (a file's
  * write counts them); otherwise a piece that faults stores nothing.
  */
-static status_t write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len, size_t *done,
-                           bool exact)
+static __always_inline status_t write_user(struct vmo *v, uint64_t off, uintptr_t ubuf, size_t len,
+                                           size_t *done, bool exact)
 {
     check_vmo(v);
     /*
