@@ -316,6 +316,57 @@ int64_t sys_ftruncate(int fd, int64_t len)
     return rc;
 }
 
+#define FALLOC_FL_KEEP_SIZE 0x01
+
+/* A file with ops is a pipe or a FIFO (what its fstat says), not a device. */
+static bool file_is_fifo(struct file *f)
+{
+    struct linux_stat st = {0};
+    if (f->ops->stat)
+        f->ops->stat(f, &st);
+    return (st.st_mode & S_IFMT) == S_IFIFO;
+}
+
+/*
+ * fallocate: mode 0 makes the file at least offset + len long (the new
+ * bytes read as zeros), FALLOC_FL_KEEP_SIZE only checks; every file system
+ * here keeps its data in memory pages taken on first write, so no space is
+ * reserved ahead. Punching holes, zeroing, collapsing and inserting ranges
+ * are -EOPNOTSUPP, as for a Linux file system that lacks them. Errors in
+ * Linux's order: EINVAL, EOPNOTSUPP, EBADF, ESPIPE, EISDIR, ENODEV, EFBIG.
+ */
+int64_t sys_fallocate(int fd, int mode, int64_t off, int64_t len)
+{
+    if (off < 0 || len <= 0)
+        return -EINVAL;
+    if (mode & ~FALLOC_FL_KEEP_SIZE)
+        return -EOPNOTSUPP;
+    int rc;
+    struct file *f = posix_file_get(fd, &rc);
+    if (!f)
+        return rc;
+    int64_t end = 0;
+    rc = 0;
+    if (!file_writable(f))
+        rc = -EBADF;
+    else if (f->ops)
+        rc = file_is_fifo(f) ? -ESPIPE : -ENODEV; /* a pipe, or a device (console, /dev/null) */
+    else if (f->vn->type == VNODE_DIR)
+        rc = -EISDIR;
+    else if (f->vn->type != VNODE_REG)
+        rc = -ENODEV;
+    else if (__builtin_add_overflow(off, len, &end))
+        rc = -EFBIG;
+    if (rc == 0 && !(mode & FALLOC_FL_KEEP_SIZE)) {
+        struct vfs_attr a;
+        rc = vfs_getattr(f->vn, &a);
+        if (rc == 0 && (uint64_t)end > a.size)
+            rc = vfs_truncate(f->vn, (uint64_t)end);
+    }
+    file_unref(f);
+    return rc;
+}
+
 /* ---- descriptors ---- */
 
 int64_t sys_openat(int dirfd, uintptr_t upath, int flags, uint32_t mode)

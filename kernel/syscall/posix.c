@@ -163,6 +163,7 @@
 #define LINUX_CLOCK_NANOSLEEP 230
 #define LINUX_FCHMODAT        268
 #define LINUX_UTIMENSAT       280
+#define LINUX_FALLOCATE       285
 #define LINUX_SET_ROBUST_LIST 273
 #define LINUX_GET_ROBUST_LIST 274
 #define LINUX_PRLIMIT64       302
@@ -428,6 +429,11 @@ POSIX_CALL(linux_truncate)
 POSIX_CALL(linux_ftruncate)
 {
     return sys_ftruncate((int)a0, (int64_t)a1);
+}
+
+POSIX_CALL(linux_fallocate)
+{
+    return sys_fallocate((int)a0, (int)a1, (int64_t)a2, (int64_t)a3);
 }
 
 POSIX_CALL(linux_getcwd)
@@ -1056,6 +1062,7 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_SET_ROBUST_LIST] = linux_set_robust_list,
     [LINUX_GET_ROBUST_LIST] = linux_get_robust_list,
     [LINUX_UTIMENSAT] = linux_utimensat,
+    [LINUX_FALLOCATE] = linux_fallocate,
     [LINUX_DUP3] = linux_dup3,
     [LINUX_PIPE2] = linux_pipe2,
     [LINUX_PREADV] = linux_preadv,

@@ -3,12 +3,14 @@
  * time given is what stat reports back, UTIME_NOW and UTIME_OMIT, a
  * symbolic link followed or not, and bad input (flags, nanoseconds out of
  * range, bad descriptors and pointers). Basalt keeps one time per file, the
- * modification time; stat reports it as the access time too.
+ * modification time; stat reports it as the access time too. Also
+ * fallocate, the other call that changes a file's metadata only.
  */
 #define _GNU_SOURCE
 #include "pt.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -72,4 +74,51 @@ PT_TEST(utimensat_futimens)
     close(fd);
     CHECK_EQ(unlink("/tmp/pt-ut-ln"), 0);
     CHECK_EQ(unlink("/tmp/pt-ut"), 0);
+}
+
+/* fallocate: mode 0 grows the file (zeros), KEEP_SIZE leaves it; errors in Linux's order. */
+PT_TEST(fallocate_grows_files_and_checks_its_arguments)
+{
+    int fd = open("/tmp/pt-falloc", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    CHECK_EQ(write(fd, "ab", 2), 2);
+    CHECK_EQ(fallocate(fd, 0, 0, 10000), 0);
+    struct stat st;
+    CHECK_EQ(fstat(fd, &st), 0);
+    CHECK_EQ(st.st_size, 10000);
+    char buf[4] = {1, 1, 1, 1};
+    CHECK_EQ(pread(fd, buf, 4, 0), 4);
+    CHECK(buf[0] == 'a' && buf[1] == 'b' && buf[2] == 0 && buf[3] == 0);
+    CHECK_EQ(pread(fd, buf, 4, 9996), 4);
+    CHECK(buf[0] == 0 && buf[3] == 0);
+    CHECK_EQ(fallocate(fd, 0, 0, 100), 0); /* never shrinks */
+    CHECK_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 50000), 0);
+    CHECK_EQ(fstat(fd, &st), 0);
+    CHECK_EQ(st.st_size, 10000);
+    CHECK_EQ(posix_fallocate(fd, 4096, 16384), 0); /* musl: fallocate mode 0 */
+    CHECK_EQ(fstat(fd, &st), 0);
+    CHECK_EQ(st.st_size, 20480);
+
+    CHECK_ERR(fallocate(fd, 0, -1, 10), EINVAL);
+    CHECK_ERR(fallocate(fd, 0, 0, 0), EINVAL);
+    CHECK_ERR(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 10), EOPNOTSUPP);
+    CHECK_ERR(fallocate(fd, 0, INT64_MAX - 5, 10), EFBIG);
+    CHECK_ERR(fallocate(fd, 0, 1ll << 62, 10), EFBIG);
+    CHECK_ERR(fallocate(-1, 0, 0, 10), EBADF);
+    CHECK_ERR(fallocate(12345, 0, 0, 10), EBADF);
+    int ro = open("/tmp/pt-falloc", O_RDONLY);
+    CHECK(ro >= 0);
+    CHECK_ERR(fallocate(ro, 0, 0, 10), EBADF);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    CHECK_ERR(fallocate(fds[1], 0, 0, 10), ESPIPE);
+    int null = open("/dev/null", O_WRONLY);
+    CHECK(null >= 0);
+    CHECK_ERR(fallocate(null, 0, 0, 10), ENODEV);
+    close(null);
+    close(fds[0]);
+    close(fds[1]);
+    close(ro);
+    close(fd);
+    unlink("/tmp/pt-falloc");
 }

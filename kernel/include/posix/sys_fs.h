@@ -49,6 +49,7 @@ int64_t sys_linkat(int odirfd, uintptr_t opath, int ndirfd, uintptr_t npath, int
 int64_t sys_symlinkat(uintptr_t target, int dirfd, uintptr_t path);
 int64_t sys_readlinkat(int dirfd, uintptr_t path, uintptr_t buf, int64_t size);
 int64_t sys_ftruncate(int fd, int64_t len);
+int64_t sys_fallocate(int fd, int mode, int64_t off, int64_t len);
 int64_t sys_truncate(uintptr_t path, int64_t len);
 int64_t sys_getcwd(uintptr_t buf, size_t size);
 int64_t sys_chdir(uintptr_t path);
