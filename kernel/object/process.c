@@ -10,10 +10,12 @@
 #include <object/uthread.h>
 #include <panic.h>
 #include <posix/fdtable.h>
+#include <posix/itimer.h>
 #include <posix/proc.h>
 #include <posix/signal.h>
 #include <printf.h>
 #include <sched/thread.h>
+#include <time.h>
 
 static uint64_t live;
 
@@ -209,6 +211,13 @@ void process_kill(struct process *p, int64_t code)
     spin_unlock_irqrestore(&p->obj.lock, st);
     if (finish)
         finish_queued(p);
+}
+
+void process_tick(bool user)
+{
+    struct process *p = process_current();
+    if (p && __atomic_load_n(&p->px.cpu_timers_armed, __ATOMIC_RELAXED))
+        posix_cpu_timers_tick(p, user, 1000000000ull / TICK_HZ);
 }
 
 __noreturn void process_exit_current(int64_t code)

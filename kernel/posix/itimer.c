@@ -9,8 +9,14 @@
  * deadline and the interval, from which the time to the next expiry
  * follows (after the first, the next multiple of the interval).
  *
- * ITIMER_VIRTUAL and ITIMER_PROF (user and user+system CPU time) would
- * need the scheduler to charge each tick against them: not done, -EINVAL.
+ * ITIMER_VIRTUAL and ITIMER_PROF (user, and user+system CPU time) are
+ * counters of CPU time left, charged a tick at a time by the tick handler
+ * (posix_cpu_timers_tick): a whole tick to the process whose thread the
+ * tick interrupted, to ITIMER_VIRTUAL only when it interrupted user mode.
+ * So they have the tick's granularity (1 ms), as Linux's tick-based
+ * accounting. They live under the process's object lock, which the tick
+ * can take; a bit per armed timer lets the tick pass over a process with
+ * none at the cost of one load.
  */
 #include <basalt/errno.h>
 #include <basalt/linux_time.h>
@@ -23,11 +29,13 @@
 #include <time.h>
 #include <usercopy.h>
 
-#define ITIMER_REAL   0
-#define NS_PER_USEC   1000ull
-#define USEC_PER_SEC  1000000ll
-#define NS_PER_SEC    1000000000ull
-#define ITIMER_NS_MAX (UINT64_MAX / 4) /* about 146 years: longer values are cut to it */
+#define ITIMER_REAL    0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF    2
+#define NS_PER_USEC    1000ull
+#define USEC_PER_SEC   1000000ll
+#define NS_PER_SEC     1000000000ull
+#define ITIMER_NS_MAX  (UINT64_MAX / 4) /* about 146 years: longer values are cut to it */
 
 struct linux_itimerval {
     struct linux_timeval it_interval;
@@ -120,20 +128,73 @@ static struct posix_itimer *current_itimer(void)
     return &process_current()->px.itimer;
 }
 
+/* ---- ITIMER_VIRTUAL, ITIMER_PROF -------------------------------------------------- */
+
+void posix_cpu_timers_tick(struct process *p, bool user, uint64_t ns)
+{
+    static const int signals[2] = {SIGVTALRM, SIGPROF};
+    bool fire[2] = {false, false};
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    for (int i = user ? 0 : 1; i < 2; i++) {
+        struct posix_cpu_timer *t = &p->px.cpu_timer[i];
+        if (!t->left)
+            continue;
+        if (t->left > ns) {
+            t->left -= ns;
+            continue;
+        }
+        fire[i] = true;
+        t->left = t->interval; /* one signal a tick at most, however short the interval */
+        if (!t->left)
+            p->px.cpu_timers_armed &= ~(1u << i);
+    }
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    for (int i = 0; i < 2; i++)
+        if (fire[i])
+            posix_signal_process(p, signals[i]);
+}
+
+/* Reads CPU-time timer i (0 virtual, 1 prof) into *old and sets it to value/interval. */
+static void cpu_timer_set(int i, uint64_t value, uint64_t interval, struct linux_itimerval *old)
+{
+    struct process *p = process_current();
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    struct posix_cpu_timer *t = &p->px.cpu_timer[i];
+    *old = (struct linux_itimerval){.it_interval = ns_timeval(t->interval),
+                                    .it_value = ns_timeval(t->left)};
+    t->left = value;
+    t->interval = value ? interval : 0;
+    if (value)
+        p->px.cpu_timers_armed |= 1u << i;
+    else
+        p->px.cpu_timers_armed &= ~(1u << i);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+}
+
 int64_t sys_getitimer(int which, uintptr_t uvalue)
 {
-    if (which != ITIMER_REAL)
+    struct linux_itimerval v;
+    if (which == ITIMER_REAL) {
+        struct posix_itimer *it = current_itimer();
+        mutex_lock(&it->lock);
+        v = itimer_read_locked(it);
+        mutex_unlock(&it->lock);
+    } else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+        struct process *p = process_current();
+        irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+        const struct posix_cpu_timer *t = &p->px.cpu_timer[which - ITIMER_VIRTUAL];
+        v = (struct linux_itimerval){.it_interval = ns_timeval(t->interval),
+                                     .it_value = ns_timeval(t->left)};
+        spin_unlock_irqrestore(&p->obj.lock, st);
+    } else {
         return -EINVAL;
-    struct posix_itimer *it = current_itimer();
-    mutex_lock(&it->lock);
-    struct linux_itimerval v = itimer_read_locked(it);
-    mutex_unlock(&it->lock);
+    }
     return copy_to_user((void *)uvalue, &v, sizeof(v)) == OK ? 0 : -EFAULT;
 }
 
 int64_t sys_setitimer(int which, uintptr_t unew, uintptr_t uold)
 {
-    if (which != ITIMER_REAL)
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
         return -EINVAL;
     /* A NULL new value disarms, as Linux allows. */
     struct linux_itimerval nv = {0}, old;
@@ -143,7 +204,11 @@ int64_t sys_setitimer(int which, uintptr_t unew, uintptr_t uold)
         return -EINVAL;
     if (uold && !user_range_ok(uold, sizeof(old)))
         return -EFAULT;
-    itimer_set(current_itimer(), timeval_ns(&nv.it_value), timeval_ns(&nv.it_interval), &old);
+    if (which == ITIMER_REAL)
+        itimer_set(current_itimer(), timeval_ns(&nv.it_value), timeval_ns(&nv.it_interval), &old);
+    else
+        cpu_timer_set(which - ITIMER_VIRTUAL, timeval_ns(&nv.it_value), timeval_ns(&nv.it_interval),
+                      &old);
     if (uold && copy_to_user((void *)uold, &old, sizeof(old)) != OK)
         return -EFAULT; /* unmapped: the new setting stands, as on Linux */
     return 0;

@@ -3,6 +3,7 @@
  * once and with an interval, what getitimer reads back, the signal's
  * default action, blocking calls it interrupts (EINTR, or a restart with
  * SA_RESTART), fork (not inherited) and execve (kept), and bad input.
+ * ITIMER_VIRTUAL and ITIMER_PROF: CPU time, not time asleep, with intervals.
  */
 #include "pt.h"
 #include "pt_child.h"
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile int alarms;
@@ -195,12 +197,13 @@ PT_TEST(itimer_cancelled_at_exit)
 PT_TEST(itimer_bad_input)
 {
     struct itimerval it = {{0, 0}, {1, 0}}, old;
+    struct itimerval bad_for_all = {{0, 0}, {0, 1000000}};
     CHECK_ERR(setitimer(3, &it, NULL), EINVAL);
     CHECK_ERR(setitimer(-1, &it, NULL), EINVAL);
     CHECK_ERR(getitimer(7, &old), EINVAL);
-    /* CPU-time timers are not there (docs/posix.md). */
-    CHECK_ERR(setitimer(ITIMER_VIRTUAL, &it, NULL), EINVAL);
-    CHECK_ERR(getitimer(ITIMER_PROF, &old), EINVAL);
+    CHECK_ERR(setitimer(ITIMER_VIRTUAL, &bad_for_all, NULL), EINVAL);
+    CHECK_ERR(setitimer(ITIMER_PROF, KPTR, NULL), EFAULT);
+    CHECK_ERR(getitimer(ITIMER_VIRTUAL, KPTR), EFAULT);
     struct itimerval bad = {{0, 0}, {0, 1000000}};
     CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
     bad = (struct itimerval){{0, -1}, {1, 0}};
@@ -224,4 +227,104 @@ PT_TEST(itimer_bad_input)
     CHECK(old.it_value.tv_sec > 4000000000l);
     CHECK_EQ(getitimer(ITIMER_REAL, &old), 0);
     CHECK_EQ(tv_us(old.it_value), 0);
+}
+
+/* ---- ITIMER_VIRTUAL, ITIMER_PROF ---- */
+
+static volatile int vtalrms, profs;
+static volatile long long prof_cpu_ns; /* the process's CPU time at the first SIGPROF */
+
+static long long cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static void on_cpu_timer(int sig)
+{
+    if (sig == SIGVTALRM) {
+        vtalrms++;
+    } else if (profs++ == 0) {
+        prof_cpu_ns = cpu_ns();
+    }
+}
+
+static int set_cpu_us(int which, long value_us, long interval_us, struct itimerval *old)
+{
+    struct itimerval it = {{0, interval_us}, {0, value_us}};
+    return setitimer(which, &it, old);
+}
+
+/* Spins in user mode until cond() or 3 s of real time. */
+static void spin_until(int (*cond)(void))
+{
+    long long t0 = pt_now_ns();
+    while (!cond() && pt_now_ns() - t0 < 3000 * PT_MS)
+        ;
+}
+
+static int both_fired(void)
+{
+    return vtalrms && profs;
+}
+
+static int five_profs(void)
+{
+    return profs >= 5;
+}
+
+static int reads_no_cpu_timer(long unused)
+{
+    (void)unused;
+    struct itimerval cur;
+    return getitimer(ITIMER_PROF, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+                   cur.it_value.tv_usec == 0
+               ? 0
+               : 1;
+}
+
+PT_TEST(itimer_virtual_and_prof_count_cpu_time)
+{
+    struct sigaction sa = {.sa_handler = on_cpu_timer};
+    sigemptyset(&sa.sa_mask);
+    CHECK_EQ(sigaction(SIGVTALRM, &sa, NULL), 0);
+    CHECK_EQ(sigaction(SIGPROF, &sa, NULL), 0);
+    CHECK_EQ(set_cpu_us(ITIMER_VIRTUAL, 20000, 0, NULL), 0);
+    CHECK_EQ(set_cpu_us(ITIMER_PROF, 20000, 0, NULL), 0);
+    /* Asleep, the process uses no CPU time: nothing fires. */
+    pt_sleep_ms(100);
+    CHECK_EQ(vtalrms, 0);
+    CHECK_EQ(profs, 0);
+    struct itimerval cur;
+    CHECK_EQ(getitimer(ITIMER_VIRTUAL, &cur), 0);
+    CHECK(tv_us(cur.it_value) > 0 && tv_us(cur.it_value) <= 20000);
+    /* Not inherited by fork. */
+    pid_t pid = pt_child(reads_no_cpu_timer, 0);
+    CHECK(pid > 0);
+    CHECK_EQ(pt_reap(pid), 0);
+    /* Running in user mode: both fire, once, after about 20 ms of CPU time. */
+    long long cpu0 = cpu_ns();
+    spin_until(both_fired);
+    CHECK_EQ(vtalrms, 1);
+    CHECK_EQ(profs, 1);
+    CHECK(prof_cpu_ns - cpu0 >= 10 * PT_MS);
+    CHECK_EQ(getitimer(ITIMER_PROF, &cur), 0);
+    CHECK_EQ(tv_us(cur.it_value), 0); /* a one-shot timer is disarmed once it fired */
+    /* With an interval it fires again and again; disarming reads the old setting. */
+    CHECK_EQ(set_cpu_us(ITIMER_PROF, 5000, 5000, NULL), 0);
+    spin_until(five_profs);
+    CHECK(profs >= 5);
+    struct itimerval old;
+    CHECK_EQ(set_cpu_us(ITIMER_PROF, 0, 0, &old), 0);
+    CHECK_EQ(tv_us(old.it_interval), 5000);
+    CHECK(tv_us(old.it_value) > 0 && tv_us(old.it_value) <= 5000);
+    int n = profs;
+    pt_sleep_ms(20);
+    long long t0 = pt_now_ns();
+    while (pt_now_ns() - t0 < 30 * PT_MS)
+        ; /* disarmed: CPU time spent now fires nothing */
+    CHECK_EQ(profs, n);
+    signal(SIGVTALRM, SIG_DFL);
+    signal(SIGPROF, SIG_DFL);
 }

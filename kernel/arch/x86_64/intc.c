@@ -77,8 +77,10 @@ static bool irq_trap(struct trap_frame *tf)
         spurious++;
         return true;
     }
-    if (irq == 0)
+    if (irq == 0) {
         prof_sample(tf); /* the tick: where it came (prof.c; nothing unless profiling) */
+        timer_tick_from((tf->cs & 3) == 3);
+    }
     irq_handle(irq);
     if (use_apic)
         lapic_eoi();

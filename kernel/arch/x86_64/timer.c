@@ -17,6 +17,7 @@
 #include <drivers/acpi.h>
 #include <irq.h>
 #include <mm/kvm.h>
+#include <object/process.h>
 #include <panic.h>
 #include <printf.h>
 #include <prof.h>
@@ -63,6 +64,12 @@ uint64_t arch_tsc_frequency(void)
 }
 
 static unsigned tick_rate = 1; /* interrupts per tick: PROF_RATE while profiling */
+static bool tick_user;         /* the last tick interrupt came from user mode */
+
+void timer_tick_from(bool user)
+{
+    tick_user = user;
+}
 
 static void tick(void *arg)
 {
@@ -72,8 +79,9 @@ static void tick(void *arg)
         return; /* a profiler's sample only (intc.c) */
     sub = 0;
     ticks++;
-    timer_queue_tick(); /* kernel timers whose deadline has passed */
-    sched_tick();       /* charge the running thread; preemption at the end of its slice */
+    timer_queue_tick();      /* kernel timers whose deadline has passed */
+    sched_tick();            /* charge the running thread; preemption at the end of its slice */
+    process_tick(tick_user); /* its process's CPU-time interval timers */
 }
 
 /* ---- references: each waits ~CALIBRATE_MS and returns the exact elapsed ns ---- */

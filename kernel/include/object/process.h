@@ -128,6 +128,12 @@ static inline struct vmar *process_vmar(struct process *p)
  */
 void process_kill(struct process *p, int64_t code);
 
+/*
+ * From the tick (interrupt context): one tick of CPU time for the running
+ * thread's process, spent in user mode or not (ITIMER_VIRTUAL, ITIMER_PROF).
+ */
+void process_tick(bool user);
+
 /* Ends the calling thread's process with `code` (all its threads stop). */
 __noreturn void process_exit_current(int64_t code);
 

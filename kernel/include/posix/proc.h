@@ -54,6 +54,9 @@ struct posix_proc {
     struct wait_queue child_wq; /* wait4/waitid sleep here for a child to change state */
     struct event vfork_done;    /* signalled when it calls execve or ends (vfork's parent waits) */
     struct posix_itimer itimer; /* ITIMER_REAL: alarm, setitimer (posix/itimer.h) */
+    /* ITIMER_VIRTUAL, ITIMER_PROF (posix/itimer.h; obj.lock); armed: their bits, read unlocked */
+    struct posix_cpu_timer cpu_timer[2];
+    uint32_t cpu_timers_armed;
 };
 
 /* The PID of process p, the calling process's PID, its group and session. */
