@@ -36,6 +36,7 @@
 #include <arch/thread.h>
 #include <arch/trap.h>
 #include <basalt/errno.h>
+#include <basalt/linux_time.h>
 #include <basalt/signal.h>
 #include <lib/string.h>
 #include <mm/heap.h>
@@ -47,7 +48,9 @@
 #include <posix/proc.h>
 #include <posix/signal.h>
 #include <posix/sys_proc.h>
+#include <posix/sys_time.h>
 #include <printf.h>
+#include <time.h>
 #include <usercopy.h>
 
 #define ERESTARTNOHAND 514 /* restarted only when no handler runs (sigsuspend, pause) */
@@ -170,7 +173,7 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
         if (!(t->sig.pending & bit))
             t->sig.info[sig - 1] = info;
         t->sig.pending |= bit;
-        if (!(t->sig.blocked & bit) && t->state == UTHREAD_RUNNING)
+        if (!(t->sig.blocked & bit & ~t->sig.waiting) && t->state == UTHREAD_RUNNING)
             wake_for_signal(t);
     } else {
         if (!(p->sig->pending & bit))
@@ -183,8 +186,10 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
         struct list_node *n;
         list_for_each(n, &p->threads)
         {
+            /* One that would act on it, or one waiting for it in rt_sigtimedwait. */
             struct uthread *ut = list_entry(n, struct uthread, proc_node);
-            if (!pick && ut->state == UTHREAD_RUNNING && !(ut->sig.blocked & bit))
+            if (!pick && ut->state == UTHREAD_RUNNING &&
+                !(ut->sig.blocked & bit & ~ut->sig.waiting))
                 pick = ut;
         }
         if (pick)
@@ -236,6 +241,7 @@ struct linux_siginfo {
     union {
         struct {
             int32_t pid, uid;
+            uint64_t value; /* si_value (sigqueue) */
         } kill;
         struct {
             int32_t pid, uid, status, pad;
@@ -275,6 +281,7 @@ static void fill_siginfo(struct linux_siginfo *si, int sig, const struct posix_s
         si->child.status = from->status;
     } else {
         si->kill.pid = from->pid;
+        si->kill.value = from->value;
     }
 }
 
@@ -657,6 +664,130 @@ int64_t sys_rt_sigsuspend(uintptr_t umask, size_t setsize)
 int64_t sys_pause(void)
 {
     return wait_for_signal();
+}
+
+/* Takes the lowest pending signal of `set`, the thread's own first (obj.lock held): 0 if none. */
+static int take_from_set_locked(struct process *p, struct uthread *ut, uint64_t set,
+                                struct posix_sender *info)
+{
+    uint64_t mine = ut->sig.pending & set, shared = p->sig->pending & set;
+    if (!(mine | shared))
+        return 0;
+    int sig = __builtin_ctzll(mine ? mine : shared) + 1;
+    if (mine) {
+        ut->sig.pending &= ~SIG_BIT(sig);
+        *info = ut->sig.info[sig - 1];
+    } else {
+        p->sig->pending &= ~SIG_BIT(sig);
+        *info = p->sig->info[sig - 1];
+    }
+    return sig;
+}
+
+/*
+ * rt_sigtimedwait (sigwaitinfo, sigtimedwait, sigwait): takes a pending
+ * signal of the set, blocked or not, without running its action; waits for
+ * one until the timeout (-EAGAIN). A signal outside the set that the thread
+ * would act on ends the wait with -EINTR (its handler runs on the way out).
+ * SIGKILL and SIGSTOP cannot be waited for.
+ */
+int64_t sys_rt_sigtimedwait(uintptr_t uset, uintptr_t uinfo, uintptr_t uts, size_t setsize)
+{
+    if (setsize != sizeof(uint64_t))
+        return -EINVAL;
+    uint64_t set;
+    if (copy_from_user(&set, (const void *)uset, sizeof(set)) != OK)
+        return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    uint64_t deadline = DEADLINE_INFINITE;
+    struct linux_timespec ts;
+    if (uts) {
+        int rc = posix_timespec_deadline(uts, false, false, &ts, &deadline);
+        if (rc)
+            return rc;
+    }
+    if (uinfo && !user_range_ok(uinfo, sizeof(struct linux_siginfo)))
+        return -EFAULT;
+    struct uthread *ut = uthread_current();
+    struct process *p = ut->process;
+    struct posix_sender info;
+    int sig = 0;
+    int64_t rc = 0;
+    for (;;) {
+        irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+        sig = take_from_set_locked(p, ut, set, &info);
+        bool other = !sig && deliverable_locked(p, ut);
+        ut->sig.waiting = sig || other ? 0 : set;
+        if (!sig && !other) /* a stale kick (another thread took it) must not end the sleep */
+            __atomic_fetch_and(&ut->work, ~UTHREAD_WORK_SIGNAL, __ATOMIC_RELEASE);
+        spin_unlock_irqrestore(&p->obj.lock, st);
+        if (sig)
+            break;
+        if (other || (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_KILL)) {
+            rc = -EINTR;
+            break;
+        }
+        if (deadline != DEADLINE_INFINITE && clock_monotonic_ns() >= deadline) {
+            rc = -EAGAIN;
+            break;
+        }
+        uthread_sleep_until(deadline);
+    }
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    ut->sig.waiting = 0;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    if (!sig)
+        return rc;
+    if (uinfo) {
+        struct linux_siginfo si;
+        fill_siginfo(&si, sig, &info);
+        if (copy_to_user((void *)uinfo, &si, sizeof(si)) != OK)
+            return -EFAULT; /* the signal is taken, as on Linux */
+    }
+    return sig;
+}
+
+/*
+ * The sender's siginfo of rt_sigqueueinfo and rt_tgsigqueueinfo: a process
+ * may send itself any si_code, others only the negative ones that no kernel
+ * source uses (SI_QUEUE and the like, except SI_TKILL): -EPERM, as Linux.
+ */
+static int64_t queueinfo_sender(uintptr_t uinfo, int target, struct posix_sender *from)
+{
+    struct linux_siginfo si;
+    if (copy_from_user(&si, (const void *)uinfo, sizeof(si)) != OK)
+        return -EFAULT;
+    if ((si.code >= 0 || si.code == SI_TKILL) && target != process_current()->px.pid)
+        return -EPERM;
+    *from = (struct posix_sender){.code = si.code, .pid = si.kill.pid, .value = si.kill.value};
+    return 0;
+}
+
+int64_t sys_rt_sigqueueinfo(int pid, int sig, uintptr_t uinfo)
+{
+    struct posix_sender from;
+    int64_t rc = queueinfo_sender(uinfo, pid, &from);
+    if (rc)
+        return rc;
+    if (sig < 0 || sig > 64)
+        return -EINVAL;
+    if (pid <= 0)
+        return -ESRCH; /* one process, by its PID */
+    rc = posix_kill(pid, sig, &from);
+    return rc < 0 ? rc : 0;
+}
+
+int64_t sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, uintptr_t uinfo)
+{
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    struct posix_sender from;
+    int64_t rc = queueinfo_sender(uinfo, tgid, &from);
+    if (rc)
+        return rc;
+    if (sig < 0 || sig > 64)
+        return -EINVAL;
+    return posix_tgkill(tgid, tid, sig, &from);
 }
 
 int64_t sys_sigaltstack(uintptr_t uss, uintptr_t uold, uint64_t user_sp)

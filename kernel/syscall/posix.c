@@ -32,145 +32,148 @@
 #include <syscall/dispatch.h>
 #include <usercopy.h>
 
-#define LINUX_READ           0
-#define LINUX_WRITE          1
-#define LINUX_OPEN           2
-#define LINUX_CLOSE          3
-#define LINUX_STAT           4
-#define LINUX_FSTAT          5
-#define LINUX_LSTAT          6
-#define LINUX_POLL           7
-#define LINUX_LSEEK          8
-#define LINUX_MMAP           9
-#define LINUX_MPROTECT       10
-#define LINUX_MUNMAP         11
-#define LINUX_BRK            12
-#define LINUX_RT_SIGACTION   13
-#define LINUX_RT_SIGPROCMASK 14
-#define LINUX_RT_SIGRETURN   15
-#define LINUX_IOCTL          16
-#define LINUX_PREAD64        17
-#define LINUX_PWRITE64       18
-#define LINUX_READV          19
-#define LINUX_WRITEV         20
-#define LINUX_ACCESS         21
-#define LINUX_PIPE           22
-#define LINUX_SELECT         23
-#define LINUX_MADVISE        28
-#define LINUX_DUP            32
-#define LINUX_DUP2           33
-#define LINUX_PAUSE          34
-#define LINUX_GETITIMER      36
-#define LINUX_ALARM          37
-#define LINUX_SETITIMER      38
-#define LINUX_GETPID         39
-#define LINUX_SENDFILE       40
-#define LINUX_CLONE          56
-#define LINUX_FORK           57
-#define LINUX_VFORK          58
-#define LINUX_EXECVE         59
-#define LINUX_EXIT           60
-#define LINUX_WAIT4          61
-#define LINUX_KILL           62
-#define LINUX_FCNTL          72
-#define LINUX_TRUNCATE       76
-#define LINUX_FTRUNCATE      77
-#define LINUX_GETCWD         79
-#define LINUX_CHDIR          80
-#define LINUX_FCHDIR         81
-#define LINUX_RENAME         82
-#define LINUX_MKDIR          83
-#define LINUX_RMDIR          84
-#define LINUX_LINK           86
-#define LINUX_UNLINK         87
-#define LINUX_SYMLINK        88
-#define LINUX_READLINK       89
-#define LINUX_MKNOD          133
-#define LINUX_SETPGID        109
-#define LINUX_GETPPID        110
-#define LINUX_GETPGRP        111
-#define LINUX_SETSID         112
-#define LINUX_GETPGID        121
-#define LINUX_GETSID         124
-#define LINUX_RT_SIGPENDING  127
-#define LINUX_RT_SIGSUSPEND  130
-#define LINUX_SIGALTSTACK    131
-#define LINUX_ARCH_PRCTL     158
-#define LINUX_GETTID         186
-#define LINUX_TKILL          200
-#define LINUX_GETDENTS64     217
-#define LINUX_SET_TID_ADDR   218
-#define LINUX_EXIT_GROUP     231
-#define LINUX_TGKILL         234
-#define LINUX_WAITID         247
-#define LINUX_OPENAT         257
-#define LINUX_MKDIRAT        258
-#define LINUX_MKNODAT        259
-#define LINUX_NEWFSTATAT     262
-#define LINUX_UNLINKAT       263
-#define LINUX_RENAMEAT       264
-#define LINUX_LINKAT         265
-#define LINUX_SYMLINKAT      266
-#define LINUX_READLINKAT     267
-#define LINUX_FACCESSAT      269
-#define LINUX_PSELECT6       270
-#define LINUX_PPOLL          271
-#define LINUX_DUP3           292
-#define LINUX_PIPE2          293
-#define LINUX_PREADV         295
-#define LINUX_PWRITEV        296
-#define LINUX_RENAMEAT2      316
-#define LINUX_EXECVEAT       322
-#define LINUX_PREADV2        327
-#define LINUX_PWRITEV2       328
-#define LINUX_CLONE3         435
-#define LINUX_NR_MAX         POSIX_NR_COUNTED
+#define LINUX_READ            0
+#define LINUX_WRITE           1
+#define LINUX_OPEN            2
+#define LINUX_CLOSE           3
+#define LINUX_STAT            4
+#define LINUX_FSTAT           5
+#define LINUX_LSTAT           6
+#define LINUX_POLL            7
+#define LINUX_LSEEK           8
+#define LINUX_MMAP            9
+#define LINUX_MPROTECT        10
+#define LINUX_MUNMAP          11
+#define LINUX_BRK             12
+#define LINUX_RT_SIGACTION    13
+#define LINUX_RT_SIGPROCMASK  14
+#define LINUX_RT_SIGRETURN    15
+#define LINUX_IOCTL           16
+#define LINUX_PREAD64         17
+#define LINUX_PWRITE64        18
+#define LINUX_READV           19
+#define LINUX_WRITEV          20
+#define LINUX_ACCESS          21
+#define LINUX_PIPE            22
+#define LINUX_SELECT          23
+#define LINUX_MADVISE         28
+#define LINUX_DUP             32
+#define LINUX_DUP2            33
+#define LINUX_PAUSE           34
+#define LINUX_GETITIMER       36
+#define LINUX_ALARM           37
+#define LINUX_SETITIMER       38
+#define LINUX_GETPID          39
+#define LINUX_SENDFILE        40
+#define LINUX_CLONE           56
+#define LINUX_FORK            57
+#define LINUX_VFORK           58
+#define LINUX_EXECVE          59
+#define LINUX_EXIT            60
+#define LINUX_WAIT4           61
+#define LINUX_KILL            62
+#define LINUX_FCNTL           72
+#define LINUX_TRUNCATE        76
+#define LINUX_FTRUNCATE       77
+#define LINUX_GETCWD          79
+#define LINUX_CHDIR           80
+#define LINUX_FCHDIR          81
+#define LINUX_RENAME          82
+#define LINUX_MKDIR           83
+#define LINUX_RMDIR           84
+#define LINUX_LINK            86
+#define LINUX_UNLINK          87
+#define LINUX_SYMLINK         88
+#define LINUX_READLINK        89
+#define LINUX_MKNOD           133
+#define LINUX_SETPGID         109
+#define LINUX_GETPPID         110
+#define LINUX_GETPGRP         111
+#define LINUX_SETSID          112
+#define LINUX_GETPGID         121
+#define LINUX_GETSID          124
+#define LINUX_RT_SIGPENDING   127
+#define LINUX_RT_SIGTIMEDWAIT 128
+#define LINUX_RT_SIGQUEUEINFO 129
+#define LINUX_RT_SIGSUSPEND   130
+#define LINUX_SIGALTSTACK     131
+#define LINUX_ARCH_PRCTL      158
+#define LINUX_GETTID          186
+#define LINUX_TKILL           200
+#define LINUX_GETDENTS64      217
+#define LINUX_SET_TID_ADDR    218
+#define LINUX_EXIT_GROUP      231
+#define LINUX_TGKILL          234
+#define LINUX_WAITID          247
+#define LINUX_OPENAT          257
+#define LINUX_MKDIRAT         258
+#define LINUX_MKNODAT         259
+#define LINUX_NEWFSTATAT      262
+#define LINUX_UNLINKAT        263
+#define LINUX_RENAMEAT        264
+#define LINUX_LINKAT          265
+#define LINUX_SYMLINKAT       266
+#define LINUX_READLINKAT      267
+#define LINUX_FACCESSAT       269
+#define LINUX_PSELECT6        270
+#define LINUX_PPOLL           271
+#define LINUX_DUP3            292
+#define LINUX_PIPE2           293
+#define LINUX_PREADV          295
+#define LINUX_PWRITEV         296
+#define LINUX_RENAMEAT2       316
+#define LINUX_EXECVEAT        322
+#define LINUX_PREADV2         327
+#define LINUX_PWRITEV2        328
+#define LINUX_CLONE3          435
+#define LINUX_NR_MAX          POSIX_NR_COUNTED
 
 /* The attribute, time, futex and system calls (sys_attr.c ... sys_misc.c). */
-#define LINUX_SCHED_YIELD     24
-#define LINUX_NANOSLEEP       35
-#define LINUX_UNAME           63
-#define LINUX_FSYNC           74
-#define LINUX_SYNC            162
-#define LINUX_FDATASYNC       75
-#define LINUX_CHMOD           90
-#define LINUX_FCHMOD          91
-#define LINUX_UMASK           95
-#define LINUX_GETTIMEOFDAY    96
-#define LINUX_GETRLIMIT       97
-#define LINUX_GETRUSAGE       98
-#define LINUX_SYSINFO         99
-#define LINUX_TIMES           100
-#define LINUX_GETUID          102
-#define LINUX_GETGID          104
-#define LINUX_SETUID          105
-#define LINUX_SETGID          106
-#define LINUX_GETEUID         107
-#define LINUX_GETEGID         108
-#define LINUX_GETGROUPS       115
-#define LINUX_GETRESUID       118
-#define LINUX_GETRESGID       120
-#define LINUX_STATFS          137
-#define LINUX_FSTATFS         138
-#define LINUX_SETRLIMIT       160
-#define LINUX_MOUNT           165
-#define LINUX_UMOUNT2         166
-#define LINUX_REBOOT          169
-#define LINUX_TIME            201
-#define LINUX_FUTEX           202
-#define LINUX_CLOCK_GETTIME   228
-#define LINUX_CLOCK_GETRES    229
-#define LINUX_CLOCK_NANOSLEEP 230
-#define LINUX_FCHMODAT        268
-#define LINUX_UTIMENSAT       280
-#define LINUX_FALLOCATE       285
-#define LINUX_SET_ROBUST_LIST 273
-#define LINUX_GET_ROBUST_LIST 274
-#define LINUX_PRLIMIT64       302
-#define LINUX_GETRANDOM       318
-#define LINUX_STATX           332
-#define LINUX_RSEQ            334
-#define LINUX_FACCESSAT2      439
+#define LINUX_SCHED_YIELD       24
+#define LINUX_NANOSLEEP         35
+#define LINUX_UNAME             63
+#define LINUX_FSYNC             74
+#define LINUX_SYNC              162
+#define LINUX_FDATASYNC         75
+#define LINUX_CHMOD             90
+#define LINUX_FCHMOD            91
+#define LINUX_UMASK             95
+#define LINUX_GETTIMEOFDAY      96
+#define LINUX_GETRLIMIT         97
+#define LINUX_GETRUSAGE         98
+#define LINUX_SYSINFO           99
+#define LINUX_TIMES             100
+#define LINUX_GETUID            102
+#define LINUX_GETGID            104
+#define LINUX_SETUID            105
+#define LINUX_SETGID            106
+#define LINUX_GETEUID           107
+#define LINUX_GETEGID           108
+#define LINUX_GETGROUPS         115
+#define LINUX_GETRESUID         118
+#define LINUX_GETRESGID         120
+#define LINUX_STATFS            137
+#define LINUX_FSTATFS           138
+#define LINUX_SETRLIMIT         160
+#define LINUX_MOUNT             165
+#define LINUX_UMOUNT2           166
+#define LINUX_REBOOT            169
+#define LINUX_TIME              201
+#define LINUX_FUTEX             202
+#define LINUX_CLOCK_GETTIME     228
+#define LINUX_CLOCK_GETRES      229
+#define LINUX_CLOCK_NANOSLEEP   230
+#define LINUX_FCHMODAT          268
+#define LINUX_UTIMENSAT         280
+#define LINUX_RT_TGSIGQUEUEINFO 297
+#define LINUX_FALLOCATE         285
+#define LINUX_SET_ROBUST_LIST   273
+#define LINUX_GET_ROBUST_LIST   274
+#define LINUX_PRLIMIT64         302
+#define LINUX_GETRANDOM         318
+#define LINUX_STATX             332
+#define LINUX_RSEQ              334
+#define LINUX_FACCESSAT2        439
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
@@ -191,15 +194,16 @@
      BIT(94) /* lchown */ | BIT(109) /* setpgid */ | BIT(121) /* getpgid */ |                      \
      BIT(124) /* getsid */)
 #define AMBIENT_2                                                                                  \
-    (BIT(133) /* mknod */ | BIT(137) /* statfs */ | BIT(161) /* chroot */ | BIT(165) /* mount */ | \
-     BIT(166) /* umount2 */)
+    (BIT(129) /* rt_sigqueueinfo */ | BIT(133) /* mknod */ | BIT(137) /* statfs */ |               \
+     BIT(161) /* chroot */ | BIT(165) /* mount */ | BIT(166) /* umount2 */)
 #define AMBIENT_3 (BIT(200) /* tkill */ | BIT(234) /* tgkill */)
 #define AMBIENT_4                                                                                  \
     (BIT(257) /* openat */ | BIT(258) /* mkdirat */ | BIT(259) /* mknodat */ |                     \
      BIT(260) /* fchownat */ | BIT(262) /* newfstatat */ | BIT(263) /* unlinkat */ |               \
      BIT(264) /* renameat */ | BIT(265) /* linkat */ | BIT(266) /* symlinkat */ |                  \
      BIT(267) /* readlinkat */ | BIT(268) /* fchmodat */ | BIT(269) /* faccessat */ |              \
-     BIT(280) /* utimensat */ | BIT(302) /* prlimit64 */ | BIT(316) /* renameat2 */)
+     BIT(280) /* utimensat */ | BIT(297) /* rt_tgsigqueueinfo */ | BIT(302) /* prlimit64 */ |      \
+     BIT(316) /* renameat2 */)
 #define AMBIENT_5 (BIT(322) /* execveat */ | BIT(332) /* statx */)
 #define AMBIENT_6 BIT(439) /* faccessat2 */
 static const uint64_t ambient_calls[LINUX_NR_MAX / 64] = {
@@ -811,6 +815,21 @@ POSIX_CALL(linux_waitid)
     return sys_waitid((int)a0, (int)a1, a2, (int)a3, a4);
 }
 
+POSIX_CALL(linux_rt_sigtimedwait)
+{
+    return sys_rt_sigtimedwait(a0, a1, a2, a3);
+}
+
+POSIX_CALL(linux_rt_sigqueueinfo)
+{
+    return sys_rt_sigqueueinfo((int)a0, (int)a1, a2);
+}
+
+POSIX_CALL(linux_rt_tgsigqueueinfo)
+{
+    return sys_rt_tgsigqueueinfo((int)a0, (int)a1, (int)a2, a3);
+}
+
 POSIX_CALL(linux_kill)
 {
     return sys_kill((int)a0, (int)a1);
@@ -1023,6 +1042,8 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_GETPGID] = linux_getpgid,
     [LINUX_GETSID] = linux_getsid,
     [LINUX_RT_SIGPENDING] = linux_rt_sigpending,
+    [LINUX_RT_SIGTIMEDWAIT] = linux_rt_sigtimedwait,
+    [LINUX_RT_SIGQUEUEINFO] = linux_rt_sigqueueinfo,
     [LINUX_RT_SIGSUSPEND] = linux_rt_sigsuspend,
     [LINUX_SIGALTSTACK] = linux_sigaltstack,
     [LINUX_MKNOD] = linux_mknod,
@@ -1066,6 +1087,7 @@ posix_call_fn *const posix_table[LINUX_NR_MAX] = {
     [LINUX_DUP3] = linux_dup3,
     [LINUX_PIPE2] = linux_pipe2,
     [LINUX_PREADV] = linux_preadv,
+    [LINUX_RT_TGSIGQUEUEINFO] = linux_rt_tgsigqueueinfo,
     [LINUX_PWRITEV] = linux_pwritev,
     [LINUX_PRLIMIT64] = linux_prlimit64,
     [LINUX_RENAMEAT2] = linux_renameat2,

@@ -56,10 +56,11 @@ struct k_sigaction {
 
 /* Who sent a signal, and what its siginfo_t says. */
 struct posix_sender {
-    int code;      /* si_code: SI_USER, SI_KERNEL, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
-    int pid;       /* sender (or the child, for SIGCHLD) */
-    int status;    /* SIGCHLD: exit code or signal */
-    uint64_t addr; /* faults: si_addr */
+    int code;       /* si_code: SI_USER, SI_KERNEL, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
+    int pid;        /* sender (or the child, for SIGCHLD) */
+    int status;     /* SIGCHLD: exit code or signal */
+    uint64_t addr;  /* faults: si_addr */
+    uint64_t value; /* sigqueue: si_value */
 };
 
 /*
@@ -82,6 +83,7 @@ struct posix_thread_sig {
     bool restore_mask;
     uint64_t altstack_sp, altstack_size;
     int altstack_flags;
+    uint64_t waiting; /* in rt_sigtimedwait for these: a poster wakes it even when blocked */
     struct posix_sender info[64];
 };
 

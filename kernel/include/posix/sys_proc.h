@@ -37,3 +37,6 @@ int64_t sys_pause(void);
 int64_t sys_sigaltstack(uintptr_t uss, uintptr_t uold, uint64_t user_sp);
 int64_t sys_kill(int pid, int sig);
 int64_t sys_tgkill(int tgid, int tid, int sig);
+int64_t sys_rt_sigtimedwait(uintptr_t uset, uintptr_t uinfo, uintptr_t uts, size_t setsize);
+int64_t sys_rt_sigqueueinfo(int pid, int sig, uintptr_t uinfo);
+int64_t sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, uintptr_t uinfo);
