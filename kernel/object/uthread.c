@@ -384,20 +384,34 @@ void uthread_get_info(struct uthread *ut, struct bs_info_thread *out)
 
 /* ---- interruptible waits ------------------------------------------------------- */
 
-status_t uthread_wait_begin(struct wait_queue *wq)
+static status_t wait_begin(struct wait_queue *wq, uint32_t interrupt)
 {
     struct uthread *ut = uthread_current();
     if (!ut)
         return OK;
     struct process *p = ut->process;
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    status_t s = (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_INTERRUPT)
-                     ? ERR_INTERRUPTED
-                     : OK;
+    status_t s = (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & interrupt) ? ERR_INTERRUPTED : OK;
     if (s == OK)
         ut->wait_wq = wq;
     spin_unlock_irqrestore(&p->obj.lock, st);
     return s;
+}
+
+status_t uthread_wait_begin(struct wait_queue *wq)
+{
+    return wait_begin(wq, UTHREAD_WORK_INTERRUPT);
+}
+
+status_t uthread_wait_begin_killable(struct wait_queue *wq)
+{
+    return wait_begin(wq, UTHREAD_WORK_KILL);
+}
+
+bool uthread_killed(void)
+{
+    struct uthread *ut = uthread_current();
+    return ut && (__atomic_load_n(&ut->work, __ATOMIC_ACQUIRE) & UTHREAD_WORK_KILL);
 }
 
 bool uthread_wait_interrupted(void)

@@ -199,8 +199,15 @@ static int64_t clone_process(struct trap_frame *tf, const struct clone_args *a)
         kobject_unref(&c->obj);
         return s == ERR_INVALID_ARGS ? -EFAULT : errno_of(s);
     }
-    if (a->flags & CLONE_VFORK)
-        event_wait(&c->px.vfork_done, DEADLINE_INFINITE); /* until it calls execve or ends */
+    if ((a->flags & CLONE_VFORK) && uthread_wait_begin_killable(&c->px.vfork_done.wq) == OK) {
+        /*
+         * Until it calls execve or ends. Only a kill ends the wait sooner, as
+         * on Linux: no handler may run meanwhile, on the stack the child may
+         * be using.
+         */
+        event_wait_unless(&c->px.vfork_done, DEADLINE_INFINITE, uthread_killed);
+        uthread_wait_end();
+    }
     kobject_unref(&c->obj); /* its thread keeps it alive; its PID names it */
     return pid;
 }

@@ -62,6 +62,27 @@ status_t event_wait(struct event *e, uint64_t deadline)
     return OK;
 }
 
+status_t event_wait_unless(struct event *e, uint64_t deadline, bool (*stop)(void))
+{
+    DEBUG_ASSERT(e->magic == EVENT_MAGIC);
+    for (;;) {
+        irqstate_t st = spin_lock_irqsave_fast(&e->wq.lock);
+        if (e->signaled) {
+            if (e->kind == EVENT_AUTO_RESET)
+                e->signaled = false;
+            spin_unlock_irqrestore_fast(&e->wq.lock, st);
+            return OK;
+        }
+        if (stop()) {
+            spin_unlock_irqrestore_fast(&e->wq.lock, st);
+            return ERR_INTERRUPTED;
+        }
+        status_t s = wait_queue_block_unlock(&e->wq, deadline, st);
+        if (s != ERR_INTERRUPTED)
+            return s; /* OK: the signal handed itself to us; or the deadline */
+    }
+}
+
 bool event_is_signaled(struct event *e)
 {
     return __atomic_load_n(&e->signaled, __ATOMIC_RELAXED);

@@ -172,6 +172,10 @@ void uthread_get_info(struct uthread *ut, struct bs_info_thread *out);
  * uthread_wait_end afterwards. For kernel threads these do nothing.
  */
 status_t uthread_wait_begin(struct wait_queue *wq);
+/* uthread_wait_begin for a wait that only a kill may cut short (signals wait). */
+status_t uthread_wait_begin_killable(struct wait_queue *wq);
+/* Is the calling thread being killed? (For event_wait_unless.) */
+bool uthread_killed(void);
 bool uthread_wait_interrupted(void);
 void uthread_wait_end(void);
 

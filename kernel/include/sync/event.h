@@ -27,4 +27,11 @@ void event_destroy(struct event *e);
 void event_signal(struct event *e);
 void event_reset(struct event *e);
 status_t event_wait(struct event *e, uint64_t deadline);
+/*
+ * event_wait that gives up (ERR_INTERRUPTED) once stop() holds. stop() is
+ * asked under the queue's lock before each sleep, and a wake-up of the
+ * queue with ERR_INTERRUPTED makes it ask again, so whoever makes stop()
+ * true and then wakes the queue that way is never missed.
+ */
+status_t event_wait_unless(struct event *e, uint64_t deadline, bool (*stop)(void));
 bool event_is_signaled(struct event *e);
