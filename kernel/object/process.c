@@ -56,8 +56,10 @@ static void finish_queued(struct process *p)
 /* p runs no more: it leaves its space (and the one it borrowed); the last one out empties it. */
 static void leave_vm(struct process *p)
 {
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock); /* against process_vmar_ref */
     struct vmar *borrowed = p->vm_borrowed;
     p->vm_borrowed = NULL;
+    spin_unlock_irqrestore(&p->obj.lock, st);
     if (borrowed) {
         vmar_leave(borrowed);
         kobject_unref(vmar_kobject(borrowed));
@@ -211,6 +213,58 @@ void process_kill(struct process *p, int64_t code)
     spin_unlock_irqrestore(&p->obj.lock, st);
     if (finish)
         finish_queued(p);
+}
+
+struct vmar *process_vmar_ref(struct process *p)
+{
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    struct vmar *vm = process_vmar(p);
+    kobject_ref(vmar_kobject(vm));
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    return vm;
+}
+
+/* A new empty space with the job's policies. */
+static status_t new_space(struct process *p, struct vmar **out)
+{
+    status_t s = vmar_create(out);
+    if (s == OK && (p->job->policy.flags & BS_POLICY_FLAG_NO_WX_ALIAS))
+        vmar_forbid_wx_alias(*out);
+    return s;
+}
+
+status_t process_exec_space_prepare(struct process *p, struct vmar **out)
+{
+    *out = NULL;
+    return !p->vm_borrowed && vmar_is_shared(p->vmar) ? new_space(p, out) : OK;
+}
+
+void process_exec_space(struct process *p, struct vmar *fresh)
+{
+    if (!p->vm_borrowed && !vmar_is_shared(p->vmar)) {
+        vmar_unmap(p->vmar, USER_VM_BASE, USER_VM_END - USER_VM_BASE);
+        if (fresh)
+            vmar_destroy(fresh); /* the child let go meanwhile */
+        return;
+    }
+    /* Leave the space the others keep: this thread runs on the empty one from here on. */
+    struct thread *t = thread_current();
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    struct vmar *old = p->vm_borrowed;
+    if (old) {
+        p->vm_borrowed = NULL;
+    } else {
+        old = p->vmar;
+        p->vmar = fresh;
+        fresh = NULL;
+    }
+    t->arch.aspace = vmar_aspace(p->vmar);
+    arch_aspace_switch(t->arch.aspace);
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    vmar_leave(old);
+    kobject_unref(vmar_kobject(old));
+    if (fresh)
+        vmar_destroy(fresh); /* borrowed: its own empty space was there already */
 }
 
 void process_tick(bool user)

@@ -154,13 +154,12 @@ status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, ui
 {
     struct process *p = ut->process;
     /*
-     * Read before the lock (it is a snapshot): if the state checked under
-     * the lock is fine, the process is not dying, so its address space
-     * cannot have gone, nor go before this thread exits.
+     * Under the lock, which execve holds while it moves the process to
+     * another space: if the state checked here is fine, the process is
+     * not dying, so this space cannot go before this thread exits.
      */
-    struct arch_aspace *as = vmar_aspace(process_vmar(p));
-
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    struct arch_aspace *as = vmar_aspace(process_vmar(p));
     enum process_state want = first ? PROCESS_INITIAL : PROCESS_RUNNING;
     if (ut->state != UTHREAD_NEW || p->state != want || !as) {
         if (first)

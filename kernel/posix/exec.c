@@ -11,8 +11,9 @@
  * (-ENOEXEC for a malformed one or a dynamically linked one).
  *
  * Then the point of no return: the other threads of the process end, the
- * address space is emptied (a vfork child leaves its parent's for its own)
- * and the new program loaded into it (a failure
+ * address space is emptied (one that a CLONE_VM child shares is left to
+ * the others and replaced: process_exec_space) and the new program loaded
+ * into it (a failure
  * now ends the process with SIGSEGV, as on Linux), descriptors marked
  * close-on-exec are closed, caught signals go back to their default action
  * (ignored ones stay ignored; the mask and pending signals stay), the FPU
@@ -32,6 +33,7 @@
 #include <mm/page.h>
 #include <mm/vmar.h>
 #include <object/elf_load.h>
+#include <object/futex.h>
 #include <object/job.h>
 #include <object/process.h>
 #include <object/uthread.h>
@@ -194,23 +196,6 @@ static int parse_shebang(char *line, size_t len, char **interp, char **arg)
 }
 
 /*
- * A CLONE_VM child's execve: it leaves its parent's space for its own
- * (still empty) and runs on its page tables from here on.
- */
-static void leave_borrowed_space(struct process *p)
-{
-    struct vmar *borrowed = p->vm_borrowed;
-    struct thread *t = thread_current();
-    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    p->vm_borrowed = NULL;
-    t->arch.aspace = vmar_aspace(p->vmar);
-    arch_aspace_switch(t->arch.aspace);
-    spin_unlock_irqrestore(&p->obj.lock, st);
-    vmar_leave(borrowed);
-    kobject_unref(vmar_kobject(borrowed));
-}
-
-/*
  * Ends every thread of p but the caller, one at a time: kill it (a thread
  * not yet started is reaped at once) and wait for it to be gone.
  */
@@ -324,6 +309,10 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
         /* Linux gives such a program an argv[0] of "" nowadays; keep the path instead. */
         rc = prepend_args(&es, (const char *[]){path}, 1, 0);
     }
+    /* A space a CLONE_VM child still runs in stays the child's: the program gets a new one. */
+    struct vmar *fresh = NULL;
+    if (rc == 0 && process_exec_space_prepare(p, &fresh) != OK)
+        rc = -ENOMEM;
     kfree(line);
     if (vn)
         vnode_unref(vn);
@@ -338,10 +327,16 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
 
     /* The point of no return. */
     end_other_threads(p);
-    if (p->vm_borrowed)
-        leave_borrowed_space(p);
-    else
-        vmar_unmap(p->vmar, USER_VM_BASE, USER_VM_END - USER_VM_BASE);
+    struct uthread *me = uthread_current();
+    if (me->clear_child_tid) {
+        /* As at a thread's end, in the memory being left: a CLONE_VM parent may wait on it. */
+        uint32_t zero = 0;
+        if (copy_to_user((void *)me->clear_child_tid, &zero, sizeof(zero)) == OK)
+            futex_wake(me->clear_child_tid, 1);
+        me->clear_child_tid = 0;
+    }
+    process_exec_space(p, fresh);
+    me->futex_cache.page = UINTPTR_MAX; /* keys of the old space */
     mutex_lock(&p->brk_lock);
     p->brk_start = p->brk = 0;
     mutex_unlock(&p->brk_lock);
@@ -368,12 +363,10 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     __atomic_store_n(&p->px.execed, true, __ATOMIC_RELAXED);
     if (p->fds)
         fd_table_close_on_exec(p->fds);
-    struct uthread *ut = uthread_current();
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     posix_sigstate_exec(p->sig);
-    ut->sig.altstack_sp = ut->sig.altstack_size = 0;
+    me->sig.altstack_sp = me->sig.altstack_size = 0;
     spin_unlock_irqrestore(&p->obj.lock, st);
-    ut->clear_child_tid = 0;
     event_signal(&p->px.vfork_done);
 
     struct thread *t = thread_current();

@@ -847,7 +847,13 @@ int posix_proc_info(int pid, struct posix_proc_info *out)
     if (running && out->state == 'S')
         out->state = 'R';
     out->cpu_time_ns = process_cpu_time_ns(q); /* an ended process's stays as it was */
-    out->vm_bytes = terminated ? 0 : vmar_mapped_bytes(q->vmar);
+    if (!terminated) {
+        struct vmar *vm = process_vmar_ref(q); /* a vfork child's: its parent's */
+        out->vm_bytes = vmar_mapped_bytes(vm);
+        kobject_unref(vmar_kobject(vm));
+    } else {
+        out->vm_bytes = 0;
+    }
     kobject_unref(&q->obj);
     return 0;
 }

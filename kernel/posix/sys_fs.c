@@ -128,7 +128,11 @@ static __always_inline int64_t rw_core(struct file *f, const struct linux_iovec 
     return done ? (int64_t)done : err;
 }
 
-/* The open file fd for reading or writing: -EBADF, then -ESPIPE for a positional call on a device.
+/*
+ * The open file fd for reading or writing, in Linux's order: -EBADF (no such
+ * descriptor), -ESPIPE (a positional call on a pipe or device), -EBADF (not
+ * open for that). A negative offset (-EINVAL) comes before all of them, and
+ * a bad vector count after.
  */
 static struct file *rw_file_get(int fd, bool write, bool positional, int *rc)
 {
@@ -136,10 +140,10 @@ static struct file *rw_file_get(int fd, bool write, bool positional, int *rc)
     if (!f)
         return NULL;
     *rc = 0;
-    if (write ? !file_writable(f) : !file_readable(f))
-        *rc = -EBADF;
-    else if (positional && f->ops)
+    if (positional && f->ops)
         *rc = -ESPIPE;
+    else if (write ? !file_writable(f) : !file_readable(f))
+        *rc = -EBADF;
     if (*rc) {
         file_unref(f);
         return NULL;
@@ -150,15 +154,13 @@ static struct file *rw_file_get(int fd, bool write, bool positional, int *rc)
 /* read, write, pread64 and pwrite64 (positional: at pos, which must not be negative). */
 static int64_t do_rw(int fd, uintptr_t buf, size_t count, int64_t pos, bool write, bool positional)
 {
+    if (positional && pos < 0)
+        return -EINVAL;
     int rc;
     struct file *f = rw_file_get(fd, write, positional, &rc);
     if (!f)
         return rc;
     int64_t ret;
-    if (positional && pos < 0) {
-        ret = -EINVAL;
-        goto out_unref;
-    }
     if (count > RW_MAX)
         count = RW_MAX;
     if (count && !user_range_ok(buf, count)) {
@@ -200,14 +202,16 @@ int64_t sys_pwrite64(int fd, uintptr_t buf, size_t count, int64_t off)
  */
 static int64_t do_rwv(int fd, uintptr_t uiov, int iovcnt, int64_t pos, bool write)
 {
-    if (iovcnt < 0 || iovcnt > IOV_MAX)
-        return -EINVAL;
     int rc;
     struct file *f = rw_file_get(fd, write, pos >= 0, &rc);
     if (!f)
         return rc;
     int64_t ret;
     struct linux_iovec fast[IOV_FAST], *iov = fast;
+    if (iovcnt < 0 || iovcnt > IOV_MAX) {
+        ret = -EINVAL;
+        goto out_unref;
+    }
     if (iovcnt > IOV_FAST && !(iov = kmalloc(sizeof(*iov) * (size_t)iovcnt))) {
         ret = -ENOMEM;
         goto out_unref;

@@ -298,8 +298,12 @@ int64_t sys_brk(uintptr_t want)
     struct process *p = process_current();
     mutex_lock(&p->brk_lock);
     uintptr_t cur = p->brk;
-    /* brk(0), no break, below the start or past the user half: just report. */
-    if (!p->brk_start || want < p->brk_start || want >= USER_VM_END)
+    /*
+     * brk(0), no break, below the start or past the user half: just report.
+     * So too in a vfork child: the heap is its parent's, whose break it
+     * must not move (malloc then takes memory with mmap).
+     */
+    if (!p->brk_start || want < p->brk_start || want >= USER_VM_END || p->vm_borrowed)
         goto out;
     vaddr_t old_end = ALIGN_UP(cur, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
     if (new_end > old_end) {

@@ -129,8 +129,11 @@ PT_TEST(pread_pwrite_on_devices_and_pipes_is_espipe)
     char c = 'x';
     CHECK_ERR(pwrite(p[1], &c, 1, 0), ESPIPE);
     CHECK_ERR(pread(p[0], &c, 1, 0), ESPIPE);
-    /* A device has no offset before the offset is checked; a file checks it. */
-    CHECK_ERR(syscall(SYS_pread64, p[0], &c, 1, -1L), ESPIPE);
+    /* Linux's order: a negative offset first, then the descriptor, then ESPIPE, then its mode. */
+    CHECK_ERR(syscall(SYS_pread64, p[0], &c, 1, -1L), EINVAL);
+    CHECK_ERR(syscall(SYS_pread64, -1, &c, 1, -1L), EINVAL);
+    CHECK_ERR(pread(p[1], &c, 1, 0), ESPIPE); /* the write end: not EBADF */
+    CHECK_ERR(readv(-1, NULL, -1), EBADF);
     int null = open("/dev/null", O_RDWR);
     CHECK(null >= 0);
     CHECK_ERR(pread(null, &c, 1, 0), ESPIPE);

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,13 @@ static int spawn_child(void *arg)
     _exit(127);
 }
 
+static int exec_child(void *arg)
+{
+    (void)arg;
+    execl(PT_SELF, PT_SELF, "--helper", "exit", "9", (char *)NULL);
+    _exit(126);
+}
+
 PT_TEST(clone_vm_vfork_child_reports_execve_errors_through_memory)
 {
     enum { STACK = 64 * 1024 };
@@ -67,6 +75,14 @@ PT_TEST(clone_vm_vfork_child_reports_execve_errors_through_memory)
         _exit(126);
     }
     CHECK_EQ(shared_word, 5);
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9);
+    /* CLONE_CHILD_CLEARTID: the execve clears the word in the memory it leaves (as Linux). */
+    volatile pid_t ctid = 12345;
+    pid = clone(exec_child, stack + STACK, CLONE_VM | CLONE_VFORK | CLONE_CHILD_CLEARTID | SIGCHLD,
+                NULL, NULL, NULL, &ctid);
+    CHECK(pid > 0);
+    CHECK_EQ(ctid, 0);
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9);
     free(stack);
@@ -113,6 +129,40 @@ PT_TEST(vfork_child_keeps_running_in_the_memory_of_its_killed_parent)
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     /* The child wrote to fresh pages of the dead parent's space, then reported. */
     CHECK_EQ(read_byte(fds[0]), '2');
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static int clone_vm_sleeper(void *arg)
+{
+    int fd = *(int *)arg;
+    usleep(300 * 1000); /* meanwhile the parent execs */
+    write(fd, "c", 1);  /* code, stack and data: the memory the parent left behind */
+    _exit(0);
+}
+
+/* A CLONE_VM child (no VFORK: both run) keeps the memory its parent leaves by execve. */
+PT_TEST(clone_vm_child_keeps_its_memory_when_the_parent_execs)
+{
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    pid_t parent = fork();
+    if (parent == 0) {
+        enum { STACK = 64 * 1024 };
+        static int wfd;
+        wfd = fds[1];
+        char *stack = mmap(NULL, STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (stack == MAP_FAILED ||
+            clone(clone_vm_sleeper, stack + STACK, CLONE_VM | SIGCHLD, &wfd) < 0)
+            _exit(125);
+        execl(PT_SELF, PT_SELF, "--helper", "exit", "0", (char *)NULL);
+        _exit(126);
+    }
+    CHECK(parent > 0);
+    int st;
+    CHECK_EQ(waitpid(parent, &st, 0), parent);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0); /* the new program ran */
+    CHECK_EQ(read_byte(fds[0]), 'c');
     close(fds[0]);
     close(fds[1]);
 }

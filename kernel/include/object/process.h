@@ -47,13 +47,18 @@ enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_TE
 struct process {
     struct kobject obj;
     char name[PROCESS_NAME_MAX];
-    struct job *job;   /* constant; a reference */
-    struct vmar *vmar; /* constant; a reference (left at termination) */
+    struct job *job; /* constant; a reference */
+    /*
+     * Its own address space (a reference; left at termination). Replaced
+     * only by its own execve while a CLONE_VM child still runs in it (the
+     * child keeps the old one): under obj.lock, like vm_borrowed.
+     */
+    struct vmar *vmar;
     /*
      * The parent's space while a CLONE_VM child runs in it (a reference and
      * a vmar_share), until the child execs (then `vmar`, empty so far, is
-     * its own) or ends; NULL otherwise. Written only by the process's own
-     * thread at execve, or once it is dead: see process_vmar.
+     * its own) or ends; NULL otherwise. Written by the process's own thread
+     * at execve (obj.lock held), or once it is dead: see process_vmar.
      */
     struct vmar *vm_borrowed;
     struct handle_table *handles; /* NULL once terminated; see handles_lock */
@@ -113,12 +118,30 @@ static inline struct process *process_current(void)
 
 /*
  * The address space p runs in: its own, or its parent's while it is a
- * CLONE_VM child. For p's own threads, and for those who know p is alive.
+ * CLONE_VM child. For p's own threads; others hold obj.lock, or use
+ * process_vmar_ref.
  */
 static inline struct vmar *process_vmar(struct process *p)
 {
     return p->vm_borrowed ? p->vm_borrowed : p->vmar;
 }
+
+/* process_vmar with a reference the caller drops (kobject_unref(vmar_kobject(vm))). */
+struct vmar *process_vmar_ref(struct process *p);
+
+/*
+ * execve's new address space, before the point of no return: NULL when
+ * the caller can empty the one it runs in (no CLONE_VM child shares it),
+ * else an empty one with the job's policies (*out; ERR_NO_MEMORY).
+ */
+status_t process_exec_space_prepare(struct process *p, struct vmar **out);
+/*
+ * execve at the point of no return, p's only thread left: p runs in an
+ * empty space of its own from here on. A borrowed space is left to the
+ * parent; a shared own space is left to the child and replaced by
+ * `fresh`; any other is emptied in place (and `fresh` dropped).
+ */
+void process_exec_space(struct process *p, struct vmar *fresh);
 
 /*
  * Ends the process with `code` (if it is not ending already): every thread
