@@ -328,13 +328,13 @@ int64_t sys_execve(struct trap_frame *tf, int dirfd, uintptr_t upath, uintptr_t 
     /* The point of no return. */
     end_other_threads(p);
     struct uthread *me = uthread_current();
-    if (me->clear_child_tid) {
-        /* As at a thread's end, in the memory being left: a CLONE_VM parent may wait on it. */
+    if (me->clear_child_tid && (p->vm_borrowed || vmar_is_shared(p->vmar))) {
+        /* As at a thread's end, in the memory others keep: a CLONE_VM parent may wait on it. */
         uint32_t zero = 0;
         if (copy_to_user((void *)me->clear_child_tid, &zero, sizeof(zero)) == OK)
             futex_wake(me->clear_child_tid, 1);
-        me->clear_child_tid = 0;
     }
+    me->clear_child_tid = 0;
     process_exec_space(p, fresh);
     me->futex_cache.page = UINTPTR_MAX; /* keys of the old space */
     mutex_lock(&p->brk_lock);
