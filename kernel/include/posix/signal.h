@@ -59,8 +59,10 @@ struct posix_sender {
     int code;       /* si_code: SI_USER, SI_KERNEL, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
     int pid;        /* sender (or the child, for SIGCHLD) */
     int status;     /* SIGCHLD: exit code or signal */
-    uint64_t addr;  /* faults: si_addr */
-    uint64_t value; /* sigqueue: si_value */
+    union {
+        uint64_t addr;  /* faults: si_addr */
+        uint64_t value; /* sigqueue: si_value */
+    };
 };
 
 /*
