@@ -14,6 +14,7 @@
 #include <object/uthread.h>
 #include <panic.h>
 #include <posix/proc.h>
+#include <posix/signal.h>
 #include <sched/sched.h>
 #include <time.h>
 #include <usercopy.h>
@@ -29,6 +30,7 @@ static void uthread_destroy(struct kobject *obj)
     ASSERT(ut->state != UTHREAD_RUNNING);
     struct process *p = ut->process;
     posix_thread_release(ut);
+    posix_signal_thread_done(ut);
     wait_queue_destroy(&ut->wq);
     __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
     kfree(ut);

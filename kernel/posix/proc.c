@@ -739,9 +739,8 @@ static int kill_locked(int pid, int sig, const struct posix_sender *from)
         struct process *q = find_locked(pid);
         if (!q)
             return -ESRCH;
-        if (sig)
-            posix_signal_post_locked(q, NULL, sig, from);
-        return 1;
+        int rc = sig ? posix_signal_post_locked(q, NULL, sig, from) : 0;
+        return rc ? rc : 1; /* -EAGAIN: a sigqueue past the limit */
     }
     int pgid = pid == 0 ? (self ? self->px.pgid : 0) : pid < -1 ? -pid : 0;
     struct list_node *n;
@@ -776,7 +775,7 @@ int posix_tgkill(int tgid, int tid, int sig, const struct posix_sender *from)
     if (!ut || ut->state == UTHREAD_DEAD || (tgid > 0 && ut->process->px.pid != tgid))
         rc = -ESRCH;
     else if (sig)
-        posix_signal_post_locked(ut->process, ut, sig, from);
+        rc = posix_signal_post_locked(ut->process, ut, sig, from);
     spin_unlock_irqrestore(&proc_lock, st);
     sched_preempt_check();
     return rc;

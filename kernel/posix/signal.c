@@ -77,9 +77,38 @@ struct posix_sigstate *posix_sigstate_create(const struct posix_sigstate *from)
     return s;
 }
 
+/* Frees a queue of real-time signals; how many there were. */
+static unsigned rtq_free(struct posix_sigq **q)
+{
+    unsigned n = 0;
+    for (struct posix_sigq *e = *q, *next; e; e = next, n++) {
+        next = e->next;
+        kfree(e);
+    }
+    *q = NULL;
+    return n;
+}
+
 void posix_sigstate_destroy(struct posix_sigstate *s)
 {
+    if (s)
+        rtq_free(&s->rtq);
     kfree(s);
+}
+
+void posix_signal_thread_done(struct uthread *ut)
+{
+    struct process *p = ut->process;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    struct posix_sigq *q = ut->sig.rtq;
+    ut->sig.rtq = NULL;
+    spin_unlock_irqrestore(&p->obj.lock, st);
+    unsigned n = rtq_free(&q);
+    if (n && p->sig) {
+        st = spin_lock_irqsave(&p->obj.lock);
+        p->sig->queued -= n;
+        spin_unlock_irqrestore(&p->obj.lock, st);
+    }
 }
 
 void posix_sigstate_exec(struct posix_sigstate *s)
@@ -119,26 +148,122 @@ static bool deliverable_locked(struct process *p, struct uthread *ut)
     return ((ut->sig.pending | p->sig->pending) & ~ut->sig.blocked) != 0;
 }
 
-static void discard_locked(struct process *p, uint64_t bits)
+/* Drops the queued instances of the signals in `bits` (obj.lock held). */
+static void rtq_drop_locked(struct process *p, struct posix_sigq **q, uint64_t bits)
 {
-    p->sig->pending &= ~bits;
-    struct list_node *n;
-    list_for_each(n, &p->threads)
-    {
-        list_entry(n, struct uthread, proc_node)->sig.pending &= ~bits;
+    while (*q) {
+        struct posix_sigq *e = *q;
+        if (bits & SIG_BIT(e->sig)) {
+            *q = e->next;
+            kfree(e);
+            p->sig->queued--;
+        } else {
+            q = &e->next;
+        }
     }
 }
 
-void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
-                              const struct posix_sender *from)
+static void discard_locked(struct process *p, uint64_t bits)
+{
+    p->sig->pending &= ~bits;
+    p->sig->rt_unqueued &= ~bits;
+    rtq_drop_locked(p, &p->sig->rtq, bits);
+    struct list_node *n;
+    list_for_each(n, &p->threads)
+    {
+        struct uthread *ut = list_entry(n, struct uthread, proc_node);
+        ut->sig.pending &= ~bits;
+        ut->sig.rt_unqueued &= ~bits;
+        rtq_drop_locked(p, &ut->sig.rtq, bits);
+    }
+}
+
+/*
+ * A real-time signal's new instance, at the end of the queue q (obj.lock
+ * held): false when the process holds POSIX_SIGQUEUE_MAX already or memory
+ * is short.
+ */
+static bool rtq_add_locked(struct process *p, struct posix_sigq **q, int sig,
+                           const struct posix_sender *info)
+{
+    if (p->sig->queued >= POSIX_SIGQUEUE_MAX)
+        return false;
+    struct posix_sigq *e = kmalloc(sizeof(*e));
+    if (!e)
+        return false;
+    *e = (struct posix_sigq){.next = NULL, .sig = sig, .info = *info};
+    while (*q)
+        q = &(*q)->next;
+    *q = e;
+    p->sig->queued++;
+    return true;
+}
+
+/*
+ * Takes pending signal `sig` off a holder (the process's or a thread's
+ * pending set, info table and queue; obj.lock held): its siginfo in *info.
+ * A real-time signal leaves its bit set while more instances wait.
+ */
+static void take_locked(struct process *p, uint64_t *pending, struct posix_sender *table,
+                        struct posix_sigq **q, uint64_t *unqueued, int sig,
+                        struct posix_sender *info)
+{
+    bool more = false, found = false;
+    if (sig >= POSIX_SIGRTMIN) {
+        for (struct posix_sigq **pp = q; *pp;) {
+            struct posix_sigq *e = *pp;
+            if (e->sig != sig) {
+                pp = &e->next;
+            } else if (!found) {
+                *info = e->info;
+                *pp = e->next;
+                kfree(e);
+                p->sig->queued--;
+                found = true;
+            } else {
+                more = true;
+                break;
+            }
+        }
+    }
+    if (!found) {
+        *info = table[sig - 1]; /* a standard signal, or one kill sent past the queue's limit */
+        *unqueued &= ~SIG_BIT(sig);
+    } else if (*unqueued & SIG_BIT(sig)) {
+        more = true; /* that one comes after the queued ones */
+    }
+    if (!more)
+        *pending &= ~SIG_BIT(sig);
+}
+
+/*
+ * A signal pending without a queue entry (obj.lock held): a standard one,
+ * whose first siginfo stays, or a real-time one that kill sent past the
+ * queue's limit, which takes the table's entry (one such at a time).
+ */
+static void note_unqueued(const uint64_t *pending, struct posix_sender *table, uint64_t *unqueued,
+                          int sig, const struct posix_sender *info)
+{
+    uint64_t bit = SIG_BIT(sig);
+    if (sig >= POSIX_SIGRTMIN) {
+        if (!(*unqueued & bit))
+            table[sig - 1] = *info;
+        *unqueued |= bit;
+    } else if (!(*pending & bit)) {
+        table[sig - 1] = *info;
+    }
+}
+
+int posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
+                             const struct posix_sender *from)
 {
     if (!sig_valid(sig) || !p->sig)
-        return;
+        return 0;
     uint64_t bit = SIG_BIT(sig);
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
     if (p->state != PROCESS_RUNNING) {
         spin_unlock_irqrestore(&p->obj.lock, st);
-        return; /* not started, or ending anyway */
+        return 0; /* not started, or ending anyway */
     }
     if (sig == SIGKILL) {
         if (!p->px.exit_status_set) {
@@ -147,7 +272,7 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
         }
         spin_unlock_irqrestore(&p->obj.lock, st);
         process_kill(p, 128 + SIGKILL); /* it has running threads: nothing finishes here */
-        return;
+        return 0;
     }
     if (sig == SIGCONT) {
         discard_locked(p, STOP_SIGNALS);
@@ -166,18 +291,26 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
     bool blocked = t && (t->sig.blocked & bit);
     if (ignored(a, sig) && !blocked) {
         spin_unlock_irqrestore(&p->obj.lock, st);
-        return;
+        return 0;
     }
     struct posix_sender info = *from;
+    bool queued = false;
+    if (sig >= POSIX_SIGRTMIN) {
+        queued = rtq_add_locked(p, t ? &t->sig.rtq : &p->sig->rtq, sig, &info);
+        if (!queued && info.code < 0) {
+            spin_unlock_irqrestore(&p->obj.lock, st);
+            return -EAGAIN; /* sigqueue past the limit; a kill is only marked pending */
+        }
+    }
     if (t) {
-        if (!(t->sig.pending & bit))
-            t->sig.info[sig - 1] = info;
+        if (!queued)
+            note_unqueued(&t->sig.pending, t->sig.info, &t->sig.rt_unqueued, sig, &info);
         t->sig.pending |= bit;
         if (!(t->sig.blocked & bit & ~t->sig.waiting) && t->state == UTHREAD_RUNNING)
             wake_for_signal(t);
     } else {
-        if (!(p->sig->pending & bit))
-            p->sig->info[sig - 1] = info;
+        if (!queued)
+            note_unqueued(&p->sig->pending, p->sig->info, &p->sig->rt_unqueued, sig, &info);
         p->sig->pending |= bit;
         /* The thread to act: the caller if it is one of p's, else the first that can. */
         struct uthread *me = uthread_current(), *pick = NULL;
@@ -196,6 +329,7 @@ void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
             wake_for_signal(pick);
     }
     spin_unlock_irqrestore(&p->obj.lock, st);
+    return 0;
 }
 
 void posix_signal_child_locked(struct process *parent, struct process *child, int code, int status)
@@ -435,13 +569,12 @@ static int dequeue_locked(struct process *p, struct uthread *ut, struct posix_se
     if (!pick)
         return 0;
     int sig = __builtin_ctzll(pick) + 1;
-    if (mine & SIG_BIT(sig)) {
-        ut->sig.pending &= ~SIG_BIT(sig);
-        *info = ut->sig.info[sig - 1];
-    } else {
-        p->sig->pending &= ~SIG_BIT(sig);
-        *info = p->sig->info[sig - 1];
-    }
+    if (mine & SIG_BIT(sig))
+        take_locked(p, &ut->sig.pending, ut->sig.info, &ut->sig.rtq, &ut->sig.rt_unqueued, sig,
+                    info);
+    else
+        take_locked(p, &p->sig->pending, p->sig->info, &p->sig->rtq, &p->sig->rt_unqueued, sig,
+                    info);
     return sig;
 }
 
@@ -674,13 +807,12 @@ static int take_from_set_locked(struct process *p, struct uthread *ut, uint64_t 
     if (!(mine | shared))
         return 0;
     int sig = __builtin_ctzll(mine ? mine : shared) + 1;
-    if (mine) {
-        ut->sig.pending &= ~SIG_BIT(sig);
-        *info = ut->sig.info[sig - 1];
-    } else {
-        p->sig->pending &= ~SIG_BIT(sig);
-        *info = p->sig->info[sig - 1];
-    }
+    if (mine)
+        take_locked(p, &ut->sig.pending, ut->sig.info, &ut->sig.rtq, &ut->sig.rt_unqueued, sig,
+                    info);
+    else
+        take_locked(p, &p->sig->pending, p->sig->info, &p->sig->rtq, &p->sig->rt_unqueued, sig,
+                    info);
     return sig;
 }
 

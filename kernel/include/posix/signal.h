@@ -56,25 +56,41 @@ struct k_sigaction {
 
 /* Who sent a signal, and what its siginfo_t says. */
 struct posix_sender {
-    int code;       /* si_code: SI_USER, SI_KERNEL, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
-    int pid;        /* sender (or the child, for SIGCHLD) */
-    int status;     /* SIGCHLD: exit code or signal */
+    int code;   /* si_code: SI_USER, SI_KERNEL, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
+    int pid;    /* sender (or the child, for SIGCHLD) */
+    int status; /* SIGCHLD: exit code or signal */
     union {
         uint64_t addr;  /* faults: si_addr */
         uint64_t value; /* sigqueue: si_value */
     };
 };
 
+/* The real-time signals, which queue (Linux's kernel numbering; C libraries keep 32 and 33). */
+#define POSIX_SIGRTMIN 32
+/* Queued real-time signals a process may hold (RLIMIT_SIGPENDING's value, fixed). */
+#define POSIX_SIGQUEUE_MAX 4096
+
+/* One queued instance of a real-time signal, oldest first (obj.lock). */
+struct posix_sigq {
+    struct posix_sigq *next;
+    int sig;
+    struct posix_sender info;
+};
+
 /*
- * A process's dispositions and its process-directed pending signals (one
- * each: standard signals do not queue, and neither do real-time ones here).
- * Guarded by the process's obj.lock. Shared by the threads; fork copies the
- * actions, execve resets handled ones to SIG_DFL.
+ * A process's dispositions and its process-directed pending signals: one
+ * each of the standard signals (they do not queue; info[] holds the
+ * siginfo), and every instance of a real-time one, each with its own
+ * siginfo (rtq). Guarded by the process's obj.lock. Shared by the threads;
+ * fork copies the actions, execve resets handled ones to SIG_DFL.
  */
 struct posix_sigstate {
     struct k_sigaction action[64];
     uint64_t pending;
     struct posix_sender info[64];
+    struct posix_sigq *rtq;
+    uint64_t rt_unqueued; /* real-time signals sent by kill past the queue's limit (info[]) */
+    unsigned queued;      /* real-time instances queued on the process and its threads */
 };
 
 /* A thread's mask, its thread-directed pending signals, alternate stack. (obj.lock) */
@@ -85,9 +101,14 @@ struct posix_thread_sig {
     bool restore_mask;
     uint64_t altstack_sp, altstack_size;
     int altstack_flags;
-    uint64_t waiting; /* in rt_sigtimedwait for these: a poster wakes it even when blocked */
+    uint64_t waiting;       /* in rt_sigtimedwait for these: a poster wakes it even when blocked */
+    struct posix_sigq *rtq; /* its queued real-time signals */
+    uint64_t rt_unqueued;   /* as posix_sigstate's */
     struct posix_sender info[64];
 };
+
+/* A thread ends: its queued real-time signals go (obj.lock not held). */
+void posix_signal_thread_done(struct uthread *ut);
 
 /* A new signal state (all SIG_DFL), or a copy of `from` (fork); NULL when out of memory. */
 struct posix_sigstate *posix_sigstate_create(const struct posix_sigstate *from);
@@ -100,10 +121,13 @@ void posix_sigstate_exec(struct posix_sigstate *s);
  * it) or to thread t of p; proc_lock held (proc.c). Applies the rules at
  * generation: ignored signals are dropped, SIGCONT resumes a stopped
  * process and discards pending stops, a stop discards a pending SIGCONT,
- * SIGKILL ends the process at once.
+ * SIGKILL ends the process at once. A real-time signal queues another
+ * instance; past POSIX_SIGQUEUE_MAX one sent with sigqueue (a negative
+ * si_code) is refused (-EAGAIN), one sent by kill or the kernel is kept
+ * as one more instance without a queue entry (info[]). 0 or -EAGAIN.
  */
-void posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
-                              const struct posix_sender *from);
+int posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
+                             const struct posix_sender *from);
 /* SIGCHLD to parent about child (proc_lock held): CLD_* code and status. */
 void posix_signal_child_locked(struct process *parent, struct process *child, int code, int status);
 
