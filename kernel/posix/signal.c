@@ -236,6 +236,18 @@ static void take_locked(struct process *p, uint64_t *pending, struct posix_sende
         *pending &= ~SIG_BIT(sig);
 }
 
+/* Takes pending `sig` off the thread (mine) or the process (obj.lock held). */
+static void take_sig_locked(struct process *p, struct uthread *ut, bool mine, int sig,
+                            struct posix_sender *info)
+{
+    if (mine)
+        take_locked(p, &ut->sig.pending, ut->sig.info, &ut->sig.rtq, &ut->sig.rt_unqueued, sig,
+                    info);
+    else
+        take_locked(p, &p->sig->pending, p->sig->info, &p->sig->rtq, &p->sig->rt_unqueued, sig,
+                    info);
+}
+
 /*
  * A signal pending without a queue entry (obj.lock held): a standard one,
  * whose first siginfo stays, or a real-time one that kill sent past the
@@ -569,12 +581,7 @@ static int dequeue_locked(struct process *p, struct uthread *ut, struct posix_se
     if (!pick)
         return 0;
     int sig = __builtin_ctzll(pick) + 1;
-    if (mine & SIG_BIT(sig))
-        take_locked(p, &ut->sig.pending, ut->sig.info, &ut->sig.rtq, &ut->sig.rt_unqueued, sig,
-                    info);
-    else
-        take_locked(p, &p->sig->pending, p->sig->info, &p->sig->rtq, &p->sig->rt_unqueued, sig,
-                    info);
+    take_sig_locked(p, ut, mine & SIG_BIT(sig), sig, info);
     return sig;
 }
 
@@ -807,12 +814,7 @@ static int take_from_set_locked(struct process *p, struct uthread *ut, uint64_t 
     if (!(mine | shared))
         return 0;
     int sig = __builtin_ctzll(mine ? mine : shared) + 1;
-    if (mine)
-        take_locked(p, &ut->sig.pending, ut->sig.info, &ut->sig.rtq, &ut->sig.rt_unqueued, sig,
-                    info);
-    else
-        take_locked(p, &p->sig->pending, p->sig->info, &p->sig->rtq, &p->sig->rt_unqueued, sig,
-                    info);
+    take_sig_locked(p, ut, mine, sig, info);
     return sig;
 }
 

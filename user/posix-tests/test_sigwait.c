@@ -35,12 +35,18 @@ static int sends_usr2_after_30ms(long parent)
     return kill((pid_t)parent, SIGUSR2) == 0 ? 0 : 1;
 }
 
+/* Blocks sig; *set is {sig}, *old the mask before. */
+static int block_only(int sig, sigset_t *set, sigset_t *old)
+{
+    sigemptyset(set);
+    sigaddset(set, sig);
+    return sigprocmask(SIG_BLOCK, set, old);
+}
+
 PT_TEST(sigtimedwait_takes_a_blocked_signal_with_its_info)
 {
     sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGUSR1);
-    CHECK_EQ(sigprocmask(SIG_BLOCK, &set, &old), 0);
+    CHECK_EQ(block_only(SIGUSR1, &set, &old), 0);
     siginfo_t si;
     /* Nothing pending: the timeout, after waiting it out. */
     struct timespec ts = {0, 20 * 1000 * 1000};
@@ -89,9 +95,7 @@ PT_TEST(sigtimedwait_takes_a_blocked_signal_with_its_info)
 PT_TEST(sigtimedwait_and_sigqueueinfo_bad_input)
 {
     sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGUSR1);
-    CHECK_EQ(sigprocmask(SIG_BLOCK, &set, &old), 0);
+    CHECK_EQ(block_only(SIGUSR1, &set, &old), 0);
     siginfo_t si;
     struct timespec ts = {0, 0};
     CHECK_ERR(syscall(SYS_rt_sigtimedwait, &set, &si, &ts, 4), EINVAL);
