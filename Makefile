@@ -183,7 +183,7 @@ $(LIBBASALT): $(LIBBASALT_OBJS)
 USER_SHARED_sh := user/utils/test_eval.c user/utils/test_eval.h
 
 define user_prog
-$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c) $(USER_SHARED_$(1)) \
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c user/$(1)/*.h) $(USER_SHARED_$(1)) \
 		$(wildcard user/lib/include/basalt/*.h) $(GEN)/stamp $(LIBBASALT)
 	@mkdir -p $$(@D)
 	$$(call say,USERCC,$$@)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $$@ \
@@ -199,10 +199,6 @@ endef
 POSIX_CFLAGS := -static -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow -Wvla
 $(foreach p,$(POSIX_PROGS),$(eval $(call posix_prog,$(p))))
-# The utilities' multi-call binary (user/utils, docs/utilities.md) also
-# depends on its shared header.
-$(BUILD)/user/utils: $(wildcard user/utils/*.h)
-$(BUILD)/user/posix-tests: $(wildcard user/posix-tests/*.h)
 
 # ---- initrd and image ------------------------------------------------------
 
