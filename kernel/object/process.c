@@ -129,7 +129,7 @@ status_t process_create(struct job *job, const char *name, struct process **out)
     if (s == OK)
         s = handle_table_create(&p->handles);
     if (s == OK) {
-        p->sig = posix_sigstate_create(NULL);
+        p->sig = posix_sigstate_create();
         s = p->sig ? OK : ERR_NO_MEMORY;
     }
     if (s != OK) {

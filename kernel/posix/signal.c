@@ -69,46 +69,20 @@
 
 /* ---- the signal state ---------------------------------------------------------- */
 
-struct posix_sigstate *posix_sigstate_create(const struct posix_sigstate *from)
+struct posix_sigstate *posix_sigstate_create(void)
 {
-    struct posix_sigstate *s = kzalloc(sizeof(*s));
-    if (s && from)
-        memcpy(s->action, from->action, sizeof(s->action));
-    return s;
-}
-
-/* Frees a queue of real-time signals; how many there were. */
-static unsigned rtq_free(struct posix_sigq **q)
-{
-    unsigned n = 0;
-    for (struct posix_sigq *e = *q, *next; e; e = next, n++) {
-        next = e->next;
-        kfree(e);
-    }
-    *q = NULL;
-    return n;
+    return kzalloc(sizeof(struct posix_sigstate));
 }
 
 void posix_sigstate_destroy(struct posix_sigstate *s)
 {
-    if (s)
-        rtq_free(&s->rtq);
-    kfree(s);
-}
-
-void posix_signal_thread_done(struct uthread *ut)
-{
-    struct process *p = ut->process;
-    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    struct posix_sigq *q = ut->sig.rtq;
-    ut->sig.rtq = NULL;
-    spin_unlock_irqrestore(&p->obj.lock, st);
-    unsigned n = rtq_free(&q);
-    if (n && p->sig) {
-        st = spin_lock_irqsave(&p->obj.lock);
-        p->sig->queued -= n;
-        spin_unlock_irqrestore(&p->obj.lock, st);
+    if (!s)
+        return;
+    for (struct posix_sigq *e = s->rtq, *next; e; e = next) {
+        next = e->next;
+        kfree(e);
     }
+    kfree(s);
 }
 
 void posix_sigstate_exec(struct posix_sigstate *s)
@@ -161,6 +135,20 @@ static void rtq_drop_locked(struct process *p, struct posix_sigq **q, uint64_t b
             q = &e->next;
         }
     }
+}
+
+void posix_signal_thread_done(struct uthread *ut)
+{
+    /*
+     * Out of the PID table already (posix_thread_release): nobody can queue
+     * more for it, so an empty queue needs no lock.
+     */
+    struct process *p = ut->process;
+    if (!ut->sig.rtq)
+        return;
+    irqstate_t st = spin_lock_irqsave(&p->obj.lock);
+    rtq_drop_locked(p, &ut->sig.rtq, SIG_ALL);
+    spin_unlock_irqrestore(&p->obj.lock, st);
 }
 
 static void discard_locked(struct process *p, uint64_t bits)
@@ -329,12 +317,10 @@ int posix_signal_post_locked(struct process *p, struct uthread *t, int sig,
         if (me && me->process == p && !(me->sig.blocked & bit))
             pick = me;
         struct list_node *n;
-        list_for_each(n, &p->threads)
-        {
+        for (n = p->threads.next; n != &p->threads && !pick; n = n->next) {
             /* One that would act on it, or one waiting for it in rt_sigtimedwait. */
             struct uthread *ut = list_entry(n, struct uthread, proc_node);
-            if (!pick && ut->state == UTHREAD_RUNNING &&
-                !(ut->sig.blocked & bit & ~ut->sig.waiting))
+            if (ut->state == UTHREAD_RUNNING && !(ut->sig.blocked & bit & ~ut->sig.waiting))
                 pick = ut;
         }
         if (pick)

@@ -110,8 +110,8 @@ struct posix_thread_sig {
 /* A thread ends: its queued real-time signals go (obj.lock not held). */
 void posix_signal_thread_done(struct uthread *ut);
 
-/* A new signal state (all SIG_DFL), or a copy of `from` (fork); NULL when out of memory. */
-struct posix_sigstate *posix_sigstate_create(const struct posix_sigstate *from);
+/* A new signal state (all SIG_DFL, nothing pending); NULL when out of memory. */
+struct posix_sigstate *posix_sigstate_create(void);
 void posix_sigstate_destroy(struct posix_sigstate *s);
 /* execve: handlers go back to SIG_DFL; ignored signals stay ignored. */
 void posix_sigstate_exec(struct posix_sigstate *s);
