@@ -563,14 +563,6 @@ int64_t sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
     return r.pid;
 }
 
-struct linux_siginfo_child {
-    int32_t si_signo, si_errno, si_code, pad;
-    int32_t si_pid, si_uid, si_status, pad2;
-    int64_t si_utime, si_stime;
-    uint8_t rest[128 - 48];
-};
-STATIC_ASSERT(sizeof(struct linux_siginfo_child) == 128);
-
 int64_t sys_waitid(int idtype, int id, uintptr_t uinfo, int options, uintptr_t urusage)
 {
     if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WAIT_IGNORED_FLAGS))
@@ -587,13 +579,11 @@ int64_t sys_waitid(int idtype, int id, uintptr_t uinfo, int options, uintptr_t u
     int rc = do_wait(idtype, id, options, &r);
     if (rc < 0)
         return rc;
-    struct linux_siginfo_child si = {0};
+    struct linux_siginfo si = {0}; /* WNOHANG with nothing to report: all zero */
     if (rc == 1) {
-        si.si_signo = SIGCHLD;
-        si.si_code = r.code;
-        si.si_pid = r.pid;
-        si.si_status = r.status;
-        si.si_utime = (int64_t)(r.cpu_ns / 10000000); /* clock ticks of 10 ms */
+        struct posix_sender from = {.code = r.code, .pid = r.pid, .status = r.status};
+        posix_siginfo_fill(&si, SIGCHLD, &from);
+        si.child.utime = (int64_t)(r.cpu_ns / 10000000); /* clock ticks of 10 ms */
     }
     if (uinfo && copy_to_user((void *)uinfo, &si, sizeof(si)) != OK)
         return -EFAULT;

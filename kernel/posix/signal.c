@@ -122,6 +122,14 @@ static bool deliverable_locked(struct process *p, struct uthread *ut)
     return ((ut->sig.pending | p->sig->pending) & ~ut->sig.blocked) != 0;
 }
 
+/* Sets ut's mask (obj.lock held); a signal it unblocks is acted on before user code runs. */
+static void set_mask_locked(struct process *p, struct uthread *ut, uint64_t mask)
+{
+    ut->sig.blocked = mask & ~UNBLOCKABLE;
+    if (deliverable_locked(p, ut))
+        __atomic_fetch_or(&ut->work, UTHREAD_WORK_SIGNAL, __ATOMIC_RELEASE);
+}
+
 /* Drops the queued instances of the signals in `bits` (obj.lock held). */
 static void rtq_drop_locked(struct process *p, struct posix_sigq **q, uint64_t bits)
 {
@@ -368,25 +376,6 @@ struct linux_ucontext {
     uint64_t sigmask;
 };
 
-struct linux_siginfo {
-    int32_t signo, errno_, code, pad;
-    union {
-        struct {
-            int32_t pid, uid;
-            uint64_t value; /* si_value (sigqueue) */
-        } kill;
-        struct {
-            int32_t pid, uid, status, pad;
-            int64_t utime, stime;
-        } child;
-        struct {
-            uint64_t addr;
-        } fault;
-        uint8_t bytes[112];
-    };
-};
-STATIC_ASSERT(sizeof(struct linux_siginfo) == 128);
-
 struct rt_sigframe {
     uint64_t pretcode; /* the handler's return address: sa_restorer */
     struct linux_ucontext uc;
@@ -401,7 +390,7 @@ struct rt_sigframe {
 #define USER_RFLAGS 0x254dd5ull
 #define RFLAGS_IF   0x200ull
 
-static void fill_siginfo(struct linux_siginfo *si, int sig, const struct posix_sender *from)
+void posix_siginfo_fill(struct linux_siginfo *si, int sig, const struct posix_sender *from)
 {
     memset(si, 0, sizeof(*si));
     si->signo = sig;
@@ -468,7 +457,7 @@ static bool setup_frame(struct trap_frame *tf, struct uthread *ut, int sig,
     mc->oldmask = old_mask;
     mc->fpstate = fpstate;
     f.uc.sigmask = old_mask;
-    fill_siginfo(&f.info, sig, from);
+    posix_siginfo_fill(&f.info, sig, from);
 
     /* The FPU registers are live: save them into the thread's area, then copy that out. */
     struct thread *t = thread_current();
@@ -527,9 +516,7 @@ int64_t sys_rt_sigreturn(struct trap_frame *tf)
     tf->vector = TRAP_VECTOR_SYSCALL_DONE; /* no restart of what this returns */
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    ut->sig.blocked = uc.sigmask & ~UNBLOCKABLE;
-    if (deliverable_locked(p, ut))
-        __atomic_fetch_or(&ut->work, UTHREAD_WORK_SIGNAL, __ATOMIC_RELEASE);
+    set_mask_locked(p, ut, uc.sigmask);
     spin_unlock_irqrestore(&p->obj.lock, st);
     return (int64_t)mc->rax;
 }
@@ -593,9 +580,7 @@ void posix_signal_deliver(struct trap_frame *tf)
                                __ATOMIC_RELEASE);
             if (ut->sig.restore_mask) {
                 ut->sig.restore_mask = false;
-                ut->sig.blocked = ut->sig.saved_mask;
-                if (deliverable_locked(p, ut))
-                    __atomic_fetch_or(&ut->work, UTHREAD_WORK_SIGNAL, __ATOMIC_RELEASE);
+                set_mask_locked(p, ut, ut->sig.saved_mask);
             }
             spin_unlock_irqrestore(&p->obj.lock, st);
             decide_restart(tf, NULL);
@@ -688,9 +673,7 @@ static void set_blocked(struct uthread *ut, uint64_t mask)
 {
     struct process *p = ut->process;
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);
-    ut->sig.blocked = mask & ~UNBLOCKABLE;
-    if (deliverable_locked(p, ut))
-        __atomic_fetch_or(&ut->work, UTHREAD_WORK_SIGNAL, __ATOMIC_RELEASE);
+    set_mask_locked(p, ut, mask);
     spin_unlock_irqrestore(&p->obj.lock, st);
     if (__atomic_load_n(&ut->work, __ATOMIC_RELAXED) & UTHREAD_WORK_SIGNAL)
         arch_thread_request_user_work(&thread_current()->arch);
@@ -736,11 +719,9 @@ void posix_signal_mask_for_call(uint64_t mask)
         ut->sig.saved_mask = ut->sig.blocked;
         ut->sig.restore_mask = true;
     }
-    ut->sig.blocked = mask & ~UNBLOCKABLE;
     /* Restored by the return to user mode (posix_signal_deliver). */
     __atomic_fetch_or(&ut->work, UTHREAD_WORK_RESTORE, __ATOMIC_RELEASE);
-    if (deliverable_locked(p, ut))
-        __atomic_fetch_or(&ut->work, UTHREAD_WORK_SIGNAL, __ATOMIC_RELEASE);
+    set_mask_locked(p, ut, mask);
     spin_unlock_irqrestore(&p->obj.lock, st);
     arch_thread_request_user_work(&thread_current()->arch);
 }
@@ -860,7 +841,7 @@ int64_t sys_rt_sigtimedwait(uintptr_t uset, uintptr_t uinfo, uintptr_t uts, size
         return rc;
     if (uinfo) {
         struct linux_siginfo si;
-        fill_siginfo(&si, sig, &info);
+        posix_siginfo_fill(&si, sig, &info);
         if (copy_to_user((void *)uinfo, &si, sizeof(si)) != OK)
             return -EFAULT; /* the signal is taken, as on Linux */
     }

@@ -39,6 +39,7 @@ bool posix_signal_ignored_or_blocked(int sig);
 
 /* ---- the signal state and the calls (kernel/posix/signal.c) -------------------- */
 
+#include <compiler.h>
 #include <stdint.h>
 
 struct trap_frame;
@@ -64,6 +65,29 @@ struct posix_sender {
         uint64_t value; /* sigqueue: si_value */
     };
 };
+
+/* Linux's siginfo_t as user space sees it (128 bytes). */
+struct linux_siginfo {
+    int32_t signo, errno_, code, pad;
+    union {
+        struct {
+            int32_t pid, uid;
+            uint64_t value; /* si_value (sigqueue) */
+        } kill;
+        struct {
+            int32_t pid, uid, status, pad;
+            int64_t utime, stime;
+        } child;
+        struct {
+            uint64_t addr;
+        } fault;
+        uint8_t bytes[112];
+    };
+};
+STATIC_ASSERT(sizeof(struct linux_siginfo) == 128);
+
+/* The siginfo of signal `sig` from `from`: what a handler, rt_sigtimedwait or waitid report. */
+void posix_siginfo_fill(struct linux_siginfo *si, int sig, const struct posix_sender *from);
 
 /* The real-time signals, which queue (Linux's kernel numbering; C libraries keep 32 and 33). */
 #define POSIX_SIGRTMIN 32
