@@ -11,7 +11,8 @@
 
 #include <stdint.h>
 
-#define TICK_HZ 1000
+#define TICK_HZ    1000
+#define NS_PER_SEC 1000000000ull
 
 void time_init(void);
 

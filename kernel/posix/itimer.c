@@ -34,7 +34,6 @@
 #define ITIMER_PROF    2
 #define NS_PER_USEC    1000ull
 #define USEC_PER_SEC   1000000ll
-#define NS_PER_SEC     1000000000ull
 #define ITIMER_NS_MAX  (UINT64_MAX / 4) /* about 146 years: longer values are cut to it */
 
 struct linux_itimerval {

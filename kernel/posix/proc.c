@@ -37,6 +37,7 @@
 #include <posix/proc.h>
 #include <posix/signal.h>
 #include <posix/sys_proc.h>
+#include <posix/sys_time.h>
 #include <sched/thread.h>
 #include <time.h>
 #include <usercopy.h>
@@ -534,11 +535,6 @@ static int do_wait(int idtype, int id, int options, struct wait_result *r)
     return rc;
 }
 
-struct linux_rusage {
-    int64_t utime_sec, utime_usec, stime_sec, stime_usec;
-    int64_t rest[14];
-};
-
 int64_t sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
 {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_IGNORED_FLAGS))
@@ -554,9 +550,7 @@ int64_t sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
     if (ustatus && copy_to_user((void *)ustatus, &r.wstatus, sizeof(int)) != OK)
         return -EFAULT;
     if (urusage) {
-        struct linux_rusage ru = {0};
-        ru.utime_sec = (int64_t)(r.cpu_ns / 1000000000);
-        ru.utime_usec = (int64_t)(r.cpu_ns % 1000000000 / 1000);
+        struct linux_rusage ru = {.ru_utime = ns_to_timeval(r.cpu_ns)};
         if (copy_to_user((void *)urusage, &ru, sizeof(ru)) != OK)
             return -EFAULT;
     }

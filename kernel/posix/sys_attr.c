@@ -30,6 +30,7 @@
 #include <posix/fdtable.h>
 #include <posix/sys_attr.h>
 #include <posix/sys_fs.h>
+#include <time.h>
 #include <usercopy.h>
 
 STATIC_ASSERT(sizeof(struct linux_statx) == 256);
@@ -136,7 +137,7 @@ int64_t sys_fchmod(int fd, uint32_t mode)
 static bool utime_valid(const struct linux_timespec *ts)
 {
     return ts->tv_nsec == UTIME_NOW || ts->tv_nsec == UTIME_OMIT ||
-           (ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000);
+           (ts->tv_nsec >= 0 && (uint64_t)ts->tv_nsec < NS_PER_SEC);
 }
 
 int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
@@ -180,7 +181,7 @@ int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
     bool keep = ts[1].tv_nsec == UTIME_OMIT;
     uint64_t mtime = ts[1].tv_nsec == UTIME_NOW
                          ? vfs_now()
-                         : (uint64_t)ts[1].tv_sec * 1000000000u + (uint64_t)ts[1].tv_nsec;
+                         : (uint64_t)ts[1].tv_sec * NS_PER_SEC + (uint64_t)ts[1].tv_nsec;
     rc = vfs_set_mtime(vn, keep ? NULL : &mtime);
     vnode_unref(vn);
     return rc;

@@ -26,6 +26,7 @@
 #include <posix/fdtable.h>
 #include <posix/file.h>
 #include <posix/sys_fs.h>
+#include <time.h>
 #include <usercopy.h>
 
 #define RW_MAX  0x7ffff000ull /* Linux's MAX_RW_COUNT: longer transfers are cut */
@@ -524,10 +525,10 @@ int posix_stat_fill(struct vnode *vn, struct linux_stat *st)
     st->st_rdev = a.rdev;
     st->st_size = (int64_t)a.size;
     st->st_blocks = (int64_t)((a.size + 511) / 512);
-    st->st_mtime_sec = a.mtime / 1000000000;
-    st->st_mtime_nsec = a.mtime % 1000000000;
-    st->st_ctime_sec = a.ctime / 1000000000;
-    st->st_ctime_nsec = a.ctime % 1000000000;
+    st->st_mtime_sec = a.mtime / NS_PER_SEC;
+    st->st_mtime_nsec = a.mtime % NS_PER_SEC;
+    st->st_ctime_sec = a.ctime / NS_PER_SEC;
+    st->st_ctime_nsec = a.ctime % NS_PER_SEC;
     st->st_atime_sec = st->st_mtime_sec;
     st->st_atime_nsec = st->st_mtime_nsec;
     return 0;

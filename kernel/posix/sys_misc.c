@@ -127,7 +127,7 @@ int64_t sys_sysinfo(uintptr_t uinfo)
     uint64_t procs = process_live_count();
     struct linux_sysinfo si;
     memset(&si, 0, sizeof(si));
-    si.uptime = (int64_t)(clock_monotonic_ns() / 1000000000ull);
+    si.uptime = (int64_t)(clock_monotonic_ns() / NS_PER_SEC);
     /* No load averages are kept: loads stay 0. RAM is the pages the allocator manages. */
     si.totalram = (st.free + st.used) * PAGE_SIZE;
     si.freeram = st.free * PAGE_SIZE;

@@ -28,12 +28,12 @@
 #include <posix/poll.h>
 #include <posix/signal.h>
 #include <posix/sys_io.h>
+#include <posix/sys_time.h>
 #include <sched/timer.h>
 #include <time.h>
 #include <usercopy.h>
 
 #define POLL_STACK_FDS 32
-#define NSEC_PER_SEC   1000000000ll
 #define SET_WORDS      (LINUX_FD_SETSIZE / 64)
 
 /* What select counts as ready for reading, writing and exceptions (Linux's sets). */
@@ -71,10 +71,10 @@ static int timeout_get(uintptr_t uts, bool usec, uint64_t *deadline)
             return -EINVAL;
         nsec = nsec % 1000000 * 1000;
     }
-    if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
+    if (sec < 0 || nsec < 0 || nsec >= (int64_t)NS_PER_SEC)
         return -EINVAL;
     uint64_t ns;
-    if (__builtin_mul_overflow((uint64_t)sec, (uint64_t)NSEC_PER_SEC, &ns) ||
+    if (__builtin_mul_overflow((uint64_t)sec, NS_PER_SEC, &ns) ||
         __builtin_add_overflow(ns, (uint64_t)nsec, &ns))
         ns = UINT64_MAX;
     *deadline = deadline_in(ns);
@@ -88,10 +88,14 @@ static void timeout_put(uintptr_t uts, bool usec, uint64_t deadline)
         return;
     uint64_t now = clock_monotonic_ns();
     uint64_t left = deadline > now ? deadline - now : 0;
-    int64_t t[2] = {(int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC)};
-    if (usec)
-        t[1] /= 1000;
-    (void)copy_to_user((void *)uts, t, sizeof(t)); /* read-only timeouts are fine (Linux) */
+    /* A timeout that cannot be written back is fine (Linux). */
+    if (usec) {
+        struct linux_timeval tv = ns_to_timeval(left);
+        (void)copy_to_user((void *)uts, &tv, sizeof(tv));
+    } else {
+        struct linux_timespec ts = ns_to_timespec(left);
+        (void)copy_to_user((void *)uts, &ts, sizeof(ts));
+    }
 }
 
 /*

@@ -32,7 +32,6 @@
 #include <time.h>
 #include <usercopy.h>
 
-#define NS_PER_SEC  1000000000ull
 #define NS_PER_TICK (NS_PER_SEC / LINUX_USER_HZ)
 
 STATIC_ASSERT(sizeof(struct linux_timespec) == 16);
@@ -67,16 +66,6 @@ static int clock_read(int clk, uint64_t *ns)
     default:
         return -EINVAL; /* and the CPU clocks of other processes and threads (negative IDs) */
     }
-}
-
-static struct linux_timespec ns_to_timespec(uint64_t ns)
-{
-    return (struct linux_timespec){(int64_t)(ns / NS_PER_SEC), (int64_t)(ns % NS_PER_SEC)};
-}
-
-static struct linux_timeval ns_to_timeval(uint64_t ns)
-{
-    return (struct linux_timeval){(int64_t)(ns / NS_PER_SEC), (int64_t)(ns % NS_PER_SEC / 1000)};
 }
 
 int posix_timespec_deadline(uintptr_t uts, bool absolute, bool realtime, struct linux_timespec *ts,

@@ -5,10 +5,21 @@
  */
 #pragma once
 
+#include <basalt/linux_time.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
-struct linux_timespec;
+/* ns as a timespec, or as a timeval (cut to the microsecond). */
+static inline struct linux_timespec ns_to_timespec(uint64_t ns)
+{
+    return (struct linux_timespec){(int64_t)(ns / NS_PER_SEC), (int64_t)(ns % NS_PER_SEC)};
+}
+
+static inline struct linux_timeval ns_to_timeval(uint64_t ns)
+{
+    return (struct linux_timeval){(int64_t)(ns / NS_PER_SEC), (int64_t)(ns % NS_PER_SEC / 1000)};
+}
 
 int64_t sys_clock_gettime(int clk, uintptr_t ts);
 int64_t sys_clock_getres(int clk, uintptr_t res);
