@@ -377,6 +377,11 @@ static const struct file_ops fifo_ops = {
     .release = pipe_release,
 };
 
+bool file_is_pipe(const struct file *f)
+{
+    return f->ops == &pipe_ops || f->ops == &fifo_ops;
+}
+
 /* The FIFO's pipe with one more hold on it, made on the first open; NULL when out of memory. */
 static struct pipe *fifo_get(struct vnode *vn)
 {

@@ -25,6 +25,7 @@
 #include <object/process.h>
 #include <posix/fdtable.h>
 #include <posix/file.h>
+#include <posix/pipe.h>
 #include <posix/sys_fs.h>
 #include <time.h>
 #include <usercopy.h>
@@ -323,15 +324,6 @@ int64_t sys_ftruncate(int fd, int64_t len)
 
 #define FALLOC_FL_KEEP_SIZE 0x01
 
-/* A file with ops is a pipe or a FIFO (what its fstat says), not a device. */
-static bool file_is_fifo(struct file *f)
-{
-    struct linux_stat st = {0};
-    if (f->ops->stat)
-        f->ops->stat(f, &st);
-    return (st.st_mode & S_IFMT) == S_IFIFO;
-}
-
 /*
  * fallocate: mode 0 makes the file at least offset + len long (the new
  * bytes read as zeros), FALLOC_FL_KEEP_SIZE only checks; every file system
@@ -355,7 +347,7 @@ int64_t sys_fallocate(int fd, int mode, int64_t off, int64_t len)
     if (!file_writable(f))
         rc = -EBADF;
     else if (f->ops)
-        rc = file_is_fifo(f) ? -ESPIPE : -ENODEV; /* a pipe, or a device (console, /dev/null) */
+        rc = file_is_pipe(f) ? -ESPIPE : -ENODEV; /* a pipe, or a device (console, /dev/null) */
     else if (f->vn->type == VNODE_DIR)
         rc = -EISDIR;
     else if (f->vn->type != VNODE_REG)

@@ -112,6 +112,12 @@ PT_TEST(fallocate_grows_files_and_checks_its_arguments)
     int fds[2];
     CHECK_EQ(pipe(fds), 0);
     CHECK_ERR(fallocate(fds[1], 0, 0, 10), ESPIPE);
+    CHECK_EQ(mkfifo("/tmp/pt-falloc-fifo", 0600), 0);
+    int fifo = open("/tmp/pt-falloc-fifo", O_RDWR);
+    CHECK(fifo >= 0);
+    CHECK_ERR(fallocate(fifo, 0, 0, 10), ESPIPE); /* a named FIFO too */
+    close(fifo);
+    unlink("/tmp/pt-falloc-fifo");
     int null = open("/dev/null", O_WRONLY);
     CHECK(null >= 0);
     CHECK_ERR(fallocate(null, 0, 0, 10), ENODEV);

@@ -30,3 +30,6 @@ int pipe_create(int flags, struct file **rd, struct file **wr);
  * -EINVAL; -ENOMEM.
  */
 int fifo_open(struct file *f, int flags);
+
+/* Is f an end of a pipe or of a FIFO? */
+bool file_is_pipe(const struct file *f);
