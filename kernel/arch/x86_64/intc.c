@@ -15,7 +15,6 @@
 #include <drivers/acpi.h>
 #include <irq.h>
 #include <printf.h>
-#include <prof.h>
 
 static bool use_apic;
 static uint64_t vector_counts[256];
@@ -69,6 +68,13 @@ void arch_wait_for_interrupt(void)
     __asm__ volatile("sti; hlt" ::: "memory");
 }
 
+static const struct trap_frame *irq_frame; /* the interrupt being handled (interrupts off) */
+
+const struct trap_frame *intc_irq_frame(void)
+{
+    return irq_frame;
+}
+
 static bool irq_trap(struct trap_frame *tf)
 {
     unsigned irq = tf->vector - IRQ_VECTOR_BASE;
@@ -77,11 +83,9 @@ static bool irq_trap(struct trap_frame *tf)
         spurious++;
         return true;
     }
-    if (irq == 0) {
-        prof_sample(tf); /* the tick: where it came (prof.c; nothing unless profiling) */
-        timer_tick_from((tf->cs & 3) == 3);
-    }
+    irq_frame = tf;
     irq_handle(irq);
+    irq_frame = NULL;
     if (use_apic)
         lapic_eoi();
     else

@@ -13,6 +13,7 @@
  */
 #include <arch.h>
 #include <arch/intc.h>
+#include <arch/trap.h>
 #include <arch/x86.h>
 #include <drivers/acpi.h>
 #include <irq.h>
@@ -64,24 +65,20 @@ uint64_t arch_tsc_frequency(void)
 }
 
 static unsigned tick_rate = 1; /* interrupts per tick: PROF_RATE while profiling */
-static bool tick_user;         /* the last tick interrupt came from user mode */
-
-void timer_tick_from(bool user)
-{
-    tick_user = user;
-}
 
 static void tick(void *arg)
 {
     static unsigned sub;
     (void)arg;
+    const struct trap_frame *tf = intc_irq_frame();
+    prof_sample(tf); /* where it came (prof.c; nothing unless profiling) */
     if (tick_rate > 1 && ++sub < tick_rate)
-        return; /* a profiler's sample only (intc.c) */
+        return; /* a profiler's sample only */
     sub = 0;
     ticks++;
-    timer_queue_tick();      /* kernel timers whose deadline has passed */
-    sched_tick();            /* charge the running thread; preemption at the end of its slice */
-    process_tick(tick_user); /* its process's CPU-time interval timers */
+    timer_queue_tick(); /* kernel timers whose deadline has passed */
+    sched_tick();       /* charge the running thread; preemption at the end of its slice */
+    process_tick((tf->cs & 3) == 3); /* its process's CPU-time interval timers, user or system */
 }
 
 /* ---- references: each waits ~CALIBRATE_MS and returns the exact elapsed ns ---- */

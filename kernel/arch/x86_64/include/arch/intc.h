@@ -28,8 +28,8 @@ void lapic_timer_start(uint32_t count, bool periodic);
 void lapic_timer_stop(void);
 uint32_t lapic_timer_current(void);
 
-/* timer.c: the tick interrupt about to be handled came from user mode (or not). */
-void timer_tick_from(bool user);
+/* The register frame of the interrupt being handled (for an IRQ handler; timer.c's tick). */
+const struct trap_frame *intc_irq_frame(void);
 
 bool ioapic_init(void); /* routes ISA IRQs by the MADT, all masked */
 void ioapic_mask(unsigned irq);
