@@ -162,8 +162,7 @@ static int procfs_lookup(struct vnode *dir, const char *name, struct vnode **out
             kind = e[i].kind;
     if (kind == PK_COUNT && pn->kind == PK_ROOT && (pid = parse_pid(name)) > 0)
         kind = PK_PID;
-    struct posix_proc_info info;
-    if (kind == PK_COUNT || (kind == PK_PID && posix_proc_info(pid, &info) != 0))
+    if (kind == PK_COUNT || (kind == PK_PID && !posix_pid_alive(pid)))
         return -ENOENT;
     struct vnode *vn = node_new(dir->mnt, kind, pid);
     if (!vn)

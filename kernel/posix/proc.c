@@ -797,6 +797,15 @@ void posix_signal_process(struct process *p, int sig)
 
 /* ---- what /proc shows ---------------------------------------------------------- */
 
+bool posix_pid_alive(int pid)
+{
+    irqstate_t st = spin_lock_irqsave(&proc_lock);
+    struct process *q = find_locked(pid);
+    bool alive = q && __atomic_load_n(&q->obj.refs, __ATOMIC_RELAXED) != 0;
+    spin_unlock_irqrestore(&proc_lock, st);
+    return alive;
+}
+
 int posix_proc_info(int pid, struct posix_proc_info *out)
 {
     irqstate_t st = spin_lock_irqsave(&proc_lock);

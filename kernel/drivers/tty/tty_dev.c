@@ -111,9 +111,8 @@ static int acquire_ctty(struct tty *t, bool steal)
     irqstate_t st = spin_lock_irqsave(&t->rwq.lock);
     int old = t->sid;
     spin_unlock_irqrestore(&t->rwq.lock, st);
-    struct posix_proc_info info;
     /* A session whose leader is gone lets go of its terminal (checked outside the tty lock). */
-    bool stale = old > 0 && posix_proc_info(old, &info) != 0;
+    bool stale = old > 0 && !posix_pid_alive(old);
     int rc = 0;
     st = spin_lock_irqsave(&t->rwq.lock);
     if (t->sid == old && (old == 0 || old == sid || stale || steal)) {

@@ -84,6 +84,8 @@ struct posix_proc_info {
     uint64_t cpu_time_ns; /* its threads' CPU time, live and ended */
     uint64_t start_ns;    /* monotonic time it was created */
 };
+/* Does a process (a zombie too) have PID `pid`? As posix_proc_info's test, without the rest. */
+bool posix_pid_alive(int pid);
 /* Fills *out for PID `pid`: 0, or -ESRCH when no process has it. */
 int posix_proc_info(int pid, struct posix_proc_info *out);
 /* The smallest PID above `after` that names a process (zombies too), or -1: for listing /proc. */
