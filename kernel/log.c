@@ -33,12 +33,13 @@ void log_ring_put_locked(char c)
     ring[head++ & (LOG_RING_SIZE - 1)] = c;
 }
 
-/* arg: non-NULL for user console output, which reaches the consoles even when quiet. */
+/* A kprintf character: the ring, the debug port and, unless quiet, the consoles. */
 static void log_putc_locked(char c, void *arg)
 {
+    (void)arg;
     log_ring_put_locked(c);
     arch_debug_putc(c);
-    if (consoles_quiet && !arg)
+    if (consoles_quiet)
         return;
     for (struct console *con = consoles; con; con = con->next) {
         if (c == '\n')

@@ -95,8 +95,6 @@ uint64_t arch_tsc_frequency(void);
 
 /* User mode: enables the system-call instruction. */
 void arch_user_init(void);
-/* Leaves for user mode on the current thread: never returns (syscall.S). */
-__noreturn void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg1, uint64_t arg2);
 /*
  * Leaves the kernel for good on this thread's behalf with the whole user
  * register frame `tf` (copied to the top of the kernel stack first): the

@@ -101,7 +101,6 @@ status_t uthread_create(struct process *p, const char *name, struct uthread **ou
     return OK;
 }
 
-/* Where a user thread's scheduler thread starts: enter user mode (or die first). */
 /*
  * Where a user thread's scheduler thread starts: enter user mode from its
  * start frame (built here from `start`, or given by fork and clone), doing
@@ -192,16 +191,15 @@ status_t uthread_launch(struct uthread *ut, struct thread *t, uint64_t entry, ui
 
 __noreturn void uthread_exit_current(void)
 {
-    struct uthread *self = thread_current()->user;
-    if (self && self->clear_child_tid) {
-        /* CLONE_CHILD_CLEARTID / set_tid_address: how pthread_join learns of the end. */
-        uint32_t zero = 0;
-        if (copy_to_user((void *)self->clear_child_tid, &zero, sizeof(zero)) == OK)
-            futex_wake(self->clear_child_tid, 1);
-    }
     struct thread *t = thread_current();
     struct uthread *ut = t->user;
     ASSERT_MSG(ut, "uthread_exit_current on kernel thread '%s'", t->name);
+    if (ut->clear_child_tid) {
+        /* CLONE_CHILD_CLEARTID / set_tid_address: how pthread_join learns of the end. */
+        uint32_t zero = 0;
+        if (copy_to_user((void *)ut->clear_child_tid, &zero, sizeof(zero)) == OK)
+            futex_wake(ut->clear_child_tid, 1);
+    }
     struct process *p = ut->process;
 
     irqstate_t st = spin_lock_irqsave(&p->obj.lock);

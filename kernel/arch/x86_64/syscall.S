@@ -168,42 +168,10 @@ syscall_entry:
     jmp trap_return
 
 /*
- * void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg1, uint64_t arg2)
- * Leaves the kernel for good on this thread's behalf: the kernel stack is
- * reset to its top, and an IRET frame starts user code at entry with RSP =
- * stack, RDI = arg1, RSI = arg2, every other register zero, interrupts on.
- */
-    .global arch_enter_user
-arch_enter_user:
-    cli
-    movq %gs:8, %rsp
-    pushq $USER_SS
-    pushq %rsi
-    pushq $0x202
-    pushq $USER_CS
-    pushq %rdi
-    movq %rdx, %rdi
-    movq %rcx, %rsi
-    xorl %eax, %eax
-    xorl %ebx, %ebx
-    xorl %ecx, %ecx
-    xorl %edx, %edx
-    xorl %ebp, %ebp
-    xorl %r8d, %r8d
-    xorl %r9d, %r9d
-    xorl %r10d, %r10d
-    xorl %r11d, %r11d
-    xorl %r12d, %r12d
-    xorl %r13d, %r13d
-    xorl %r14d, %r14d
-    xorl %r15d, %r15d
-    swapgs
-    iretq
-
-/*
  * void arch_enter_user_frame(const struct trap_frame *tf)
- * The same with a whole register frame (a forked child, a new clone
- * thread, or a thread's first start): the frame is copied to the top of
+ * Leaves the kernel for good on this thread's behalf with a whole user
+ * register frame (a forked child, a new clone thread, or a thread's first
+ * start, from its entry, stack and arguments): the frame is copied to the top of
  * the kernel stack and leaves as a system call's slow exit does, doing
  * the thread's work first (syscall_exit_slow), then through trap_return.
  */
