@@ -18,6 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+ssize_t sh_read(int fd, void *buf, size_t n)
+{
+    ssize_t r;
+    do
+        r = read(fd, buf, n);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
 void out_str(int fd, const char *s)
 {
     size_t n = strlen(s);
@@ -282,17 +291,14 @@ static int bi_read(int argc, char **argv)
     bool eof = true;
     char c;
     for (;;) {
-        ssize_t r = read(0, &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue; /* a trapped signal: its action runs after the read */
-        if (r <= 0)
+        if (sh_read(0, &c, 1) <= 0) /* a trapped signal's action runs after the read */
             break;
         eof = false;
         if (c == '\n')
             break;
         bool esc = false;
         if (c == '\\' && !raw) {
-            if (read(0, &c, 1) <= 0)
+            if (sh_read(0, &c, 1) <= 0)
                 break;
             if (c == '\n')
                 continue;
@@ -392,15 +398,8 @@ static int bi_source(int argc, char **argv)
             sh_exit(2);
         return 2;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    ssize_t r;
-    while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
-        n += r;
-        if (n + 1 >= cap)
-            buf = xrealloc(buf, cap *= 2);
-    }
-    buf[n] = 0;
+    size_t n;
+    char *buf = read_all(fd, &n);
     close(fd);
     int s = exec_string(buf, argv[1]);
     if (sh.returning)

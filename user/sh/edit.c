@@ -126,16 +126,7 @@ static void erase(struct line *l, size_t from, size_t to)
 static int read_key(void)
 {
     unsigned char c;
-    for (;;) {
-        ssize_t r = read(0, &c, 1);
-        if (r == 1)
-            return c;
-        if (r == 0)
-            return -1;
-        /* EINTR: read again; anything else is the end */
-        if (r < 0 && errno != EINTR)
-            return -1;
-    }
+    return sh_read(0, &c, 1) == 1 ? c : -1;
 }
 
 enum { K_UP = 256, K_DOWN, K_LEFT, K_RIGHT, K_HOME, K_END, K_DEL, K_NONE };
@@ -182,7 +173,7 @@ static char *plain_readline(void)
     char *line = xmalloc(cap);
     for (;;) {
         char c;
-        ssize_t r = read(0, &c, 1);
+        ssize_t r = sh_read(0, &c, 1);
         if (r <= 0) {
             if (n == 0) {
                 free(line);

@@ -86,18 +86,8 @@ static char *command_subst(const char *src, size_t len)
         sh_exit(exec_string(code, "command substitution"));
     }
     close(fds[1]);
-    size_t cap = 256, n = 0;
-    char *out = xmalloc(cap);
-    for (;;) {
-        if (n + 128 > cap)
-            out = xrealloc(out, cap *= 2);
-        ssize_t r = read(fds[0], out + n, cap - n - 1);
-        if (r < 0 && errno == EINTR)
-            continue; /* a trapped signal: its action runs later */
-        if (r <= 0)
-            break;
-        n += r;
-    }
+    size_t n;
+    char *out = read_all(fds[0], &n);
     close(fds[0]);
     sh.status = pid > 0 ? wait_pid(pid) : 1;
     cmdsubst_count++;

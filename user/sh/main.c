@@ -82,7 +82,7 @@ static void usage(int fd)
                 "with line editing and history, on a terminal).\n");
 }
 
-static char *read_fd(int fd, size_t *len)
+char *read_all(int fd, size_t *len)
 {
     size_t cap = 4096, n = 0;
     char *buf = xmalloc(cap);
@@ -246,7 +246,7 @@ int main(int argc, char **argv)
             return 127;
         }
         size_t len;
-        char *text = read_fd(fd, &len);
+        char *text = read_all(fd, &len);
         close(fd);
         arg0 = argv[i++];
         pos_argv = argv + i;
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
         sh_exit(sh.status & 255);
     }
     size_t len;
-    char *text = read_fd(0, &len);
+    char *text = read_all(0, &len);
     sh_exit(run_text(text, len) & 255);
     return 0;
 }

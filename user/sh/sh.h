@@ -233,6 +233,10 @@ bool is_special_builtin(const char *name);
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_lookup(const char *name);
 void out_str(int fd, const char *s);
+/* read(2) that reads again when a trapped signal interrupts it (traps do not restart calls). */
+ssize_t sh_read(int fd, void *buf, size_t n);
+/* Everything up to the end of fd, NUL-terminated (*len bytes); a trapped signal does not cut it. */
+char *read_all(int fd, size_t *len);
 void out_fmt(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* trap.c: the trap builtin, its signals' pending actions, and the EXIT action. */
