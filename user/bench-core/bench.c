@@ -128,6 +128,5 @@ int main(int argc, char **argv)
     bench_signal_and_ready_wait();
     bench_event_wake_other_process();
     bench_channel_call_round_trip();
-    bench_pipe_round_trip();
     return 0;
 }

@@ -21,5 +21,4 @@ void bench_futex_wake_no_waiter(void);
 void bench_event_wake_other_process(void);
 void bench_signal_and_ready_wait(void);
 void bench_channel_call_round_trip(void);
-void bench_pipe_round_trip(void);
 int bench_echo_main(void);
