@@ -5,6 +5,9 @@
  */
 #pragma once
 
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +37,30 @@ static inline void pt_sleep_ms(long ms)
 }
 
 /* The monotonic clock in ns. */
+/* A new file holding `data`, open O_RDWR at offset 0; -1 on failure. */
+static inline int pt_make_file(const char *path, const char *data)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return -1;
+    size_t n = strlen(data);
+    if (write(fd, data, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* One byte read from fd within ms: the byte, or -1. */
+static inline int pt_read_byte(int fd, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    unsigned char c;
+    if (poll(&p, 1, ms) != 1 || read(fd, &c, 1) != 1)
+        return -1;
+    return c;
+}
+
 static inline long long pt_now_ns(void)
 {
     struct timespec ts;

@@ -2,26 +2,13 @@
  * test_io.c - descriptors, reading and writing, seeking, dup and fcntl.
  */
 #include "pt.h"
+#include "pt_child.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-/* A new file under /tmp holding `data`, open O_RDWR at offset 0. */
-static int make_file(const char *path, const char *data)
-{
-    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return -1;
-    size_t n = strlen(data);
-    if (write(fd, data, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 PT_TEST(stdout_write_and_printf)
 {
@@ -110,7 +97,7 @@ PT_TEST(create_write_read_back)
 
 PT_TEST(open_excl_trunc_append)
 {
-    int fd = make_file("/tmp/pt-flags", "abc");
+    int fd = pt_make_file("/tmp/pt-flags", "abc");
     CHECK(fd >= 0);
     close(fd);
     CHECK_ERR(open("/tmp/pt-flags", O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST);
@@ -199,7 +186,7 @@ PT_TEST(access_mode_checks)
 
 PT_TEST(read_write_bad_buffers)
 {
-    int fd = make_file("/tmp/pt-fault", "0123456789");
+    int fd = pt_make_file("/tmp/pt-fault", "0123456789");
     CHECK(fd >= 0);
     CHECK_ERR(read(fd, NULL, 5), EFAULT);
     CHECK_ERR(read(fd, KPTR, 5), EFAULT);
@@ -222,7 +209,7 @@ PT_TEST(read_directory_is_eisdir)
 
 PT_TEST(lseek_cases)
 {
-    int fd = make_file("/tmp/pt-seek", "abcdefgh");
+    int fd = pt_make_file("/tmp/pt-seek", "abcdefgh");
     CHECK(fd >= 0);
     CHECK_EQ(lseek(fd, 3, SEEK_SET), 3);
     CHECK_EQ(lseek(fd, 2, SEEK_CUR), 5);
@@ -244,7 +231,7 @@ PT_TEST(lseek_cases)
 
 PT_TEST(pread_pwrite_keep_offset)
 {
-    int fd = make_file("/tmp/pt-pread", "0123456789");
+    int fd = pt_make_file("/tmp/pt-pread", "0123456789");
     CHECK(fd >= 0);
     char buf[4] = {0};
     CHECK_EQ(pread(fd, buf, 3, 4), 3);
@@ -281,7 +268,7 @@ PT_TEST(readv_writev)
 
 PT_TEST(dup_shares_offset)
 {
-    int fd = make_file("/tmp/pt-dup", "abcdef");
+    int fd = pt_make_file("/tmp/pt-dup", "abcdef");
     CHECK(fd >= 0);
     int fd2 = dup(fd);
     CHECK(fd2 > fd);
@@ -386,7 +373,7 @@ PT_TEST(emfile_at_1024)
 
 PT_TEST(ftruncate_grow_shrink)
 {
-    int fd = make_file("/tmp/pt-trunc", "abcdef");
+    int fd = pt_make_file("/tmp/pt-trunc", "abcdef");
     CHECK(fd >= 0);
     CHECK_EQ(ftruncate(fd, 3), 0);
     struct stat st;

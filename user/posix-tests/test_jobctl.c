@@ -57,21 +57,10 @@ static void kill_and_reap(pid_t pid)
  * signals pending at once stack two handler frames, as on Linux: the one
  * delivered last runs first). True when both came within 5 s.
  */
-static int read_byte(int fd, int ms);
 static bool hup_and_cont(int fd)
 {
-    int a = read_byte(fd, 5000), b = read_byte(fd, 5000);
+    int a = pt_read_byte(fd, 5000), b = pt_read_byte(fd, 5000);
     return (a == 'H' && b == 'C') || (a == 'C' && b == 'H');
-}
-
-/* Reads one byte from fd within ms: the byte, or -1. */
-static int read_byte(int fd, int ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    unsigned char c;
-    if (poll(&p, 1, ms) != 1 || read(fd, &c, 1) != 1)
-        return -1;
-    return c;
 }
 
 static int reads_tty(long unused)
@@ -264,7 +253,7 @@ PT_TEST(orphaned_background_group_gets_eio)
     pid_t pid = pt_child(orphan_parent, p[1]);
     CHECK(pid > 0);
     CHECK_EQ(pt_reap(pid), 0);
-    CHECK_EQ(read_byte(p[0], 5000), '.');
+    CHECK_EQ(pt_read_byte(p[0], 5000), '.');
 }
 
 /* The handlers of the processes hung up: 'H' for SIGHUP, 'C' for SIGCONT, on the pipe. */
@@ -361,5 +350,5 @@ PT_TEST(session_leader_end_hangs_up_the_terminal)
 {
     int fd = hung_up_by(session_leader);
     CHECK(fd >= 0);
-    CHECK_EQ(read_byte(fd, 5000), 'N');
+    CHECK_EQ(pt_read_byte(fd, 5000), 'N');
 }

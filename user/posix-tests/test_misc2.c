@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* getresuid, getresgid */
 #include "pt.h"
+#include "pt_child.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -226,13 +227,6 @@ static long futex(void *uaddr, int op, unsigned val, const struct timespec *ts, 
     return syscall(SYS_futex, uaddr, op, val, ts, NULL, val3);
 }
 
-static long long mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
 PT_TEST(futex_wait_value_and_timeout)
 {
     static unsigned word = 5;
@@ -241,15 +235,15 @@ PT_TEST(futex_wait_value_and_timeout)
     CHECK_ERR(futex(&word, FUTEX_WAIT | FUTEX_PRIVATE, 6, NULL, 0), EAGAIN);
     /* The value matches: sleeps until the relative timeout. */
     struct timespec rel = {0, 20000000};
-    long long t0 = mono_ns();
+    long long t0 = pt_now_ns();
     CHECK_ERR(futex(&word, FUTEX_WAIT | FUTEX_PRIVATE, 5, &rel, 0), ETIMEDOUT);
-    long long took = mono_ns() - t0;
+    long long took = pt_now_ns() - t0;
     CHECK(took >= 20000000 && took < 2000000000);
     /* WAIT_BITSET: an absolute deadline on the monotonic clock ... */
-    long long dl = mono_ns() + 20000000;
+    long long dl = pt_now_ns() + 20000000;
     struct timespec abs = {dl / 1000000000, dl % 1000000000};
     CHECK_ERR(futex(&word, FUTEX_WAIT_BITSET, 5, &abs, 0xffffffffu), ETIMEDOUT);
-    CHECK(mono_ns() >= dl);
+    CHECK(pt_now_ns() >= dl);
     /* ... or on the wall clock; one in the past times out at once. */
     struct timespec past = {1, 0};
     CHECK_ERR(futex(&word, FUTEX_WAIT_BITSET | FUTEX_CLOCK_RT, 5, &past, 0xffffffffu), ETIMEDOUT);

@@ -4,6 +4,7 @@
  * checked against what Linux does.
  */
 #include "pt.h"
+#include "pt_child.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -15,20 +16,6 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-/* A fresh file holding s, open read-write at offset 0. */
-static int mkfile(const char *path, const char *s)
-{
-    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return -1;
-    size_t n = strlen(s);
-    if (write(fd, s, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 static long fsize(int fd)
 {
@@ -97,8 +84,8 @@ PT_TEST(dup3_same_descriptor_with_cloexec_is_einval)
 
 PT_TEST(dup3_replaces_an_open_target)
 {
-    int a = mkfile("/tmp/pt-d3a", "AAAA");
-    int b = mkfile("/tmp/pt-d3b", "BBBB");
+    int a = pt_make_file("/tmp/pt-d3a", "AAAA");
+    int b = pt_make_file("/tmp/pt-d3b", "BBBB");
     CHECK(a >= 0 && b >= 0);
     CHECK_EQ(syscall(SYS_dup3, a, b, 0), b);
     char c;
@@ -126,7 +113,7 @@ PT_TEST(close_on_exec_is_per_descriptor)
 
 PT_TEST(status_flags_are_shared_by_duplicates)
 {
-    int fd = mkfile("/tmp/pt-shfl", "");
+    int fd = pt_make_file("/tmp/pt-shfl", "");
     CHECK(fd >= 0);
     int d = dup(fd);
     CHECK(d >= 0);
@@ -211,7 +198,7 @@ PT_TEST(fcntl_setfl_clears_append_again)
 
 PT_TEST(lseek_seek_end_past_end_reads_eof)
 {
-    int fd = mkfile("/tmp/pt-send", "hello");
+    int fd = pt_make_file("/tmp/pt-send", "hello");
     CHECK(fd >= 0);
     CHECK_EQ(lseek(fd, 5, SEEK_END), 10);
     char c;
@@ -224,7 +211,7 @@ PT_TEST(lseek_seek_end_past_end_reads_eof)
 
 PT_TEST(lseek_negative_result_is_einval_and_keeps_offset)
 {
-    int fd = mkfile("/tmp/pt-sneg", "hello");
+    int fd = pt_make_file("/tmp/pt-sneg", "hello");
     CHECK(fd >= 0);
     CHECK_EQ(lseek(fd, 2, SEEK_SET), 2);
     CHECK_ERR(lseek(fd, -1, SEEK_SET), EINVAL);
@@ -248,7 +235,7 @@ PT_TEST(lseek_on_pipe_is_espipe)
 
 PT_TEST(open_append_writes_land_at_the_end)
 {
-    int fd = mkfile("/tmp/pt-app", "0123");
+    int fd = pt_make_file("/tmp/pt-app", "0123");
     CHECK(fd >= 0);
     close(fd);
     fd = open("/tmp/pt-app", O_RDWR | O_APPEND);
@@ -265,7 +252,7 @@ PT_TEST(open_append_writes_land_at_the_end)
 
 PT_TEST(pwrite_on_append_file_appends_as_linux)
 {
-    int fd = mkfile("/tmp/pt-papp", "0123");
+    int fd = pt_make_file("/tmp/pt-papp", "0123");
     CHECK(fd >= 0);
     close(fd);
     fd = open("/tmp/pt-papp", O_RDWR | O_APPEND);
@@ -281,7 +268,7 @@ PT_TEST(pwrite_on_append_file_appends_as_linux)
 
 PT_TEST(zero_length_read_and_write)
 {
-    int fd = mkfile("/tmp/pt-zero", "abc");
+    int fd = pt_make_file("/tmp/pt-zero", "abc");
     CHECK(fd >= 0);
     char c = 'q';
     CHECK_EQ(read(fd, &c, 0), 0);
@@ -305,7 +292,7 @@ PT_TEST(zero_length_io_on_bad_descriptor_is_ebadf)
 
 PT_TEST(read_at_end_of_file_is_zero)
 {
-    int fd = mkfile("/tmp/pt-eof", "ab");
+    int fd = pt_make_file("/tmp/pt-eof", "ab");
     CHECK(fd >= 0);
     char buf[8];
     CHECK_EQ(read(fd, buf, 8), 2);
@@ -342,7 +329,7 @@ PT_TEST(read_from_write_only_descriptor_is_ebadf)
 
 PT_TEST(creat_opens_write_only_and_truncates)
 {
-    int fd = mkfile("/tmp/pt-creat", "something");
+    int fd = pt_make_file("/tmp/pt-creat", "something");
     CHECK(fd >= 0);
     close(fd);
     fd = creat("/tmp/pt-creat", 0644);
@@ -357,7 +344,7 @@ PT_TEST(creat_opens_write_only_and_truncates)
 
 PT_TEST(readv_writev_zero_iovcnt_is_zero)
 {
-    int fd = mkfile("/tmp/pt-iov0", "abc");
+    int fd = pt_make_file("/tmp/pt-iov0", "abc");
     CHECK(fd >= 0);
     struct iovec v = {NULL, 0};
     CHECK_EQ(readv(fd, &v, 0), 0);
@@ -389,7 +376,7 @@ PT_TEST(readv_writev_iovcnt_over_1024_is_einval)
 
 PT_TEST(readv_fills_buffers_in_order_and_stops_at_eof)
 {
-    int fd = mkfile("/tmp/pt-iovs", "abcdefg");
+    int fd = pt_make_file("/tmp/pt-iovs", "abcdefg");
     CHECK(fd >= 0);
     char a[3], b[3], c[3] = {'?', '?', '?'};
     struct iovec v[3] = {{a, 3}, {b, 3}, {c, 3}};
@@ -405,7 +392,7 @@ PT_TEST(readv_fills_buffers_in_order_and_stops_at_eof)
 
 PT_TEST(o_trunc_empties_an_existing_file)
 {
-    int fd = mkfile("/tmp/pt-otr", "data data");
+    int fd = pt_make_file("/tmp/pt-otr", "data data");
     CHECK(fd >= 0);
     close(fd);
     fd = open("/tmp/pt-otr", O_RDWR | O_TRUNC);
@@ -461,7 +448,7 @@ PT_TEST(component_of_255_ok_256_enametoolong)
 
 PT_TEST(mkdir_over_a_file_or_symlink_is_eexist)
 {
-    int fd = mkfile("/tmp/pt-mkf", "");
+    int fd = pt_make_file("/tmp/pt-mkf", "");
     CHECK(fd >= 0);
     close(fd);
     CHECK_ERR(mkdir("/tmp/pt-mkf", 0755), EEXIST);
@@ -494,7 +481,7 @@ PT_TEST(rename_directory_onto_empty_directory)
 {
     CHECK_EQ(mkdir("/tmp/pt-rda", 0755), 0);
     CHECK_EQ(mkdir("/tmp/pt-rdb", 0755), 0);
-    int fd = mkfile("/tmp/pt-rda/f", "x");
+    int fd = pt_make_file("/tmp/pt-rda/f", "x");
     CHECK(fd >= 0);
     close(fd);
     CHECK_EQ(rename("/tmp/pt-rda", "/tmp/pt-rdb"), 0);
@@ -506,7 +493,7 @@ PT_TEST(rename_directory_onto_empty_directory)
 
 PT_TEST(rename_between_hard_links_of_one_file_is_a_no_op)
 {
-    int fd = mkfile("/tmp/pt-rhl1", "x");
+    int fd = pt_make_file("/tmp/pt-rhl1", "x");
     CHECK(fd >= 0);
     close(fd);
     CHECK_EQ(link("/tmp/pt-rhl1", "/tmp/pt-rhl2"), 0);
@@ -580,7 +567,7 @@ PT_TEST(link_into_missing_directory_is_enoent)
 PT_TEST(relative_symlink_resolves_from_its_directory)
 {
     CHECK_EQ(mkdir("/tmp/pt-rel", 0755), 0);
-    int fd = mkfile("/tmp/pt-rel/target", "T");
+    int fd = pt_make_file("/tmp/pt-rel/target", "T");
     CHECK(fd >= 0);
     close(fd);
     CHECK_EQ(symlink("target", "/tmp/pt-rel/link"), 0);
@@ -662,7 +649,7 @@ PT_TEST(o_nofollow_opens_a_regular_file)
 PT_TEST(truncate_path_errors)
 {
     CHECK_ERR(truncate("/tmp/pt-no-such", 0), ENOENT);
-    int fd = mkfile("/tmp/pt-trn", "abc");
+    int fd = pt_make_file("/tmp/pt-trn", "abc");
     CHECK(fd >= 0);
     close(fd);
     CHECK_ERR(truncate("/tmp/pt-trn", -1), EINVAL);
@@ -685,7 +672,7 @@ PT_TEST(ftruncate_bad_descriptors)
 
 PT_TEST(ftruncate_keeps_the_offset)
 {
-    int fd = mkfile("/tmp/pt-ftk", "abcdef");
+    int fd = pt_make_file("/tmp/pt-ftk", "abcdef");
     CHECK(fd >= 0);
     CHECK_EQ(lseek(fd, 5, SEEK_SET), 5);
     CHECK_EQ(ftruncate(fd, 2), 0);
@@ -700,7 +687,7 @@ PT_TEST(ftruncate_keeps_the_offset)
 
 PT_TEST(st_size_follows_writes_and_holes)
 {
-    int fd = mkfile("/tmp/pt-stsz", "");
+    int fd = pt_make_file("/tmp/pt-stsz", "");
     CHECK(fd >= 0);
     CHECK_EQ(fsize(fd), 0);
     CHECK_EQ(pwrite(fd, "x", 1, 9999), 1);
@@ -720,7 +707,7 @@ PT_TEST(fstat_bad_descriptor_is_ebadf)
 
 PT_TEST(chmod_keeps_the_file_type)
 {
-    int fd = mkfile("/tmp/pt-chty", "");
+    int fd = pt_make_file("/tmp/pt-chty", "");
     CHECK(fd >= 0);
     close(fd);
     CHECK_EQ(chmod("/tmp/pt-chty", 07777 | S_IFDIR), 0);

@@ -88,16 +88,6 @@ PT_TEST(clone_vm_vfork_child_reports_execve_errors_through_memory)
     free(stack);
 }
 
-/* Waits up to 5 s for one byte from fd: the byte, or -1. */
-static int read_byte(int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    char c;
-    if (poll(&p, 1, 5000) != 1 || read(fd, &c, 1) != 1)
-        return -1;
-    return c;
-}
-
 PT_TEST(vfork_child_keeps_running_in_the_memory_of_its_killed_parent)
 {
     int fds[2];
@@ -119,7 +109,7 @@ PT_TEST(vfork_child_keeps_running_in_the_memory_of_its_killed_parent)
         _exit(3);
     }
     CHECK(parent > 0);
-    CHECK_EQ(read_byte(fds[0]), '1');
+    CHECK_EQ(pt_read_byte(fds[0], 5000), '1');
     CHECK_EQ(kill(parent, SIGKILL), 0);
     /* A kill ends the parent's wait for its vfork child: it does not wait for the child. */
     long long t0 = pt_now_ns();
@@ -128,7 +118,7 @@ PT_TEST(vfork_child_keeps_running_in_the_memory_of_its_killed_parent)
     CHECK(pt_now_ns() - t0 < 200 * PT_MS);
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     /* The child wrote to fresh pages of the dead parent's space, then reported. */
-    CHECK_EQ(read_byte(fds[0]), '2');
+    CHECK_EQ(pt_read_byte(fds[0], 5000), '2');
     close(fds[0]);
     close(fds[1]);
 }
@@ -162,7 +152,7 @@ PT_TEST(clone_vm_child_keeps_its_memory_when_the_parent_execs)
     int st;
     CHECK_EQ(waitpid(parent, &st, 0), parent);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0); /* the new program ran */
-    CHECK_EQ(read_byte(fds[0]), 'c');
+    CHECK_EQ(pt_read_byte(fds[0], 5000), 'c');
     close(fds[0]);
     close(fds[1]);
 }
