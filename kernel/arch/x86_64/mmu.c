@@ -22,11 +22,11 @@
  *
  * TLB: a range of up to TLB_FLUSH_PAGES pages is flushed with invlpg, a larger
  * one with a full flush (toggling CR4.PGE when kernel global entries changed).
- * With PCID, an address space edited while not loaded is marked and flushed
- * when it is next switched to. PCIDs are handed out in turn, so after 4095
- * creations two live spaces may share one: pcid_owner records which space
- * last filled each PCID's TLB entries, and a switch to a space that is not
- * its PCID's owner flushes. (One CPU for now; SMP adds shootdowns and a
+ * With PCID, pcid_owner records which space last filled each PCID's TLB
+ * entries with entries still good, and a switch keeps them (CR3 no-flush)
+ * only for that owner: an edit of a space while it is not loaded gives its
+ * PCID up, and PCIDs are handed out in turn, so after 4095 creations two
+ * live spaces may share one. (One CPU for now; SMP adds shootdowns and a
  * pcid_owner per CPU.)
  */
 #include <arch/mmu.h>
@@ -67,8 +67,7 @@ struct arch_aspace {
     spinlock_t lock; /* guards the tables below PML4 entries 0-255 and the fields */
     uint64_t *pml4;  /* through the physical map */
     paddr_t pml4_pa;
-    uint16_t pcid;  /* 0 for the kernel, or when PCID is off */
-    bool tlb_stale; /* edited while not loaded: flush on next switch */
+    uint16_t pcid; /* 0 for the kernel, or when PCID is off */
     bool kernel;
     size_t table_pages; /* page-table pages owned, PML4 included */
     uint32_t tables;    /* user spaces: the first table page's frame number (list), 0: none */
@@ -268,7 +267,9 @@ static void tlb_flush(struct arch_aspace *as, vaddr_t va, size_t size)
 {
     bool kernel = is_kernel_va(va);
     if (!kernel && as != current_as) {
-        as->tlb_stale = true;
+        /* Not loaded: its PCID's entries are stale, so the next switch to it flushes. */
+        if (pcid_owner[as->pcid] == as)
+            pcid_owner[as->pcid] = NULL;
         return;
     }
     if (size / MMU_PAGE_4K > TLB_FLUSH_PAGES) {
@@ -560,13 +561,12 @@ size_t arch_aspace_table_pages(struct arch_aspace *as)
 
 void arch_aspace_switch(struct arch_aspace *as)
 {
-    if (as == current_as && !as->tlb_stale)
+    if (as == current_as)
         return;
     uint64_t cr3 = as->pml4_pa | as->pcid;
-    if (features.pcid && !as->tlb_stale && pcid_owner[as->pcid] == as)
-        cr3 |= CR3_NOFLUSH;
+    if (features.pcid && pcid_owner[as->pcid] == as)
+        cr3 |= CR3_NOFLUSH; /* its entries are its own and none went stale */
     pcid_owner[as->pcid] = as;
-    as->tlb_stale = false;
     current_as = as;
     write_cr3(cr3);
 }
