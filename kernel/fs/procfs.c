@@ -361,9 +361,6 @@ static int generate(struct vnode *vn, struct text *t)
     case PK_MOUNTS:
         vfs_mount_foreach(put_mount, t);
         return 0;
-    case PK_KMSG:
-        t->len = log_read_tail(t->buf, t->size);
-        return 0;
     case PK_SYSCALLS:
         gen_syscalls(t);
         return 0;
@@ -381,15 +378,39 @@ static int generate(struct vnode *vn, struct text *t)
     }
 }
 
-/* The text is made in a kernel buffer, then copied out of it. */
+/*
+ * kmsg's bytes [off, off + size) of the log ring as it is now, oldest first,
+ * into t (t->size bytes at most): only the part read is copied.
+ */
+static void read_kmsg(uint64_t off, struct text *t)
+{
+    uint64_t total = log_total_written();
+    uint64_t pos = (total > LOG_RING_SIZE ? total - LOG_RING_SIZE : 0) + off;
+    t->len = pos < total ? log_read_at(&pos, t->buf, t->size) : 0;
+}
+
+/*
+ * The text is made in a kernel buffer, then copied out of it (kmsg: the
+ * part asked for; every other file: the whole text, made afresh).
+ */
 static int64_t procfs_read(struct vnode *vn, uint64_t off, struct file_buf buf, size_t len)
 {
     enum proc_kind k = node_of(vn)->kind;
-    struct text t = {NULL, k == PK_KMSG ? LOG_RING_SIZE : k == PK_SYSCALLS ? 32768 : 4096, 0};
-    t.buf = kmalloc(t.size);
+    struct text t = {NULL,
+                     k == PK_KMSG       ? MIN(len, LOG_RING_SIZE)
+                     : k == PK_SYSCALLS ? 32768
+                                        : 4096,
+                     0};
+    t.buf = kmalloc(t.size ? t.size : 1);
     if (!t.buf)
         return -ENOMEM;
-    int64_t rc = generate(vn, &t);
+    int64_t rc = 0;
+    if (k == PK_KMSG) {
+        read_kmsg(off, &t);
+        off = 0; /* t holds the bytes from off on */
+    } else {
+        rc = generate(vn, &t);
+    }
     if (rc == 0 && off < t.len) {
         /* A user page at a time, so a fault midway still returns the bytes before it. */
         size_t n = (size_t)MIN((uint64_t)len, t.len - off), done = 0;

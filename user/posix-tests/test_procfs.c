@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -170,4 +171,35 @@ PT_TEST(proc_basalt_syscalls_counts_calls)
     CHECK_ERR(syscall(SYS_afs_syscall), ENOSYS);
     CHECK(syscall_count(SYS_afs_syscall, "afs_syscall", &enosys) >= 1);
     CHECK_EQ(enosys, 1);
+}
+
+/* /proc/kmsg read in small pieces gives the same bytes as one large read, our line among them. */
+PT_TEST(proc_kmsg_reads_in_pieces)
+{
+    int k = open("/dev/kmsg", O_WRONLY);
+    CHECK(k >= 0);
+    const char *line = "posix-tests: proc_kmsg marker\n";
+    CHECK_EQ(write(k, line, strlen(line)), (long)strlen(line));
+    close(k);
+    enum { CAP = 70000 };
+    char *a = malloc(CAP), *b = malloc(CAP);
+    CHECK(a && b);
+    int fd = open("/proc/kmsg", O_RDONLY);
+    CHECK(fd >= 0);
+    size_t na = 0;
+    ssize_t r;
+    while (na + 97 < CAP && (r = read(fd, a + na, 97)) > 0)
+        na += (size_t)r;
+    CHECK(na > 0);
+    CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+    ssize_t nb = read(fd, b, CAP);
+    CHECK_EQ(nb, (ssize_t)na);
+    CHECK(memcmp(a, b, na) == 0);
+    a[na < CAP ? na : CAP - 1] = 0;
+    CHECK(strstr(a, "proc_kmsg marker") != NULL);
+    CHECK_EQ(pread(fd, b, 16, 5), 16);
+    CHECK(memcmp(a + 5, b, 16) == 0);
+    close(fd);
+    free(a);
+    free(b);
 }
