@@ -20,13 +20,14 @@
 #include <lib/cprng.h>
 #include <lib/string.h>
 #include <log.h>
+#include <mm/page.h>
 #include <panic.h>
 #include <posix/file.h>
 #include <printf.h>
 
 /* ---- the memory devices ---- */
 
-/* The memory devices fill their reader's buffer a chunk at a time. */
+/* The random devices fill their reader's buffer a chunk at a time. */
 #define DEV_CHUNK 256
 
 static int64_t null_read(struct file *f, struct file_buf buf, size_t len)
@@ -56,15 +57,17 @@ static int64_t fill_read(struct file_buf buf, size_t len, void (*fill)(void *p, 
     return (int64_t)len;
 }
 
-static void fill_zero(void *p, size_t n)
-{
-    memset(p, 0, n);
-}
-
+/* Zeroes straight from the zero page, a page at a time. */
 static int64_t zero_read(struct file *f, struct file_buf buf, size_t len)
 {
     (void)f;
-    return fill_read(buf, len, fill_zero);
+    for (size_t done = 0; done < len;) {
+        size_t n = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
+        if (file_buf_store(buf, done, zero_page, n))
+            return done ? (int64_t)done : -EFAULT;
+        done += n;
+    }
+    return (int64_t)len;
 }
 
 static int64_t full_write(struct file *f, struct file_buf buf, size_t len)

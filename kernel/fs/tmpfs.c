@@ -518,10 +518,9 @@ static int grow_vmo(struct vnode *vn, uint64_t size)
 /* Zeroes [from, to) of the VMO, keeping the bytes past the file's end zero. */
 static int zero_range(struct vnode *vn, uint64_t from, uint64_t to)
 {
-    static const char zeroes[256];
     while (from < to) {
-        size_t n = (size_t)MIN(to - from, (uint64_t)sizeof(zeroes));
-        status_t s = vmo_write(vmo_of(vn), from, zeroes, n, false);
+        size_t n = (size_t)MIN(to - from, (uint64_t)PAGE_SIZE);
+        status_t s = vmo_write(vmo_of(vn), from, zero_page, n, false);
         if (s != OK)
             return errno_of(s);
         from += n;

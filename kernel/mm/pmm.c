@@ -24,6 +24,7 @@
 
 struct pmm_state pmm_state;
 uintptr_t pmm_physmap_base = PHYSMAP_BASE;
+const uint8_t zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 struct page **pmm_sections;
 uint64_t pmm_nr_pfns;
 

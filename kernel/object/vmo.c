@@ -60,7 +60,6 @@ static const struct kobject_ops vmo_ops = {
 };
 
 /* What reads of never-committed pages copy out to user space. */
-static const uint8_t zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 static inline void check_vmo(struct vmo *v)
 {

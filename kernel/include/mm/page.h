@@ -22,6 +22,9 @@ typedef uint64_t paddr_t;
 #define PAGE_SIZE  (1ul << PAGE_SHIFT)
 #define PAGE_MASK  (PAGE_SIZE - 1)
 
+/* A page of zeroes, never written: a source of zeroes for anyone (pmm.c). */
+extern const uint8_t zero_page[PAGE_SIZE];
+
 /* Base of the physical map; set once, before anything touches RAM through it. */
 extern uintptr_t pmm_physmap_base;
 
