@@ -158,13 +158,8 @@ int64_t sys_utimensat(int dirfd, uintptr_t upath, uintptr_t utimes, int flags)
         /* futimens: the descriptor's own file (Linux refuses flags here). */
         if (flags)
             return -EINVAL;
-        struct file *f = posix_file_get(dirfd, &rc);
-        if (!f)
+        if ((rc = posix_fd_vnode(dirfd, &vn)) != 0)
             return rc;
-        vn = f->vn;
-        if (vn)
-            vnode_ref(vn);
-        file_unref(f);
         if (!vn)
             return 0; /* a pipe or the console: no times to keep, as with chmod */
     } else {

@@ -539,6 +539,19 @@ static int file_stat_fill(struct file *f, struct linux_stat *st)
     return posix_stat_fill(f->vn, st);
 }
 
+int posix_fd_vnode(int fd, struct vnode **out)
+{
+    int rc;
+    struct file *f = posix_file_get(fd, &rc);
+    if (!f)
+        return rc;
+    *out = f->vn;
+    if (f->vn)
+        vnode_ref(f->vn);
+    file_unref(f);
+    return 0;
+}
+
 /* The stat record of fd's open file. */
 static int fd_stat_fill(int fd, struct linux_stat *st)
 {
@@ -586,14 +599,7 @@ int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out)
     if (!path[0] && dirfd != AT_FDCWD) {
         /* AT_EMPTY_PATH: the descriptor's own file (a pipe has no vnode). */
         kfree(path);
-        struct file *f = posix_file_get(dirfd, &rc);
-        if (!f)
-            return rc;
-        *out = f->vn;
-        if (f->vn)
-            vnode_ref(f->vn);
-        file_unref(f);
-        return 0;
+        return posix_fd_vnode(dirfd, out);
     }
     struct vnode *start;
     rc = at_start(dirfd, path, &start);
@@ -894,16 +900,10 @@ int64_t sys_chdir(uintptr_t upath)
 
 int64_t sys_fchdir(int fd)
 {
-    int rc;
-    struct file *f = posix_file_get(fd, &rc);
-    if (!f)
-        return rc;
-    rc = -ENOTDIR;
-    if (f->vn) {
-        vnode_ref(f->vn);
-        rc = set_cwd(f->vn);
-    }
-    file_unref(f);
+    struct vnode *vn;
+    int rc = posix_fd_vnode(fd, &vn);
+    if (rc == 0)
+        rc = vn ? set_cwd(vn) : -ENOTDIR;
     return rc;
 }
 

@@ -63,6 +63,8 @@ int64_t sys_fchdir(int fd);
  * -EFAULT, -ENAMETOOLONG, -ENOENT, -EBADF, -ENOTDIR, and lookup's errors.
  */
 int posix_at_vnode(int dirfd, uintptr_t upath, int flags, struct vnode **out);
+/* The vnode behind descriptor fd, a new reference in *out (NULL: a pipe or device); -EBADF. */
+int posix_fd_vnode(int fd, struct vnode **out);
 /*
  * The start directory (a new reference) and a kernel copy of the path
  * (kfree it) of a *at call, as the calls of sys_fs.c resolve them.
