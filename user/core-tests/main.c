@@ -178,27 +178,11 @@ static int run_one(const char *name)
     return 2;
 }
 
-/*
- * Commits this program's own lazily-mapped memory (.bss, with libbasalt's
- * launch buffers, and the stack it will use) before the leak check's first
- * reading, so pages the kernel commits for the runner itself are not
- * mistaken for leaks.
- */
-static void commit_own_memory(void)
-{
-    extern char __bss_start[], _end[];
-    for (volatile char *p = __bss_start; p < _end; p += 4096)
-        *p = *p;
-    volatile char stack[128 * 1024];
-    for (size_t i = 0; i < sizeof(stack); i += 4096)
-        stack[i] = 0;
-}
-
 static int run_all(void)
 {
     int passed = 0, failed = 0;
     struct bs_info_system before;
-    commit_own_memory();
+    bs_leak_commit_self(); /* .bss with libbasalt's launch buffers, and the stack */
     bool have_before = bs_leak_settled(&before);
     for (struct ct_test *t = tests; t; t = t->next) {
         if (run_in_child(t->name))

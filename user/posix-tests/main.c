@@ -175,13 +175,7 @@ static void warm_up(void)
     for (struct pt_test *t = tests; t; t = t->next)
         count++;
     printf("posix-tests: %d tests, each in a process of its own\n", count);
-    extern char __bss_start[], _end[];
-    for (volatile char *p = __bss_start; p < _end; p += 4096)
-        *p = *p;
-    /* And the stack the runner may reach (printing, waiting), as core-tests does. */
-    volatile char stack[128 * 1024];
-    for (size_t i = 0; i < sizeof(stack); i += 4096)
-        stack[i] = 0;
+    bs_leak_commit_self();
     fflush(stdout);
     /*
      * A child that goes through the kernel's main paths once (a pipe, poll,

@@ -17,6 +17,13 @@
 #include <basalt/basalt.h>
 #include <stdbool.h>
 
+/*
+ * Commits the caller's own lazily mapped memory (.bss and 128 KiB of the
+ * stack it will use) before the first reading, so pages the kernel gives
+ * the runner itself later are not taken for leaks.
+ */
+void bs_leak_commit_self(void);
+
 /* The totals once two readings 10 ms apart agree (at most two seconds); false if unreadable. */
 bool bs_leak_settled(struct bs_info_system *si);
 
